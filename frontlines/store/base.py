@@ -1,0 +1,66 @@
+"""The storage interface the pipeline talks to."""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from typing import Iterable, Iterator, Sequence
+
+from frontlines.records import Article, Event
+
+
+class EventStore(abc.ABC):
+    """Articles, the events coded from them, and their evidence.
+
+    Writes are per article and atomic: ``add_article`` stores an article with all of
+    its events in one transaction, and does nothing if the article is already stored,
+    so re-running the same input never duplicates anything.
+    """
+
+    @abc.abstractmethod
+    def has_article(self, article_id: str) -> bool: ...
+
+    @abc.abstractmethod
+    def add_article(self, article: Article, events: Sequence[Event]) -> bool:
+        """Store the article and its events in one transaction.  False (and no change)
+        when the article is already there."""
+
+    @abc.abstractmethod
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    @abc.abstractmethod
+    def iter_articles(self) -> Iterator[Article]: ...
+
+    @abc.abstractmethod
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    @abc.abstractmethod
+    def iter_events(self, *, since: str | dt.date | None = None, until: str | dt.date | None = None,
+                    event_type: str | None = None, location: str | None = None,
+                    limit: int | None = None) -> Iterator[Event]: ...
+
+    @abc.abstractmethod
+    def count_events(self) -> int: ...
+
+    @abc.abstractmethod
+    def count_articles(self) -> int: ...
+
+    @abc.abstractmethod
+    def upsert_event(self, event: Event) -> None:
+        """Insert the event, or replace the stored one with the same id entirely."""
+
+    @abc.abstractmethod
+    def replace_events(self, events: Sequence[Event], *, remove: Iterable[str] = ()) -> None:
+        """In one transaction: delete the events whose ids are in ``remove``, then upsert
+        ``events`` (for fusion: remove the parts, store the merged event)."""
+
+    @abc.abstractmethod
+    def delete_events(self, event_ids: Iterable[str]) -> int: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "EventStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,336 @@
+"""SQLiteStore: the default EventStore (stdlib sqlite3, WAL journal).
+
+Transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``, ``ROLLBACK`` on any
+error), so an article and its events are stored entirely or not at all.  Foreign keys
+are declared (datasette shows them as links) but not enforced: an event may cite an
+article stored later.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from frontlines.errors import StoreError
+from frontlines.records import Article, Event
+
+from .base import EventStore
+from .schema import EVENT_COLUMNS, JSON_COLUMNS, REQUIRED_TABLES, SCHEMA, SCHEMA_VERSION, q
+
+log = logging.getLogger(__name__)
+
+_EVENT_INSERT_COLS = EVENT_COLUMNS + ("updated_at",)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return getattr(value, "to_dict", lambda: dataclasses.asdict(value))()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _evidence_dicts(event: Event) -> list[dict[str, Any]]:
+    out = []
+    for ev in event.evidence or []:
+        if dataclasses.is_dataclass(ev) and not isinstance(ev, type):
+            ev = ev.to_dict() if hasattr(ev, "to_dict") else dataclasses.asdict(ev)
+        out.append(dict(ev))
+    return out
+
+
+def _date_str(value: str | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+class SQLiteStore(EventStore):
+    """``SQLiteStore(path)``; ``":memory:"`` works for tests.  Use as a context manager."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        memory = self.path == ":memory:" or self.path.startswith("file::memory:")
+        if not memory:
+            p = Path(self.path)
+            if p.is_dir():
+                raise StoreError("E503", path=self.path, detail="it is a directory")
+            existed = p.exists() and p.stat().st_size > 0
+            if not existed:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            existed = False
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            if getattr(self, "_db", None) is not None:
+                self._db.close()
+            raise StoreError("E503", path=self.path, detail=str(exc)) from None
+        try:
+            self._check_or_create(tables, existed)
+        except Exception:
+            self._db.close()
+            raise
+
+    # ------------------------------------------------------------------ setup
+    def _check_or_create(self, tables: set[str], existed: bool) -> None:
+        if tables:
+            for table in REQUIRED_TABLES:
+                if table not in tables:
+                    raise StoreError("E501", path=self.path, table=table)
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                raise StoreError("E501", path=self.path, table="meta")
+            found = int(row[0])
+            if found > SCHEMA_VERSION:
+                raise StoreError("E504", path=self.path, found=found, expected=SCHEMA_VERSION)
+            # (no older versions exist yet; migrations go here)
+        if self.path != ":memory:":
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                log.debug("%s: journal mode %s (WAL not available)", self.path, mode)
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        if not tables:
+            with self._transaction():
+                for stmt in SCHEMA:
+                    self._db.execute(stmt)
+                self._db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [
+                    ("schema_version", str(SCHEMA_VERSION)),
+                    ("created_by", "frontlines"),
+                    ("created_at", _now()),
+                ])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ articles
+    def has_article(self, article_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM articles WHERE article_id=?", (article_id,)).fetchone() is not None
+
+    def add_article(self, article: Article, events: Sequence[Event] = ()) -> bool:
+        try:
+            with self._transaction() as db:
+                if db.execute("SELECT 1 FROM articles WHERE article_id=?", (article.article_id,)).fetchone():
+                    return False
+                self._insert_article(db, article)
+                for event in events:
+                    self._merge_event(db, event, article.article_id)
+                return True
+        except sqlite3.Error as exc:
+            raise StoreError("E505", path=self.path, detail=str(exc), article_id=article.article_id) from exc
+
+    def _insert_article(self, db: sqlite3.Connection, a: Article) -> None:
+        db.execute(
+            "INSERT INTO articles(article_id, url, title, source, date, date_reason, origin, text, meta,"
+            " ingested_at, superseded_by) VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+            (a.article_id, a.url, a.title, a.source, _date_str(a.date), a.date_reason, a.origin, a.text,
+             _json(a.meta or {}), _now()))
+        if a.source:
+            db.execute("INSERT INTO sources(source, article_count) VALUES (?, 1) "
+                       "ON CONFLICT(source) DO UPDATE SET article_count = article_count + 1", (a.source,))
+
+    def mark_superseded(self, article_id: str, by: str) -> None:
+        """Record that ``article_id`` is a copy or older version of article ``by``."""
+        with self._transaction() as db:
+            db.execute("UPDATE articles SET superseded_by=? WHERE article_id=?", (by, article_id))
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM articles WHERE article_id=?", (article_id,)).fetchone()
+        return self._row_to_article(row) if row else None
+
+    def iter_articles(self) -> Iterator[Article]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM articles ORDER BY date, article_id").fetchall()
+        for row in rows:
+            yield self._row_to_article(row)
+
+    @staticmethod
+    def _row_to_article(row: sqlite3.Row) -> Article:
+        date = dt.date.fromisoformat(row["date"]) if row["date"] else None
+        meta = json.loads(row["meta"]) if row["meta"] else {}
+        return Article(article_id=row["article_id"], text=row["text"] or "", date=date,
+                       title=row["title"] or "", url=row["url"] or "", source=row["source"] or "",
+                       origin=row["origin"] or "", date_reason=row["date_reason"] or "", meta=meta)
+
+    def count_articles(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    # ------------------------------------------------------------------ events
+    def _merge_event(self, db: sqlite3.Connection, event: Event, article_id: str) -> None:
+        """Insert an event coded from ``article_id``; if its id is already stored (the
+        same event reported by another article), keep the stored fields and add this
+        article's id, evidence and source to it."""
+        event = dataclasses.replace(event, article_ids=list(event.article_ids),
+                                    evidence=_evidence_dicts(event))
+        if article_id and article_id not in event.article_ids:
+            event.article_ids.append(article_id)
+        row = db.execute("SELECT * FROM events WHERE event_id=?", (event.event_id,)).fetchone()
+        if row is not None:
+            stored = self._row_to_event(row)
+            for aid in event.article_ids:
+                if aid not in stored.article_ids:
+                    stored.article_ids.append(aid)
+            keys = {_evidence_key(e) for e in stored.evidence}
+            stored.evidence.extend(e for e in event.evidence if _evidence_key(e) not in keys)
+            sources = [s.strip() for s in stored.source.split(";") if s.strip()]
+            for s in event.source.split(";"):
+                if s.strip() and s.strip() not in sources:
+                    sources.append(s.strip())
+            stored.source = "; ".join(sources)
+            event = stored
+        self._write_event(db, event)
+
+    def _write_event(self, db: sqlite3.Connection, event: Event) -> None:
+        if not event.event_id:
+            raise ValueError("an event needs an event_id before it is stored")
+        values = []
+        for col in EVENT_COLUMNS:
+            v = getattr(event, col)
+            if col == "evidence":
+                v = _evidence_dicts(event)
+            values.append(_json(v) if col in JSON_COLUMNS else v)
+        values.append(_now())
+        cols = ", ".join(q(c) for c in _EVENT_INSERT_COLS)
+        marks = ", ".join("?" for _ in _EVENT_INSERT_COLS)
+        updates = ", ".join(f"{q(c)}=excluded.{q(c)}" for c in _EVENT_INSERT_COLS if c != "event_id")
+        db.execute(f"INSERT INTO events ({cols}) VALUES ({marks}) "
+                   f"ON CONFLICT(event_id) DO UPDATE SET {updates}", values)
+        db.execute("DELETE FROM evidence WHERE event_id=?", (event.event_id,))
+        db.executemany(
+            'INSERT OR IGNORE INTO evidence(event_id, article_id, sentence, "start", "end", "trigger",'
+            " trigger_start, trigger_end) VALUES (?,?,?,?,?,?,?,?)",
+            [(event.event_id, e.get("article_id", ""), e.get("sentence", ""), e.get("start"), e.get("end"),
+              e.get("trigger", ""), e.get("trigger_start", -1), e.get("trigger_end", -1))
+             for e in _evidence_dicts(event)])
+        db.execute("DELETE FROM event_articles WHERE event_id=?", (event.event_id,))
+        db.executemany("INSERT OR IGNORE INTO event_articles(event_id, article_id) VALUES (?, ?)",
+                       [(event.event_id, aid) for aid in event.article_ids])
+
+    def upsert_event(self, event: Event) -> None:
+        with self._transaction() as db:
+            self._write_event(db, event)
+
+    def replace_events(self, events: Sequence[Event], *, remove: Iterable[str] = ()) -> None:
+        with self._transaction() as db:
+            self._delete(db, list(remove))
+            for event in events:
+                self._write_event(db, event)
+
+    def delete_events(self, event_ids: Iterable[str]) -> int:
+        with self._transaction() as db:
+            return self._delete(db, list(event_ids))
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, ids: list[str]) -> int:
+        n = 0
+        for eid in ids:
+            db.execute("DELETE FROM evidence WHERE event_id=?", (eid,))
+            db.execute("DELETE FROM event_articles WHERE event_id=?", (eid,))
+            n += db.execute("DELETE FROM events WHERE event_id=?", (eid,)).rowcount
+        return n
+
+    @staticmethod
+    def _row_to_event(row: sqlite3.Row) -> Event:
+        data: dict[str, Any] = {}
+        keys = row.keys()
+        for col in EVENT_COLUMNS:
+            if col not in keys:
+                continue
+            v = row[col]
+            if col in JSON_COLUMNS:
+                v = json.loads(v) if v else []
+            elif v is None and col in _TEXT_DEFAULTS:
+                v = _TEXT_DEFAULTS[col]
+            data[col] = v
+        return Event(**data)
+
+    def get_event(self, event_id: str) -> Event | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM events WHERE event_id=?", (event_id,)).fetchone()
+        return self._row_to_event(row) if row else None
+
+    def iter_events(self, *, since: str | dt.date | None = None, until: str | dt.date | None = None,
+                    event_type: str | None = None, location: str | None = None,
+                    limit: int | None = None) -> Iterator[Event]:
+        """Events ordered by date then id.  ``since``/``until`` are inclusive dates;
+        ``event_type`` matches event_type or sub_event_type; ``location`` matches
+        location, admin1 or admin2 (case-insensitive)."""
+        where, params = [], []
+        if since is not None:
+            where.append("event_date >= ?")
+            params.append(_date_str(since))
+        if until is not None:
+            where.append("event_date <= ?")
+            params.append(_date_str(until))
+        if event_type:
+            where.append("(event_type = ? COLLATE NOCASE OR sub_event_type = ? COLLATE NOCASE)")
+            params += [event_type, event_type]
+        if location:
+            where.append("(location = ? COLLATE NOCASE OR admin1 = ? COLLATE NOCASE OR admin2 = ? COLLATE NOCASE)")
+            params += [location] * 3
+        sql = "SELECT * FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY event_date, event_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        for row in rows:
+            yield self._row_to_event(row)
+
+    def count_events(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            with self._lock:
+                db.close()
+            self._db = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+
+def _evidence_key(e: dict[str, Any]) -> tuple[Any, ...]:
+    return (e.get("article_id"), e.get("start"), e.get("end"), e.get("trigger_start"), e.get("trigger_end"))
+
+
+_TEXT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Event)
+                  if isinstance(f.default, str)}
