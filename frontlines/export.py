@@ -1,0 +1,202 @@
+"""Export events as JSONL (our contract), CSV (ACLED's columns, then ours) or GeoJSON.
+
+Public API::
+
+    write_events(events, fmt, out) -> int     # fmt: "jsonl", "csv", "geojson"; returns rows written
+    FORMATS, ACLED_COLUMNS, EXTRA_COLUMNS, CSV_COLUMNS
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+import math
+import time
+from typing import Any, Callable, Iterable, TextIO
+
+from frontlines.errors import FrontlinesError
+from frontlines.records import Event
+
+log = logging.getLogger(__name__)
+
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "geojson")
+
+#: ACLED's 31 export columns, in ACLED's order.
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+)
+
+#: Our own columns after ACLED's.
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "geonameid", "article_ids", "claimed_by", "claim_status", "target", "target_category",
+    "quantities", "plover_event", "plover_mode", "cameo_root", "confidence", "reasons", "evidence",
+)
+
+CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_COLUMNS
+
+
+class ExportError(FrontlinesError):
+    pass
+
+
+def _blank(v: Any) -> Any:
+    return "" if v is None else v
+
+
+def _split(value: Any) -> list[str]:
+    """A source/tags value as a list: lists pass; strings split on ';'."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [p.strip() for p in str(value).split(";") if p.strip()]
+
+
+def _finite(v: Any) -> bool:
+    try:
+        return v is not None and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _coord(v: Any) -> str:
+    return f"{float(v):.4f}" if _finite(v) else ""
+
+
+def _year(date: str) -> Any:
+    return int(date[:4]) if date and date[:4].isdigit() else ""
+
+
+def _plain_evidence(ev: Event) -> list[dict[str, Any]]:
+    return [e.to_dict() if hasattr(e, "to_dict") else dict(e) for e in ev.evidence]
+
+
+def csv_row(event: Event, timestamp: int) -> dict[str, Any]:
+    """One CSV row (ACLED names; lists joined with ';'; quantities/evidence as JSON)."""
+    return {
+        "event_id_cnty": event.event_id,
+        "event_date": event.event_date,
+        "year": _year(event.event_date),
+        "time_precision": _blank(event.time_precision),
+        "disorder_type": event.disorder_type,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "actor1": event.actor1,
+        "assoc_actor_1": event.assoc_actor_1,
+        "inter1": _blank(event.inter1),
+        "actor2": event.actor2,
+        "assoc_actor_2": event.assoc_actor_2,
+        "inter2": _blank(event.inter2),
+        "interaction": _blank(event.interaction),
+        "civilian_targeting": event.civilian_targeting,
+        "iso": _blank(event.iso),
+        "region": event.region,
+        "country": event.country,
+        "admin1": event.admin1,
+        "admin2": event.admin2,
+        "admin3": event.admin3,
+        "location": event.location,
+        "latitude": _coord(event.latitude),
+        "longitude": _coord(event.longitude),
+        "geo_precision": _blank(event.geo_precision),
+        "source": "; ".join(_split(event.source)),
+        "source_scale": event.source_scale,
+        "notes": event.notes,
+        "fatalities": _blank(event.fatalities),
+        "tags": "; ".join(_split(event.tags)),
+        "timestamp": timestamp,
+        "geonameid": _blank(event.geonameid),
+        "article_ids": ";".join(event.article_ids),
+        "claimed_by": event.claimed_by,
+        "claim_status": event.claim_status,
+        "target": event.target,
+        "target_category": event.target_category,
+        "quantities": json.dumps(list(event.quantities), ensure_ascii=False),
+        "plover_event": event.plover_event,
+        "plover_mode": event.plover_mode,
+        "cameo_root": event.cameo_root,
+        "confidence": _blank(event.confidence),
+        "reasons": ";".join(event.reasons),
+        "evidence": json.dumps(_plain_evidence(event), ensure_ascii=False),
+    }
+
+
+def _json_default(v: Any) -> Any:
+    if hasattr(v, "to_dict"):
+        return v.to_dict()
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+def _write_jsonl(events: Iterable[Event], out: TextIO) -> int:
+    n = 0
+    for event in events:
+        out.write(json.dumps(event.to_dict(), ensure_ascii=False, default=_json_default) + "\n")
+        n += 1
+    return n
+
+
+def _write_csv(events: Iterable[Event], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    stamp = int(time.time())
+    n = 0
+    for event in events:
+        writer.writerow(csv_row(event, stamp))
+        n += 1
+    return n
+
+
+def _write_geojson(events: Iterable[Event], out: TextIO) -> int:
+    features, skipped = [], 0
+    for event in events:
+        if not (_finite(event.latitude) and _finite(event.longitude)):
+            skipped += 1
+            continue
+        props = event.to_dict()
+        for extra in ("date_end", "region", "source_scale", "admin3"):
+            props[extra] = getattr(event, extra)
+        features.append({
+            "type": "Feature",
+            "id": event.event_id,
+            "geometry": {"type": "Point", "coordinates": [float(event.longitude), float(event.latitude)]},
+            "properties": props,
+        })
+    if skipped:
+        log.warning("GeoJSON export: %d event(s) without coordinates left out", skipped)
+    collection = {"type": "FeatureCollection", "features": features,
+                  "properties": {"skipped_without_coordinates": skipped}}
+    json.dump(collection, out, ensure_ascii=False, default=_json_default)
+    out.write("\n")
+    return len(features)
+
+
+_WRITERS: dict[str, Callable[[Iterable[Event], TextIO], int]] = {
+    "jsonl": _write_jsonl, "csv": _write_csv, "geojson": _write_geojson,
+}
+
+def write_events(events: Iterable[Event], fmt: str, out: TextIO) -> int:
+    """Write ``events`` to ``out`` in ``fmt`` and return the number of records written.
+
+    jsonl: one ``Event.to_dict()`` a line (exactly EVENT_FIELDS, in order).
+    csv: a header of CSV_COLUMNS (ACLED's 31, then ours), one row an event; latitude and
+    longitude to 4 decimals; source and tags '; '-separated as ACLED writes them, article_ids
+    and reasons ';'-separated, quantities and evidence as JSON; timestamp = export time (Unix).
+    geojson: a FeatureCollection of Points (lon, lat) with the record as properties;
+    events without coordinates are left out, logged, and counted in the collection's
+    ``properties.skipped_without_coordinates``; the return value counts features.
+    Unknown ``fmt`` raises ExportError E601 before anything is written.
+    """
+    key = (fmt or "").strip().lower()
+    if key == "json":
+        key = "jsonl"
+    writer = _WRITERS.get(key)
+    if writer is None:
+        raise ExportError("E601", fmt=fmt, choices=", ".join(FORMATS))
+    return writer(events, out)
