@@ -1,0 +1,718 @@
+"""Article-level event coding: from parsed sentences to Event records.
+
+Steps, each leaving reason codes on the events it touches:
+1. mentions: triggers in each parsed sentence, with actors, targets, modality, claimant;
+2. time: the sentence's date expression nearest the trigger; history and the future are set aside;
+3. place: the toponym where the action happened, one event per coordinated town;
+4. sentence merge: triggers of one happening in one sentence become one event (ACLED precedence);
+5. article merge: mentions of the same happening across sentences become one event;
+6. undated events take the date of an earlier event of the same kind, else the paragraph's, else
+   the article's (time_precision 2);
+7. placeless events take the story's main region (geo_precision 3);
+8. consequences (blackouts, power restored) are kept with the strike that caused them;
+9. "both sides claimed" becomes one claim per side, marked disputed;
+10. the record: ids, ACLED fields, notes, confidence.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .. import quantities as qty
+from .. import temporal
+from ..nlp import Sentence
+from ..records import Article, Event, Evidence, TimeExpression, Toponym
+from . import taxonomy as tx
+from .actors import BOTH_SIDES, ActorNamer, ActorRef
+from .lexicon import Lexicon
+from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, classify,
+                       find_claim, find_triggers, modality, patient_phrases, target_of)
+
+logger = logging.getLogger(__name__)
+
+HISTORY_DAYS = 31          # a happening dated more than this before the article is background
+VIOLENT = {tx.BATTLES, tx.REMOTE, tx.VAC}
+TERRITORY = {"Government regains territory", "Non-state actor overtakes territory",
+             "Non-violent transfer of territory"}
+REGION_FEATURES = {"admin1", "region", "country", "admin2", "water", "river", "sea", "reservoir", "continent"}
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event being built from one or more mentions."""
+
+    sub_event: str
+    mentions: list[Mention]
+    toponym: Toponym | None = None
+    time: TimeExpression | None = None
+    time_reason: str = ""
+    actor1: ActorRef | None = None
+    actor2: ActorRef | None = None
+    target: str = ""
+    target_category: str = ""
+    claimants: list[str] = field(default_factory=list)
+    claim_status: str = "reported"
+    fatalities: int | None = None
+    fatality_reason: str = ""
+    quantities: list[dict] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    extra_evidence: list[Evidence] = field(default_factory=list)
+    plover_mode: str = ""
+
+    @property
+    def family(self) -> str:
+        return "territory" if self.sub_event in TERRITORY else tx.BY_NAME[self.sub_event].event_type
+
+    @property
+    def paragraph(self) -> int:
+        return self.mentions[0].sentence.paragraph
+
+
+class EventExtractor:
+    """Codes the events of one article from its parsed sentences and resolved toponyms."""
+
+    def __init__(self, lexicon: Lexicon, *, include_background: bool = False) -> None:
+        self.lex = lexicon
+        self.include_background = include_background
+
+    # ------------------------------------------------------------------------------------
+    def extract(self, article: Article, sentences: Sequence[Sentence], toponyms: Sequence[Toponym]) -> list[Event]:
+        if article.date is None:
+            raise ValueError("an article needs a date before its events can be coded")
+        main_country = _main_country(toponyms)
+        namer = ActorNamer(self.lex, article_country=main_country)
+        drafts: list[Draft] = []
+        times_by_sentence: dict[int, list[TimeExpression]] = {}
+        for sent in sentences:
+            namer.observe_text(sent.text)
+            if sent.doc is None:
+                continue
+            spans = [(e.start_char, e.end_char) for e in sent.doc.ents if e.label_ in ("DATE", "TIME")]
+            times = temporal.find_time_expressions(sent.text, article.date, spans, offset=sent.start)
+            times_by_sentence[sent.index] = times
+            sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end]
+            sentence_drafts = self._sentence_drafts(article, sent, sent_topos, times, namer, main_country)
+            drafts.extend(sentence_drafts)
+            self._attach_consequences(sent, drafts, times)
+        drafts = self._merge_article(drafts)
+        self._date_undated(drafts, sentences, times_by_sentence, article.date)
+        self._place_placeless(drafts, toponyms)
+        drafts = self._split_both_sides(drafts, main_country, toponyms)
+        self._mark_disputes(drafts)
+        events = [self._to_event(article, d) for d in drafts]
+        return _dedupe_ids(events)
+
+    # ------------------------------------------------------------------------------------
+    def _sentence_drafts(self, article: Article, sent: Sentence, topos: list[Toponym],
+                         times: list[TimeExpression], namer: ActorNamer, main_country: str) -> list[Draft]:
+        doc = sent.doc
+        mentions: list[tuple[Mention, list[Toponym], TimeExpression | None, str]] = []
+        for tok, trig in find_triggers(doc, self.lex):
+            start = sent.start + tok.idx
+            mode, mode_reason = modality(tok, sent.text)
+            when, when_reason = _pick_time(tok, sent, times)
+            if not mode and when is not None:
+                end_day = when.end_date or when.date
+                if when.relation == "future":
+                    mode, mode_reason = "future", "mode:future_date"
+                elif (article.date - end_day).days > HISTORY_DAYS:
+                    mode, mode_reason = "historical", "mode:dated_background"
+            if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I) and \
+                    any((article.date - (t.start_date or t.date)).days > HISTORY_DAYS for t in times):
+                mode, mode_reason = "historical", "mode:since_background"
+            if mode and not self.include_background:
+                logger.debug("set aside %s (%s) in %r", tok.text, mode_reason, sent.text[:60])
+                continue
+            place_topos = _event_places(sent, tok, trig.cls, topos)
+            if tok.pos_ != "VERB" and trig.weight < 0.7 and when is None and not place_topos:
+                logger.debug("set aside vague %s in %r", tok.text, sent.text[:60])
+                continue  # a weak noun with no time and no place says too little to code
+            agent_text, agent_reason = agent_phrase(tok)
+            place_country = place_topos[0].place.country if place_topos and place_topos[0].place else main_country
+            actor1 = namer.actor(agent_text, place_country=place_country) if agent_text else None
+            if actor1 is None:
+                actor1, agent_reason = _actor_from_modifiers(tok, namer, place_country)
+            patients = patient_phrases(tok)
+            victims = None
+            for text, _t in patients:
+                if target_of([(text, _t)], self.lex)[1] not in ("", "military", "civilians"):
+                    continue  # "power plants in Ukraine" names a target, not Ukraine's army
+                victims = namer.actor(text, place_country=place_country)
+                if victims is not None:
+                    break
+            if victims is None:
+                victims = _victims_in_sentence(sent.text, namer, place_country)
+            sub_event, type_reasons = classify(tok, trig, sent.text, actor1, victims, place_country)
+            if trig.cls == "WITHDRAW" and victims is not None and actor1 is None:
+                actor1, victims = victims, None
+            target, category, target_reason = target_of(patients, self.lex)
+            if not target:
+                target, category, target_reason = _target_in_sentence(sent.text, self.lex, sub_event)
+            claimants, status, claim_reason = find_claim(tok, doc, namer, sent.text)
+            m = Mention(sent, tok, trig, sub_event, start, start + len(tok.text), actor1, victims, target, category,
+                        mode, claimants, status, tx.BY_NAME[sub_event].plover_mode,
+                        type_reasons + [r for r in (agent_reason, target_reason, claim_reason, mode_reason) if r])
+            mentions.append((m, place_topos, when, when_reason))
+        if not mentions:
+            return []
+        # one draft per place (coordinated towns each get theirs); triggers of one place merge
+        groups: dict[object, Draft] = {}
+        order: list[object] = []
+        fatal = qty.find_fatalities(sent.text)
+        quants = [q.to_dict() for q in qty.find_quantities(sent.text)]
+        for m, place_topos, when, when_reason in mentions:
+            for topo in (place_topos or [None]):
+                key = (topo.place.geonameid if topo and topo.place else None, _merge_family(m.sub_event))
+                draft = groups.get(key)
+                if draft is None:
+                    draft = Draft(m.sub_event, [m], topo, when, when_reason)
+                    groups[key] = draft
+                    order.append(key)
+                else:
+                    draft.mentions.append(m)
+                    draft.sub_event = _combine_types(draft, m)
+                    if draft.time is None and when is not None:
+                        draft.time, draft.time_reason = when, when_reason
+        drafts = [groups[k] for k in order]
+        for d in drafts:
+            self._fill_from_mentions(d)
+            if d.family in VIOLENT and fatal is not None:
+                d.fatalities, d.fatality_reason = fatal
+            d.quantities = list(quants)
+            if d.sub_event == "Non-violent transfer of territory":
+                for t in _new_line_toponyms(sent, topos):
+                    d.tags.append(f"new line: {t.place.name if t.place else t.text}")
+        _drop_weak_duplicates(drafts)
+        return drafts
+
+    def _fill_from_mentions(self, d: Draft) -> None:
+        best = sorted(d.mentions, key=lambda m: tx.PRECEDENCE.get(m.sub_event, 99))[0]
+        d.actor1 = next((m.actor1 for m in d.mentions if m.actor1 is not None), None)
+        d.actor2 = next((m.actor2 for m in d.mentions if m.actor2 is not None and
+                         (d.actor1 is None or m.actor2.name != d.actor1.name)), None)
+        d.target = next((m.target for m in d.mentions if m.target), "")
+        d.target_category = next((m.target_category for m in d.mentions if m.target_category), "")
+        d.claimants = list(dict.fromkeys(c for m in d.mentions for c in m.claimants))
+        d.claim_status = "denied" if any(m.claim_status == "denied" for m in d.mentions) else (
+            "claimed" if d.claimants else "reported")
+        d.plover_mode = best.plover_mode
+        for m in d.mentions:
+            d.reasons.extend(r for r in m.reasons if r not in d.reasons)
+
+    # ------------------------------------------------------------------------------------
+    def _attach_consequences(self, sent: Sentence, drafts: list[Draft], times: list[TimeExpression]) -> None:
+        """Blackouts and restored power belong to the strike on energy infrastructure that caused them."""
+        energy = [d for d in drafts if d.target_category == "energy infrastructure"]
+        if not energy:
+            return
+        strike = energy[-1]
+        text = sent.text
+        if BLACKOUT.search(text) and "consequence: blackouts" not in strike.tags:
+            strike.tags.append("consequence: blackouts")
+            if strike.mentions[0].sentence is not sent:
+                strike.extra_evidence.append(_evidence_of(sent, BLACKOUT.search(text)))
+        restored = POWER_RESTORED.search(text)
+        if restored and strike.mentions[0].sentence is not sent:
+            when = next((t for t in times if t.relation != "future"), None)
+            label = f"power restored by {when.date.isoformat()}" if when else "power restored"
+            strike.tags.append(label)
+            strike.extra_evidence.append(_evidence_of(sent, restored))
+            strike.reasons.append("link:consequence_restoration")
+
+    # ------------------------------------------------------------------------------------
+    def _merge_article(self, drafts: list[Draft]) -> list[Draft]:
+        """Mentions of one happening across sentences become one event."""
+        kept: list[Draft] = []
+        for d in drafts:
+            home = next((k for k in kept if _same_happening(k, d)), None)
+            if home is None:
+                kept.append(d)
+                continue
+            home.mentions.extend(d.mentions)
+            home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
+            if home.toponym is None and d.toponym is not None:
+                home.toponym = d.toponym
+            if home.time is None and d.time is not None:
+                home.time, home.time_reason = d.time, d.time_reason
+            home.actor1 = home.actor1 or d.actor1
+            home.actor2 = home.actor2 or d.actor2
+            home.target = home.target or d.target
+            home.target_category = home.target_category or d.target_category
+            home.claimants = list(dict.fromkeys(home.claimants + d.claimants))
+            if d.claim_status == "denied":
+                home.claim_status = "denied"
+            elif home.claimants and home.claim_status == "reported":
+                home.claim_status = "claimed"
+            if d.fatalities is not None and (home.fatalities is None or d.fatalities < home.fatalities):
+                home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
+            seen = {(q["value"], q["unit"]) for q in home.quantities}
+            home.quantities.extend(q for q in d.quantities if (q["value"], q["unit"]) not in seen)
+            home.tags.extend(t for t in d.tags if t not in home.tags)
+            home.extra_evidence.extend(d.extra_evidence)
+            home.reasons.extend(r for r in d.reasons if r not in home.reasons)
+            home.reasons.append("merge:same_happening_in_article")
+        return kept
+
+    def _date_undated(self, drafts: list[Draft], sentences: Sequence[Sentence],
+                      times_by_sentence: dict[int, list[TimeExpression]], article_date: dt.date) -> None:
+        for i, d in enumerate(drafts):
+            if d.time is not None:
+                continue
+            earlier = next((e for e in reversed(drafts[:i]) if e.time is not None and e.family == d.family), None)
+            if earlier is None:
+                earlier = next((e for e in drafts if e.time is not None and e.family == d.family and
+                                e.actor1 and d.actor1 and e.actor1.country == d.actor1.country), None)
+            if earlier is not None:
+                d.time, d.time_reason = earlier.time, "time:inherited_same_kind"
+                continue
+            para_time = None
+            first = d.mentions[0].sentence
+            for s in sentences:
+                if s.paragraph == first.paragraph and s.index < first.index:
+                    for t in times_by_sentence.get(s.index, []):
+                        if t.relation != "future" and (article_date - (t.end_date or t.date)).days <= HISTORY_DAYS:
+                            para_time = t
+            if para_time is not None:
+                d.time, d.time_reason = para_time, "time:paragraph_reference"
+                continue
+            d.time = TimeExpression(text="", start=-1, end=-1, date=article_date, time_precision=2,
+                                    reason="time:article_date_default")
+            d.time_reason = "time:article_date_default"
+
+    def _place_placeless(self, drafts: list[Draft], toponyms: Sequence[Toponym]) -> None:
+        focus = _focus_region(toponyms)
+        for d in drafts:
+            if d.toponym is None and focus is not None:
+                d.toponym = Toponym(focus.text, focus.start, focus.end, focus.place, 3, focus.score, "",
+                                    ["geo:document_focus"])
+                d.reasons.append("geo:document_focus")
+
+    def _split_both_sides(self, drafts: list[Draft], main_country: str, toponyms: Sequence[Toponym]) -> list[Draft]:
+        out: list[Draft] = []
+        sides = _belligerents(drafts, self.lex, main_country)
+        for d in drafts:
+            if "both sides" not in d.claimants and not (d.actor1 and d.actor1.role == "both"):
+                out.append(d)
+                continue
+            if len(sides) < 2:
+                d.claimants = [c for c in d.claimants if c != "both sides"]
+                out.append(d)
+                continue
+            for side, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+                c = Draft(d.sub_event, list(d.mentions), d.toponym, d.time, d.time_reason)
+                c.actor1 = ActorRef(side.military, tx.INTER_STATE, side.name, "actor:both_sides_split", "military")
+                c.actor2 = ActorRef(other.military, tx.INTER_STATE, other.name, "actor:both_sides_split", "military")
+                c.claimants = [side.government]
+                c.claim_status = "disputed"
+                c.quantities = [dict(q, of=q.get("of") or f"losses inflicted on {other.military}") for q in d.quantities]
+                c.fatalities, c.fatality_reason = d.fatalities, d.fatality_reason
+                c.tags = list(d.tags)
+                c.reasons = list(d.reasons) + ["claim:both_sides_split"]
+                c.plover_mode = d.plover_mode
+                out.append(c)
+        return out
+
+    def _mark_disputes(self, drafts: list[Draft]) -> None:
+        """Claims by opposing sides about the same kind of thing on the same day are disputed."""
+        by_key: dict[tuple, list[Draft]] = {}
+        for d in drafts:
+            if d.claimants and d.time is not None:
+                by_key.setdefault((d.family, d.time.date), []).append(d)
+        for group in by_key.values():
+            countries = {_claimant_side(c) for d in group for c in d.claimants} - {""}
+            if len(countries) >= 2:
+                for d in group:
+                    d.claim_status = "disputed"
+                    if "claim:opposing_claims" not in d.reasons:
+                        d.reasons.append("claim:opposing_claims")
+
+    # ------------------------------------------------------------------------------------
+    def _to_event(self, article: Article, d: Draft) -> Event:
+        st = tx.sub_event(d.sub_event)
+        ev = Event(event_type=st.event_type, sub_event_type=st.name, disorder_type=st.disorder_type,
+                   plover_event=st.plover_event, plover_mode=d.plover_mode or st.plover_mode,
+                   cameo_root=st.cameo_root)
+        when = d.time
+        ev.event_date = when.date.isoformat()
+        ev.time_precision = when.time_precision
+        if when.end_date and when.end_date != when.date:
+            ev.date_end = when.end_date.isoformat()
+        reasons = [d.time_reason or when.reason]
+        if when.reason and when.reason != d.time_reason:
+            reasons.append(when.reason)
+        a1, a2 = d.actor1, d.actor2
+        if st.event_type == tx.VAC and a1 is not None and a1.inter == tx.INTER_CIVILIANS and a2 is not None:
+            a1, a2 = a2, a1          # in Violence against civilians the victims are actor2
+        ev.actor1 = a1.name if a1 else ""
+        ev.inter1 = a1.inter if a1 else None
+        ev.actor2 = a2.name if a2 else ""
+        ev.inter2 = a2.inter if a2 else None
+        if not ev.actor1 and ev.actor2:
+            ev.actor1, ev.inter1, ev.actor2, ev.inter2 = ev.actor2, ev.inter2, "", None
+        ev.interaction = tx.interaction(ev.inter1, ev.inter2)
+        if st.event_type in (tx.VAC,) or (st.event_type == tx.REMOTE and (
+                (a2 is not None and a2.inter == tx.INTER_CIVILIANS) or d.target_category == "civilians")):
+            ev.civilian_targeting = "Civilians targeted"
+        for ref, tag in ((a1, "actor1"), (a2, "actor2")):
+            if ref is not None:
+                reasons.append(f"{tag}:{ref.reason.split(':', 1)[-1]}")
+        topo = d.toponym
+        if topo is not None and topo.place is not None:
+            p = topo.place
+            ev.location, ev.latitude, ev.longitude = p.name, round(p.latitude, 4), round(p.longitude, 4)
+            ev.country, ev.iso, ev.admin1, ev.admin2, ev.admin3 = p.country, p.iso, p.admin1, p.admin2, p.admin3
+            ev.geonameid = p.geonameid
+            ev.geo_precision = topo.geo_precision
+            reasons.extend(r for r in topo.reasons if r not in reasons)
+        else:
+            reasons.append("geo:no_place")
+        ev.region = _acled_region(ev.country)
+        ev.fatalities = d.fatalities or 0
+        if d.fatality_reason:
+            reasons.append(d.fatality_reason)
+        ev.target, ev.target_category = d.target, d.target_category
+        ev.quantities = d.quantities
+        ev.claimed_by = "; ".join(d.claimants)
+        ev.claim_status = d.claim_status
+        ev.tags = "; ".join(d.tags)
+        ev.article_ids = [article.article_id]
+        ev.source = article.source
+        evidence: list[Evidence] = []
+        seen_sent = set()
+        for m in sorted(d.mentions, key=lambda m: m.start):
+            s = m.sentence
+            if s.index in seen_sent:
+                continue
+            seen_sent.add(s.index)
+            evidence.append(Evidence(article.article_id, s.text, s.start, s.end, m.token.text, m.start, m.end))
+        evidence.extend(d.extra_evidence)
+        ev.evidence = [e.to_dict() for e in evidence]
+        ev.reasons = list(dict.fromkeys(reasons + d.reasons))
+        ev.confidence = _confidence(d, ev)
+        ev.notes = compose_notes(ev)
+        ev.event_id = _event_id(article.article_id, ev)
+        return ev
+
+
+# ----------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------
+
+def _merge_family(sub_event: str) -> str:
+    st = tx.BY_NAME[sub_event]
+    if st.event_type in VIOLENT or sub_event in ("Government regains territory", "Non-state actor overtakes territory"):
+        return "violent"
+    return sub_event
+
+
+def _combine_types(d: Draft, m: Mention) -> str:
+    kinds = {d.sub_event, m.sub_event}
+    # an airstrike during a ground battle is Battles; a capture after fighting is a territorial change
+    return sorted(kinds, key=lambda k: tx.PRECEDENCE.get(k, 99))[0]
+
+
+def _drop_weak_duplicates(drafts: list[Draft]) -> None:
+    """A KILL mention in a sentence that also codes a strike is the strike's toll, not its own event."""
+    violent = [d for d in drafts if d.family in VIOLENT and any(m.cls != "KILL" for m in d.mentions)]
+    if not violent:
+        return
+    for d in list(drafts):
+        if d not in violent and all(m.cls == "KILL" for m in d.mentions) and d.toponym is None:
+            violent[0].mentions.extend(d.mentions)
+            drafts.remove(d)
+
+
+def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeExpression | None, str]:
+    if not times:
+        return None, ""
+    pos = sent.start + tok.idx
+    best = min(times, key=lambda t: abs((t.start + t.end) / 2 - pos))
+    return best, best.reason or "time:in_sentence"
+
+
+def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[Toponym]:
+    """The toponym(s) where the trigger's action happened; coordinated towns each count."""
+    usable = [t for t in topos if t.place is not None and t.place.feature not in ("demonym",)]
+    if not usable:
+        return []
+    from ..geo.geoparse import pick_event_location
+    sub = list(tok.subtree)
+    lo, hi = sent.start + sub[0].idx, sent.start + sub[-1].idx + len(sub[-1].text)
+    if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
+        head = tok.head.head if tok.dep_ == "pobj" else tok.head
+        hsub = list(head.subtree)
+        lo, hi = min(lo, sent.start + hsub[0].idx), max(hi, sent.start + hsub[-1].idx + len(hsub[-1].text))
+    inside = [t for t in usable if lo <= t.start and t.end <= hi]
+    if cls == "WITHDRAW":
+        inside = [t for t in inside if not NEW_LINE_PREP.search(sent.text[: t.start - sent.start])
+                  and "direction" not in sent.text[t.end - sent.start: t.end - sent.start + 12]]
+    elif cls == "CAPTURE":
+        inside = [t for t in inside if "direction" not in sent.text[t.end - sent.start: t.end - sent.start + 12]]
+    pool = inside if inside else ([] if cls in ("WITHDRAW", "CAPTURE") else usable)
+    if not pool:
+        return []
+    chosen = pick_event_location(_article_text(sent), pool, sent.start + tok.idx,
+                                 sent.start + tok.idx + len(tok.text), sent.start, sent.end)
+    if chosen is None:
+        return []
+    return _conjuncts(sent, chosen, usable)
+
+
+def _article_text(sent: Sentence) -> str:
+    """pick_event_location takes article offsets; give it a text whose offsets match the sentence."""
+    return " " * sent.start + sent.text
+
+
+def _conjuncts(sent: Sentence, chosen: Toponym, usable: list[Toponym]) -> list[Toponym]:
+    ordered = sorted(usable, key=lambda t: t.start)
+    idx = ordered.index(chosen)
+    group = [chosen]
+    base = sent.start
+
+    def joined(a: Toponym, b: Toponym) -> bool:
+        between = sent.text[a.end - base: b.start - base]
+        return bool(re.fullmatch(r"\s*(,|and|, and|&|or)\s*", between)) and \
+            _kind(a) == _kind(b)
+
+    j = idx
+    while j + 1 < len(ordered) and joined(ordered[j], ordered[j + 1]):
+        group.append(ordered[j + 1])
+        j += 1
+    j = idx
+    while j - 1 >= 0 and joined(ordered[j - 1], ordered[j]):
+        group.insert(0, ordered[j - 1])
+        j -= 1
+    return group
+
+
+def _kind(t: Toponym) -> str:
+    f = t.place.feature if t.place else ""
+    return "settlement" if f not in REGION_FEATURES else f
+
+
+WATER_FEATURES = {"river", "reservoir", "water", "sea", "lake", "canal"}
+
+
+def _new_line_toponyms(sent: Sentence, topos: list[Toponym]) -> list[Toponym]:
+    """Rivers a withdrawing force took up position across or behind: the new line."""
+    out = []
+    for t in topos:
+        if t.place is not None and t.place.feature in WATER_FEATURES and \
+                NEW_LINE_PREP.search(sent.text[: t.start - sent.start]):
+            out.append(t)
+    return out
+
+
+def _actor_from_modifiers(tok, namer: ActorNamer, place_country: str) -> tuple[ActorRef | None, str]:
+    """"Russian shelling", "Ukraine's strikes": the actor is in the trigger's own modifiers."""
+    for c in tok.children:
+        if c.dep_ in ("amod", "poss", "compound", "nmod"):
+            ref = namer.actor(c.text, place_country=place_country)
+            if ref is not None and ref.inter in (tx.INTER_STATE, 2, 3, 8):
+                return ref, "actor1:modifier"
+    return None, ""
+
+
+def _victims_in_sentence(text: str, namer: ActorNamer, place_country: str) -> ActorRef | None:
+    m = re.search(r"\b(civilians?|residents|children|people|villagers|passengers)\b", text, re.I)
+    if m and re.search(r"\b(kill\w*|wound\w*|injur\w*|dead|died|deaths?|casualt\w+|hurt)\b", text, re.I):
+        return namer.actor(m.group(0), place_country=place_country)
+    return None
+
+
+def _target_in_sentence(text: str, lex: Lexicon, sub_event: str) -> tuple[str, str, str]:
+    if tx.BY_NAME[sub_event].event_type not in (tx.REMOTE, tx.VAC) and sub_event != "Looting/property destruction":
+        return "", "", ""
+    low = text.lower()
+    best = None
+    for phrase, cat in lex.targets.items():
+        if cat == "civilians" or len(phrase) < 4:
+            continue
+        m = re.search(r"\b" + re.escape(phrase) + r"\b", low)
+        if m and (best is None or len(phrase) > len(best[0])):
+            best = (phrase, cat)
+    if best:
+        return best[0], best[1], "target:in_sentence"
+    return "", "", ""
+
+
+def _same_happening(a: Draft, b: Draft) -> bool:
+    if a.family != b.family and not ({a.family, b.family} <= {"territory", tx.BATTLES}):
+        return False
+    if a.family != b.family:
+        return False
+    if a.sub_event != b.sub_event and a.family not in ("territory",):
+        if not (a.family in VIOLENT and b.family in VIOLENT):
+            return False
+    if a.actor1 and b.actor1 and a.actor1.country != b.actor1.country:
+        return False
+    if set(a.claimants) != set(b.claimants) and ("both sides" in a.claimants or "both sides" in b.claimants):
+        return False
+    pa = a.toponym.place.geonameid if a.toponym and a.toponym.place else None
+    pb = b.toponym.place.geonameid if b.toponym and b.toponym.place else None
+    if pa is not None and pb is not None and pa != pb:
+        return False
+    if pa is None and pb is None and a.actor1 is None and b.actor1 is None:
+        return False
+    if a.time is not None and b.time is not None:
+        if not _times_overlap(a.time, b.time):
+            return False
+    if a.target_category != b.target_category and (pa is None or pb is None):
+        return False          # placeless reports must agree on what was hit
+    if a.target_category and b.target_category and a.target_category != b.target_category:
+        return False
+    if a.actor2 and b.actor2 and a.actor2.name != b.actor2.name:
+        return False
+    return True
+
+
+def _times_overlap(a: TimeExpression, b: TimeExpression) -> bool:
+    a0, a1 = a.start_date or a.date, a.end_date or a.date
+    b0, b1 = b.start_date or b.date, b.end_date or b.date
+    return a0 <= b1 and b0 <= a1
+
+
+def _main_country(toponyms: Sequence[Toponym]) -> str:
+    counts = Counter(t.place.country for t in toponyms if t.place is not None and t.place.country and
+                     t.place.feature not in ("demonym", "country"))
+    if not counts:
+        counts = Counter(t.place.country for t in toponyms if t.place is not None and t.place.country)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _focus_region(toponyms: Sequence[Toponym]) -> Toponym | None:
+    """The story's main sub-national area: the most-mentioned admin1 (or region) of the main country."""
+    country = _main_country(toponyms)
+    admin = Counter()
+    first: dict[str, Toponym] = {}
+    for t in toponyms:
+        p = t.place
+        if p is None or p.country != country or not p.admin1:
+            continue
+        admin[p.admin1] += 2 if p.feature == "admin1" else 1
+        if p.feature == "admin1":
+            first.setdefault(p.admin1, t)
+    for name, _n in admin.most_common():
+        if name in first:
+            return first[name]
+    return None
+
+
+def _belligerents(drafts: list[Draft], lex: Lexicon, main_country: str) -> list:
+    counts = Counter()
+    for d in drafts:
+        for ref in (d.actor1, d.actor2):
+            if ref is not None and ref.inter == tx.INTER_STATE and ref.country in lex.countries:
+                counts[ref.country] += 1
+    return [lex.countries[c] for c, _n in counts.most_common(2)]
+
+
+def _claimant_side(claimant: str) -> str:
+    m = re.search(r"of (Russia|Ukraine|Israel|Palestine|Syria|Sudan|Armenia|Azerbaijan)\b", claimant)
+    if m:
+        return m.group(1)
+    return ""
+
+
+def _evidence_of(sent: Sentence, match: re.Match | None) -> Evidence:
+    if match is None:
+        return Evidence("", sent.text, sent.start, sent.end)
+    return Evidence("", sent.text, sent.start, sent.end, match.group(0), sent.start + match.start(),
+                    sent.start + match.end())
+
+
+def _confidence(d: Draft, ev: Event) -> float:
+    score = 0.35 + 0.25 * max(m.trigger.weight for m in d.mentions)
+    if ev.actor1:
+        score += 0.1
+    if ev.geo_precision == 1:
+        score += 0.1
+    elif ev.geo_precision == 2:
+        score += 0.05
+    if d.time_reason not in ("time:article_date_default", ""):
+        score += 0.1
+    if len({m.sentence.index for m in d.mentions}) > 1:
+        score += 0.05
+    if ev.claim_status in ("claimed", "disputed"):
+        score -= 0.05
+    if "geo:document_focus" in ev.reasons:
+        score -= 0.1
+    return round(max(0.05, min(0.99, score)), 2)
+
+
+_VERBS = {
+    "Armed clash": "clashed with", "Government regains territory": "regained territory from",
+    "Non-state actor overtakes territory": "took territory from", "Shelling/artillery/missile attack": "shelled or fired missiles at",
+    "Air/drone strike": "carried out an air or drone strike on", "Attack": "attacked",
+    "Non-violent transfer of territory": "withdrew from", "Disrupted weapons use": "intercepted weapons of",
+}
+
+
+def compose_notes(ev: Event) -> str:
+    """A one-line summary composed from the coded fields (never a copied sentence)."""
+    who = ev.actor1 or "Unidentified actor"
+    parts = [f"On {ev.event_date}"]
+    if ev.time_precision > 1 and ev.date_end:
+        parts = [f"Around {ev.event_date} (until {ev.date_end})"]
+    verb = _VERBS.get(ev.sub_event_type, f"- {ev.sub_event_type.lower()}:")
+    obj = ev.actor2 or ""
+    if ev.sub_event_type == "Non-violent transfer of territory":
+        sentence = f"{who} withdrew from {ev.location or 'an unnamed area'}"
+    else:
+        sentence = f"{who} {verb} {obj}".rstrip()
+        if ev.target:
+            sentence += f" targeting {ev.target} ({ev.target_category})"
+        if ev.location:
+            sentence += f" in {ev.location}"
+    if ev.admin1 and ev.admin1 != ev.location:
+        sentence += f", {ev.admin1}"
+    text = f"{parts[0]}, {sentence}."
+    if ev.fatalities:
+        text += f" {ev.fatalities} reported killed."
+    for q in ev.quantities[:3]:
+        text += f" {q['value']:g} {q['unit']}" + (f" ({q['of']})" if q.get("of") else "") + "."
+    if ev.tags:
+        text += f" [{ev.tags}]"
+    if ev.claimed_by:
+        text += f" Per {ev.claimed_by} ({ev.claim_status})."
+    return text
+
+
+def _event_id(article_id: str, ev: Event) -> str:
+    key = "|".join([article_id, ev.sub_event_type, str(ev.geonameid), ev.location, ev.event_date, ev.actor1,
+                    ev.claimed_by, ev.evidence[0]["start"].__str__() if ev.evidence else ""])
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10].upper()
+    return f"{_iso3(ev.country)}{digest}"
+
+
+def _iso3(country: str) -> str:
+    table = {"Ukraine": "UKR", "Russia": "RUS", "Belarus": "BLR", "Syria": "SYR", "Israel": "ISR", "Palestine": "PSE",
+             "United States": "USA", "Sudan": "SDN", "Moldova": "MDA", "Poland": "POL"}
+    return table.get(country, (country[:3].upper() if country else "XXX"))
+
+
+def _acled_region(country: str) -> str:
+    europe = {"Ukraine", "Russia", "Belarus", "Moldova", "Poland", "Georgia", "Armenia", "Azerbaijan",
+              "United Kingdom", "France", "Germany"}
+    middle_east = {"Syria", "Israel", "Palestine", "Lebanon", "Iraq", "Iran", "Yemen", "Turkey"}
+    if country in europe:
+        return "Europe" if country not in ("Georgia", "Armenia", "Azerbaijan") else "Caucasus and Central Asia"
+    if country in middle_east:
+        return "Middle East"
+    return ""
+
+
+def _dedupe_ids(events: list[Event]) -> list[Event]:
+    seen: dict[str, int] = {}
+    for ev in events:
+        n = seen.get(ev.event_id, 0)
+        seen[ev.event_id] = n + 1
+        if n:
+            ev.event_id = f"{ev.event_id}-{n}"
+    return events

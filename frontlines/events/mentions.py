@@ -1,0 +1,452 @@
+"""Sentence-level event mentions: triggers, their class, arguments, modality and claimant.
+
+A *mention* is what one trigger word in one parsed sentence says happened.  The article
+stage (``frontlines.events.extract``) turns mentions into events: it dates them, places
+them, merges mentions of the same happening and composes the record.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from . import taxonomy as tx
+from .actors import ActorNamer, ActorRef
+from .lexicon import Lexicon, Trigger
+
+REPORT_VERBS = {
+    "say", "claim", "report", "announce", "state", "confirm", "deny", "accuse", "tell", "add", "write",
+    "allege", "insist", "assert", "declare", "note", "argue", "estimate", "post", "publish", "warn",
+    "acknowledge", "admit", "call", "describe", "show", "suggest", "indicate", "believe", "quote",
+}
+DENY_VERBS = {"deny", "dismiss", "refute", "reject"}
+# Verbs whose noun object is an event that happened ("launched an offensive").
+SUPPORT_VERBS = {
+    "launch", "carry", "conduct", "mount", "begin", "start", "stage", "unleash", "intensify", "resume",
+    "continue", "repel", "repulse", "step", "wage", "make", "force", "push", "perform", "commit",
+    "execute", "suffer", "come", "face", "report", "confirm", "record", "hold", "organise", "organize",
+}
+# Verbs whose noun subject is an event that happened ("shelling killed two").
+OCCUR_VERBS = {
+    "hit", "kill", "rock", "destroy", "damage", "erupt", "break", "rage", "take", "occur", "continue",
+    "leave", "injure", "wound", "cause", "target", "strike", "happen", "claim", "spark", "shake",
+    "level", "flatten", "knock", "cut", "set", "tear", "ravage", "engulf", "resume", "intensify",
+    "unfold", "escalate", "end", "begin", "start", "last", "follow", "trigger", "reach", "affect",
+}
+FUTURE_HEADS = {"plan", "threaten", "intend", "prepare", "vow", "want", "aim", "seek", "try", "attempt",
+                "promise", "pledge", "hope", "expect", "propose", "consider", "mull", "need", "urge",
+                "call", "ask", "demand", "warn", "refuse", "fail", "avoid", "prevent",
+                "stop", "able", "ready", "likely", "set", "going", "begin"}
+NEGATING_HEADS = {"refuse", "fail", "avoid", "prevent", "stop", "deny", "halt", "thwart", "foil"}
+INTENT_NOUNS = {"effort", "attempt", "plan", "bid", "threat", "intention", "goal", "aim", "order", "call",
+                "demand", "ultimatum", "risk", "possibility", "fear", "prospect", "hope", "readiness",
+                "preparation", "purpose", "objective", "task", "need", "right", "capacity", "ability",
+                "speed", "tide", "success", "failure", "pace"}
+MODAL_HYPOTHETICAL = {"may", "might", "could", "would", "should", "must", "can"}
+MODAL_FUTURE = {"will", "shall", "'ll", "wo"}
+
+WEAPON_CUES: tuple[tuple[str, re.Pattern], ...] = (
+    ("Chemical weapon", re.compile(r"\b(chemical (weapon|attack|agent|munition)s?|chlorine|sarin|nerve agent|toxic gas|gas attack)", re.I)),
+    ("Air/drone strike", re.compile(r"\b(air ?strikes?|air-strikes?|air raids?|warplanes?|fighter jets?|jets?|aircraft|helicopters?|bombers?|drones?|uavs?|shaheds?|kamikaze|loitering munitions?|glide bombs?|aerial bomb\w*|guided bombs?|from the air|air force)\b", re.I)),
+    ("Suicide bomb", re.compile(r"\bsuicide (bomb\w*|attack\w*|car|vest|drone)?", re.I)),
+    ("Shelling/artillery/missile attack", re.compile(r"\b(missiles?|rockets?|artillery|shell(s|ing|ed)?|mortars?|howitzers?|himars|grads?|mlrs|multiple rocket|cluster (munitions?|bombs?)|iskanders?|kalibrs?|s-300s?|tochka|kh-\d+|cruise|ballistic|tank fire|barrage|bombard\w*)\b", re.I)),
+    ("Remote explosive/landmine/IED", re.compile(r"\b(land ?mines?|mines?|ieds?|improvised explosive|roadside bomb|car bomb|bomb (went off|exploded)|explosive devices?|booby.trap\w*|tripwire|planted (a )?bomb)\b", re.I)),
+    ("Grenade", re.compile(r"\bgrenades?\b", re.I)),
+)
+POWER_RESTORED = re.compile(r"\b(restor\w+|reconnect\w*|brought back)\b.{0,40}\b(power|electricity|supply|supplies|heating|water|light)", re.I)
+BLACKOUT = re.compile(r"\b(blackouts?|power outages?|power cuts?|without (power|electricity|light|heating)|outages?)\b", re.I)
+NEW_LINE_PREP = re.compile(r"\b(across|beyond|behind|over|to the (east|west|left|right|far) bank of|to|toward|towards)\s+(the\s+)?$", re.I)
+
+
+@dataclass(slots=True)
+class Mention:
+    sentence: object                 # frontlines.nlp.Sentence
+    token: object                    # spaCy Token of the trigger
+    trigger: Trigger
+    sub_event: str
+    start: int                       # trigger offsets in the article
+    end: int
+    actor1: ActorRef | None = None
+    actor2: ActorRef | None = None
+    target: str = ""
+    target_category: str = ""
+    mode: str = ""                   # "" or one of PLOVER's auxiliary modes
+    claimants: list[str] = field(default_factory=list)
+    claim_status: str = "reported"
+    plover_mode: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def cls(self) -> str:
+        return self.trigger.cls
+
+
+# --------------------------------------------------------------------------------------
+# trigger detection
+# --------------------------------------------------------------------------------------
+
+def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
+    """Trigger tokens of a parsed sentence, after the guards that weak triggers need."""
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
+            continue
+        lemma = tok.lemma_.lower()
+        pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
+        trig = None
+        if pos == "VERB" and lemma in lex.particles:
+            for child in tok.children:
+                if child.dep_ in ("prt", "advmod") and child.lower_ in lex.particles[lemma]:
+                    trig = lex.particles[lemma][child.lower_]
+                    break
+        if trig is None:
+            trig = lex.trigger_for(lemma, pos)
+            if trig is None and tok.pos_ == "ADJ":
+                continue
+        if trig is None:
+            # plural nouns the lemmatiser missed ("strikes" tagged PROPN, "shelling" as VERB)
+            trig = lex.trigger_for(tok.lower_, "NOUN") if pos == "NOUN" else None
+            if trig is None:
+                continue
+        if _guard(tok, trig, pos, lex):
+            yield tok, trig
+
+
+_WEAPON_WORDS = re.compile(r"^(missiles?|rockets?|drones?|shells?|bombs?|strikes?|airstrikes?|attacks?|shahed\w*|artillery|mortars?|projectiles?|salvos?|barrage|munitions?|ballistic|cruise|kh-\d+|grads?)$", re.I)
+_PLACE_WORDS = re.compile(r"^(city|cities|town|towns|village|villages|settlement|settlements|territory|territories|area|areas|region|control|position|positions|airport|port|base|bridge|outskirts|district|plant|hill|height|heights|island|bank|capital|stronghold|hub|square|building|headquarters|centre|center)$", re.I)
+_MILITARY_SUBJ = re.compile(r"\b(troops|forces|army|military|soldiers|units|fighters|brigade|battalion|regiment|separatists|militants|gunmen|marines|paratroopers|invaders|occupiers|defenders|wagner|russia|ukraine|russian|ukrainian|moscow|kyiv|kremlin|israel|israeli|hamas|rebels|insurgents|police|army's|navy)\b", re.I)
+
+
+def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
+    lemma = tok.lemma_.lower()
+    if tok.dep_ == "amod" and pos == "NOUN" and trig.cls not in ("REMOTE", "AIR"):
+        return False
+    if pos == "NOUN":
+        return _noun_is_happening(tok)
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr", "nsubjpass")]
+    obj_text = " ".join(o.lower_ for o in objs)
+    preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+    subj = _subject_text(tok)
+    if lemma == "launch" or lemma == "fire":
+        return any(_WEAPON_WORDS.match(o.lemma_) or _WEAPON_WORDS.match(o.lower_) for o in objs) or (
+            lemma == "fire" and ("at" in preps or "on" in preps))
+    if lemma == "take":
+        return any(_PLACE_WORDS.match(o.lemma_) or o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs) and \
+            not any(o.lemma_ in ("position", "positions") for o in objs)
+    if lemma == "enter":
+        return any(o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) and \
+            bool(_MILITARY_SUBJ.search(subj))
+    if lemma in ("leave", "flee", "abandon"):
+        return bool(_MILITARY_SUBJ.search(subj)) and any(
+            o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) or (
+            lemma == "flee" and bool(_MILITARY_SUBJ.search(subj)))
+    if lemma in ("advance", "push", "engage", "penetrate", "encircle"):
+        return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle") and bool(objs)
+    if lemma in ("hit", "target", "strike"):
+        # "the storm hit", "hit the market" (economy) are no attacks; need a weapon or an armed subject
+        sent_text = tok.sent.text if hasattr(tok, "sent") else tok.doc.text
+        return bool(_MILITARY_SUBJ.search(subj) or re.search(
+            r"\b(missile|rocket|drone|shell|strike|bomb|artillery|airstrike|attack|troops|forces)", sent_text, re.I))
+    if lemma in ("destroy", "down", "neutralise", "neutralize", "intercept"):
+        return any(_WEAPON_WORDS.match(o.lemma_) or re.match(r"^(drones?|missiles?|aircraft|jets?|helicopters?|uavs?|shaheds?|targets?)$", o.lower_)
+                   for o in objs)
+    if lemma == "establish":
+        return any(re.match(r"^(base|bases|headquarters|outpost|checkpoint|camp|command)$", o.lower_) for o in objs)
+    if lemma in ("march", "demonstrate", "rally"):
+        return not bool(_MILITARY_SUBJ.search(subj)) and lemma != "rally" or bool(
+            re.search(r"\b(protesters|demonstrators|supporters|thousands|hundreds|people|crowds?)\b", subj, re.I))
+    if lemma == "shoot":
+        return True
+    if lemma in ("beat",):
+        return any(o.lemma_ in ("protester", "civilian", "man", "woman", "prisoner", "detainee") for o in objs)
+    if lemma == "regroup":
+        return True
+    if lemma in ("exchange", "swap"):
+        return bool(re.search(r"prisoner|captive|bodies|pows|detainee", tok.sent.text, re.I))
+    if lemma == "occupy":
+        return not tok.dep_ == "amod"
+    return True
+
+
+def _noun_is_happening(tok) -> bool:
+    """A noun trigger counts when the text says the thing happened, not when it is merely named."""
+    head = tok.head
+    if tok.dep_ in ("dobj", "obj", "nsubjpass") and head.lemma_.lower() in SUPPORT_VERBS:
+        return True
+    if tok.dep_ in ("nsubj",) and head.lemma_.lower() in OCCUR_VERBS:
+        return True
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in SUPPORT_VERBS | {"force"}:
+        return True
+    if tok.dep_ == "ROOT":                        # headline-style fragment
+        return True
+    if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in ("be",) and any(
+            c.dep_ in ("acomp", "attr") and c.lemma_.lower() in ("heavy", "fierce", "ongoing", "intense", "underway")
+            for c in head.children):
+        return True
+    if tok.dep_ == "pobj" and head.lower_ in ("in", "during", "by") and head.head.lemma_.lower() in (
+            "kill", "injure", "wound", "destroy", "damage", "die", "hit"):
+        return True                                # "killed in a missile strike"
+    if tok.dep_ == "nsubj" and head.lemma_.lower() in ("be",) and any(c.dep_ == "prep" for c in head.children):
+        return False
+    return False
+
+
+# --------------------------------------------------------------------------------------
+# classification
+# --------------------------------------------------------------------------------------
+
+def weapon_subtype(text: str) -> str | None:
+    """The Explosions/Remote violence sub-event type the weapons in ``text`` point to (precedence order)."""
+    for name, pattern in WEAPON_CUES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victims: ActorRef | None,
+             place_country: str) -> tuple[str, list[str]]:
+    """ACLED sub-event type for one trigger, with the reasons."""
+    cls = trig.cls
+    reasons = [f"type:trigger={tok.lemma_.lower()}", f"type:class={cls}"]
+    civilians = victims is not None and victims.inter == tx.INTER_CIVILIANS
+    weapon = weapon_subtype(sent_text)
+    if cls in ("REMOTE", "AIR", "EXPLOSION"):
+        if weapon:
+            reasons.append(f"type:weapon={weapon}")
+            return weapon, reasons
+        if cls == "AIR":
+            return "Air/drone strike", reasons
+        reasons.append("type:default_remote")
+        return "Shelling/artillery/missile attack", reasons
+    if cls == "ATTACK":
+        if weapon and weapon != "Remote explosive/landmine/IED":
+            reasons.append(f"type:weapon={weapon}")
+            return weapon, reasons
+        if victims is not None and victims.inter == tx.INTER_PROTESTERS:
+            return "Excessive force against protesters", reasons
+        if civilians:
+            reasons.append("type:civilian_victims")
+            return "Attack", reasons
+        if weapon:
+            return weapon, reasons
+        return "Armed clash", reasons
+    if cls == "CLASH" or cls == "LOSSES":
+        if civilians and not (actor1 and actor1.inter == tx.INTER_CIVILIANS):
+            reasons.append("type:civilian_victims")
+            return "Attack", reasons
+        return "Armed clash", reasons
+    if cls == "CAPTURE":
+        lemma = tok.lemma_.lower()
+        if actor1 is not None and place_country:
+            if actor1.inter == tx.INTER_STATE and actor1.country == place_country:
+                reasons.append("type:state_regains_own_territory")
+                return "Government regains territory", reasons
+            reasons.append("type:foreign_or_nonstate_takes_territory")
+            return "Non-state actor overtakes territory", reasons
+        if lemma in ("retake", "recapture", "regain", "liberate", "liberation"):
+            reasons.append("type:regain_verb")
+            return "Government regains territory", reasons
+        return "Non-state actor overtakes territory", reasons
+    if cls == "WITHDRAW":
+        return "Non-violent transfer of territory", reasons
+    if cls == "KILL":
+        if weapon and weapon != "Remote explosive/landmine/IED":
+            reasons.append(f"type:weapon={weapon}")
+            return weapon, reasons
+        if victims is not None and victims.inter == tx.INTER_PROTESTERS:
+            return "Excessive force against protesters", reasons
+        if victims is not None and victims.inter == tx.INTER_STATE:
+            return "Armed clash", reasons
+        return "Attack", reasons
+    simple = {"ABDUCT": "Abduction/forced disappearance", "SEXUAL": "Sexual violence", "ARREST": "Arrests",
+              "AGREE": "Agreement", "LOOT": "Looting/property destruction", "DISRUPT": "Disrupted weapons use",
+              "HQ": "Headquarters or base established", "RIOT": "Violent demonstration"}
+    if cls == "RIOT" and tok.lemma_.lower() in ("mob", "lynch"):
+        return "Mob violence", reasons
+    if cls == "PROTEST":
+        if re.search(r"\b(police|security forces|troops)\b.{0,60}\b(fired|shot|killed)\b|\bkilled\b.{0,40}\bprotesters\b", sent_text, re.I):
+            return "Excessive force against protesters", reasons
+        if re.search(r"\b(dispers\w+|detain\w+|arrest\w+|tear ?gas|water cannon|rubber bullets|broke up|clash\w* with police)\b", sent_text, re.I):
+            return "Protest with intervention", reasons
+        return "Peaceful protest", reasons
+    return simple.get(cls, "Other"), reasons
+
+
+# --------------------------------------------------------------------------------------
+# arguments
+# --------------------------------------------------------------------------------------
+
+def span_text(tok) -> str:
+    sub = list(tok.subtree)
+    return tok.doc[sub[0].i: sub[-1].i + 1].text if sub else tok.text
+
+
+def _subject_text(tok) -> str:
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return span_text(c)
+    if tok.dep_ in ("xcomp", "conj", "advcl", "relcl") and tok.head is not tok:
+        return _subject_text(tok.head) if tok.dep_ != "relcl" else tok.head.text
+    return ""
+
+
+def agent_phrase(tok) -> tuple[str, str]:
+    """Who did it, as a noun phrase, and how it was found."""
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            return span_text(c), "actor1:subject"
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return span_text(g), "actor1:passive_agent"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for c in tok.children:
+            if c.dep_ in ("poss", "amod", "compound") and c.lower_ not in ("large", "scale", "large-scale"):
+                if c.dep_ == "poss" or c.ent_type_ in ("NORP", "GPE", "ORG") or c.lower_.endswith("ian"):
+                    return span_text(c), "actor1:modifier"
+        head = tok.head
+        if tok.dep_ in ("dobj", "obj") and head.pos_ == "VERB":
+            return agent_phrase(head)
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_ == "force":
+            for c in head.head.children:
+                if c.dep_ in ("dobj", "obj"):
+                    return span_text(c), "actor1:forced_object"
+    if tok.dep_ == "xcomp":
+        head = tok.head
+        objs = [c for c in head.children if c.dep_ in ("dobj", "obj")]
+        if objs:
+            return span_text(objs[0]), "actor1:controller_object"
+        return agent_phrase(head)
+    if tok.dep_ in ("conj",) and tok.head is not tok:
+        return agent_phrase(tok.head)
+    if tok.dep_ == "advcl" and tok.head is not tok:
+        return agent_phrase(tok.head)
+    # "it was decided to regroup the Russian forces": the object regroups
+    if tok.lemma_.lower() in ("regroup", "withdraw", "pull"):
+        for c in tok.children:
+            if c.dep_ in ("dobj", "obj"):
+                return span_text(c), "actor1:moved_object"
+    return "", ""
+
+
+def patient_phrases(tok) -> list[tuple[str, object]]:
+    """What or whom it was done to: direct objects and on/at/against phrases, as (text, token)."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("dobj", "obj", "nsubjpass"):
+            out.append((span_text(c), c))
+        elif c.dep_ == "prep" and c.lower_ in ("on", "at", "against", "upon", "into"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.append((span_text(g), g))
+    if tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
+        # "launched missiles at X": the prepositions hang on the verb
+        for c in tok.head.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "at", "against"):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        out.append((span_text(g), g))
+    return out
+
+
+def target_of(patients: list[tuple[str, object]], lex: Lexicon) -> tuple[str, str, str]:
+    """(target phrase, category, reason) from the patient phrases."""
+    for text, tok in patients:
+        # the noun phrase proper: the head and its left modifiers
+        left = [t for t in tok.subtree if t.i <= tok.i]
+        words = [t.lower_ for t in left if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and t.lower_ not in
+                 ("major", "several", "many", "key", "main", "large", "big", "some")]
+        for n in range(min(4, len(words)), 0, -1):
+            phrase = " ".join(words[-n:])
+            if phrase in lex.targets:
+                return phrase, lex.targets[phrase], "target:lexicon"
+    return "", "", ""
+
+
+# --------------------------------------------------------------------------------------
+# modality and claims
+# --------------------------------------------------------------------------------------
+
+def modality(tok, sent_text: str) -> tuple[str, str]:
+    """PLOVER auxiliary mode of a trigger ("" when it happened as told) and the reason."""
+    if sent_text.rstrip().endswith("?"):
+        return "hypothetical", "mode:question"
+    chain = [tok]
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("xcomp", "ccomp", "acl", "conj", "advcl", "pobj", "dobj", "prep", "relcl", "nsubj", "nsubjpass", "aux") and cur.head is not cur:
+            cur = cur.head
+            chain.append(cur)
+        else:
+            break
+    for i, t in enumerate(chain):
+        for c in t.children:
+            if c.dep_ == "neg" and (i == 0 or t.lemma_ not in REPORT_VERBS):
+                return "negation", "mode:negated"
+            if c.dep_ == "aux" and c.lower_ in MODAL_FUTURE and i <= 1:
+                return "future", "mode:will"
+            if c.dep_ == "aux" and c.lower_ in MODAL_HYPOTHETICAL and i <= 1:
+                # "may have turned" about the past is still a hypothesis
+                return "hypothetical", f"mode:modal_{c.lower_}"
+            if c.dep_ == "mark" and c.lower_ in ("if", "unless") and i <= 1:
+                return "hypothetical", "mode:conditional"
+        if i == 0:
+            continue
+        lemma = t.lemma_.lower()
+        if lemma in NEGATING_HEADS and chain[i - 1].dep_ in ("xcomp", "ccomp", "dobj", "pobj"):
+            return "negation", f"mode:head_{lemma}"
+        if lemma in FUTURE_HEADS and chain[i - 1].dep_ in ("xcomp",) and lemma not in ("begin", "continue"):
+            return "future", f"mode:head_{lemma}"
+        if t.pos_ == "NOUN" and lemma in INTENT_NOUNS and chain[i - 1].dep_ in ("acl", "pobj", "xcomp", "compound"):
+            return "hypothetical", f"mode:intent_{lemma}"
+        if lemma in ("be", "get") and any(c.lower_ == "going" for c in t.children):
+            return "future", "mode:going_to"
+    return "", ""
+
+
+def in_quotes(sent_text: str, rel: int) -> bool:
+    before = sent_text[:rel]
+    opens = before.count("“") + before.count("‘") * 0
+    closes = before.count("”")
+    if opens or closes:
+        return opens > closes
+    return before.count('"') % 2 == 1
+
+
+def find_claim(tok, doc, namer: ActorNamer, sent_text: str) -> tuple[list[str], str, str]:
+    """Who asserts the event (normalised), the claim status and the reason."""
+    # "according to X"
+    for t in doc:
+        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            objs = [g for g in doc[t.i + 1].children if g.dep_ == "pobj"]
+            phrase = span_text(objs[0]) if objs else doc[t.i + 2: t.i + 8].text
+            ref = namer.speaker(phrase, person=_person_in(objs[0]) if objs else "")
+            if ref is not None:
+                return [ref.name], "claimed", "claim:according_to"
+            return [], "reported", "claim:according_to_unnamed"
+    # a reporting verb that governs the trigger, or a quote attributed outside it
+    trig_in_quote = in_quotes(sent_text, tok.idx)
+    for t in doc:
+        if t.pos_ != "VERB" or t.lemma_.lower() not in REPORT_VERBS:
+            continue
+        governs = t in list(tok.ancestors) or (trig_in_quote and not in_quotes(sent_text, t.idx))
+        if not governs:
+            continue
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "nsubjpass"), None)
+        if subj is None:
+            continue
+        ref = namer.speaker(span_text(subj), person=_person_in(subj))
+        if ref is None:
+            continue
+        lemma = t.lemma_.lower()
+        status = "denied" if lemma in DENY_VERBS else "claimed"
+        return [ref.name], status, f"claim:report_verb={lemma}"
+    return [], "reported", "claim:outlet_voice"
+
+
+def _person_in(tok) -> str:
+    for t in tok.subtree:
+        if t.ent_type_ == "PERSON" and t.ent_iob_ == "B":
+            ent = next((e for e in t.doc.ents if e.start == t.i), None)
+            if ent is not None and len(ent) >= 2:
+                return ent.text
+    return ""
