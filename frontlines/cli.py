@@ -1,0 +1,229 @@
+"""The `frontlines` command line."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import FrontlinesError
+
+DEFAULT_DB = "frontlines.db"
+EXIT_SKIPPED = 1
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frontlines")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """frontlines: news reports about armed conflict in, coded conflict events out."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+# ---------------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database to store events in.")
+@click.option("--date", "date_", help="Publication date (YYYY-MM-DD) for reports that carry none.")
+@click.option("--max-bytes", default=5_000_000, show_default=True, help="Skip files larger than this.")
+@click.option("--actors", type=click.Path(exists=True, dir_okay=False), help="Extra actor lexicon (TSV).")
+@click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
+@click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")
+@click.option("--batch-size", default=32, show_default=True)
+def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
+        include_background: bool, rows: int, batch_size: int) -> None:
+    """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
+    from .events.lexicon import default_lexicon
+    from .ingest import read_sources
+    from .pipeline import Pipeline, split_results
+    from .store import open_store
+
+    default_date = _date_option(date_)
+    articles, problems = split_results(read_sources(list(paths), default_date=default_date, max_bytes=max_bytes,
+                                                    stdin=sys.stdin))
+    for p in problems:
+        err_console.print(f"[yellow]skipped[/] [{p.code}] {escape(p.message)}")
+    try:
+        store = open_store(db)
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from exc
+    new = [a for a in articles if not store.has_article(a.article_id)]
+    already = len(articles) - len(new)
+    pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background)
+    started = time.perf_counter()
+    coded = []
+    with store:
+        if new:
+            with Progress(TextColumn("[bold]coding reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err_console, transient=True, disable=len(new) < 3) as bar:
+                task = bar.add_task("code", total=len(new))
+                bar.update(task, description="loading models")
+                pipeline.warm_up()
+                for result in pipeline.process(new, batch_size=batch_size):
+                    store.add_article(result.article, result.events)
+                    coded.extend(result.events)
+                    bar.advance(task)
+    elapsed = time.perf_counter() - started
+    if rows and coded:
+        console.print(events_table(coded[:rows]))
+        if len(coded) > rows:
+            console.print(f"[dim]… {len(coded) - rows} more; see `frontlines export --db {db}`[/]")
+    summary = (f"{len(new)} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
+               f"; {already} already in {db}; {len(problems)} skipped")
+    err_console.print(summary)
+    if problems:
+        sys.exit(EXIT_SKIPPED)
+
+
+def events_table(events) -> Table:
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    for col, kw in (("id", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type / sub-type", {}),
+                    ("actors", {}), ("place", {}), ("deaths", {"justify": "right"}), ("claimed by", {}),
+                    ("evidence", {"max_width": 48})):
+        table.add_column(col, **kw)
+    for ev in events:
+        actors = ev.actor1 + (f"\nvs {ev.actor2}" if ev.actor2 else "")
+        place = ev.location + (f", {ev.admin1}" if ev.admin1 and ev.admin1 != ev.location else "")
+        if ev.geo_precision:
+            place += f" [dim](p{ev.geo_precision})[/]"
+        claim = ev.claimed_by + (f" [dim]({ev.claim_status})[/]" if ev.claim_status != "reported" else "")
+        evidence = ev.evidence[0]["sentence"] if ev.evidence else ""
+        if len(evidence) > 110:
+            evidence = evidence[:107] + "…"
+        date = ev.event_date + ("" if ev.time_precision == 1 else f" [dim]~{ev.time_precision}[/]")
+        table.add_row(ev.event_id, date, f"{ev.event_type}\n[dim]{ev.sub_event_type}[/]", escape(actors), place,
+                      str(ev.fatalities), claim, escape(evidence))
+    return table
+
+
+# ---------------------------------------------------------------------------------------
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("--since", help="Only events on or after this date.")
+@click.option("--until", help="Only events on or before this date.")
+@click.option("--type", "event_type", help="Only this ACLED event type.")
+def export(db: str, fmt: str, output: str | None, since: str | None, until: str | None, event_type: str | None) -> None:
+    """Export stored events as JSONL, ACLED-column CSV or GeoJSON."""
+    from .export import write_events
+    from .store import open_store
+
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
+    with open_store(db) as store:
+        events = store.iter_events(since=since, until=until, event_type=event_type)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                n = write_events(events, fmt, fh)
+            err_console.print(f"wrote {n} event(s) to {output}")
+        else:
+            write_events(events, fmt, sys.stdout)
+
+
+# ---------------------------------------------------------------------------------------
+@main.command()
+@click.argument("event_id")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+def show(event_id: str, db: str, as_json: bool) -> None:
+    """Show one event: its record, its evidence with the supporting words highlighted, and its reasons."""
+    from .store import open_store
+
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database")
+    with open_store(db) as store:
+        ev = store.get_event(event_id)
+        if ev is None:
+            raise click.ClickException(f"[E502] No event with id {event_id!r} in {db}.")
+        if as_json:
+            click.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
+            return
+        render_event(ev)
+
+
+def render_event(ev) -> None:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    rows = [
+        ("event", f"{ev.event_type} / {ev.sub_event_type}  [dim]({ev.disorder_type})[/]"),
+        ("date", f"{ev.event_date}" + (f" to {ev.date_end}" if ev.date_end else "") + f"  time_precision {ev.time_precision}"),
+        ("actor 1", f"{escape(ev.actor1)}  [dim]inter {ev.inter1}[/]" if ev.actor1 else "-"),
+        ("actor 2", f"{escape(ev.actor2)}  [dim]inter {ev.inter2}[/]" if ev.actor2 else "-"),
+        ("target", f"{ev.target} ({ev.target_category})" if ev.target else "-"),
+        ("place", f"{ev.location}, {ev.admin1}, {ev.country}  [dim]{ev.latitude}, {ev.longitude}; geo_precision "
+                  f"{ev.geo_precision}; geonameid {ev.geonameid}[/]" if ev.location else "-"),
+        ("fatalities", str(ev.fatalities)),
+        ("quantities", "; ".join(f"{q['value']:g} {q['unit']} ({q.get('of', '')})" for q in ev.quantities) or "-"),
+        ("claimed by", f"{escape(ev.claimed_by) or 'the outlet'}  [dim]{ev.claim_status}[/]"),
+        ("PLOVER / CAMEO", f"{ev.plover_event} {ev.plover_mode} / {ev.cameo_root}"),
+        ("tags", ev.tags or "-"),
+        ("confidence", f"{ev.confidence:.2f}"),
+        ("notes", escape(ev.notes)),
+        ("sources", f"{ev.source or '-'}  [dim]articles {', '.join(ev.article_ids)}[/]"),
+    ]
+    for k, v in rows:
+        grid.add_row(k, v)
+    console.print(Panel(grid, title=f"[bold]{ev.event_id}[/]", expand=False))
+    console.print("[bold]evidence[/]")
+    for e in ev.evidence:
+        console.print("  " + highlight(e) + f"  [dim]({e.get('article_id', '')}:{e['start']}-{e['end']})[/]")
+    console.print("[bold]reasons[/]  " + "  ".join(f"[cyan]{escape(r)}[/]" for r in ev.reasons))
+
+
+def highlight(e: dict) -> str:
+    sentence = e["sentence"]
+    ts, te = e.get("trigger_start", -1), e.get("trigger_end", -1)
+    if ts is not None and ts >= e["start"] and te <= e["end"]:
+        a, b = ts - e["start"], te - e["start"]
+        return escape(sentence[:a]) + "[bold reverse]" + escape(sentence[a:b]) + "[/]" + escape(sentence[b:])
+    return escape(sentence)
+
+
+# ---------------------------------------------------------------------------------------
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score frontlines against gold data sets."""
+
+
+def _attach_optional_commands() -> None:
+    """Commands that live beside their stage (geo, events) attach here."""
+    try:
+        from .geo import cli as geo_cli
+    except ImportError:  # pragma: no cover - the geo package is part of the distribution
+        return
+    if hasattr(geo_cli, "gazetteer"):
+        main.add_command(geo_cli.gazetteer)
+    if hasattr(geo_cli, "eval_geoparse"):
+        eval_group.add_command(geo_cli.eval_geoparse, name="geoparse")
+    if hasattr(geo_cli, "eval_event_location"):
+        eval_group.add_command(geo_cli.eval_event_location, name="event-location")
+
+
+_attach_optional_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,100 @@
+"""The pipeline: ingest -> nlp -> geo/time/actors -> events -> store.
+
+``Pipeline`` loads the spaCy model, the gazetteer and the lexicons once and codes batches
+of articles; every sentence that can hold an event across a whole batch is parsed in one
+``nlp.pipe`` stream.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .events.extract import EventExtractor
+from .events.lexicon import Lexicon, default_lexicon
+from .nlp import Sentence, iter_ents, load_nlp, parse_sentences, split_sentences
+from .records import Article, Event, IngestProblem, Toponym
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class ArticleResult:
+    article: Article
+    events: list[Event]
+    sentences: list[Sentence] = field(default_factory=list)
+    toponyms: list[Toponym] = field(default_factory=list)
+
+
+class Pipeline:
+    """Codes articles into events. Heavy resources are loaded once, on first use."""
+
+    def __init__(self, *, lexicon: Lexicon | None = None, gazetteer=None, include_background: bool = False,
+                 nlp=None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self._gazetteer = gazetteer
+        self._geoparser = None
+        self._nlp = nlp
+        self.extractor = EventExtractor(self.lexicon, include_background=include_background)
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_nlp()
+        return self._nlp
+
+    @property
+    def geoparser(self):
+        if self._geoparser is None:
+            from .geo.geoparse import Geoparser
+
+            self._geoparser = Geoparser(self._gazetteer)
+        return self._geoparser
+
+    def warm_up(self) -> None:
+        """Load the model and the gazetteer now (so progress bars measure work, not loading)."""
+        _ = self.nlp, self.geoparser
+
+    def prepare(self, article: Article) -> list[Sentence]:
+        sentences = split_sentences(article.text)
+        prefilter = self.lexicon.prefilter
+        for s in sentences:
+            s.candidate = bool(prefilter.search(s.text))
+        return sentences
+
+    def process(self, articles: Iterable[Article], *, batch_size: int = 32,
+                on_article: Callable[[ArticleResult], None] | None = None) -> Iterator[ArticleResult]:
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= batch_size:
+                yield from self._process_batch(batch)
+                batch = []
+        if batch:
+            yield from self._process_batch(batch)
+
+    def _process_batch(self, batch: Sequence[Article]) -> Iterator[ArticleResult]:
+        prepared = [(a, self.prepare(a)) for a in batch]
+        parse_sentences([s for _a, sents in prepared for s in sents], self.nlp)
+        for article, sentences in prepared:
+            yield self.code_article(article, sentences)
+
+    def code_article(self, article: Article, sentences: list[Sentence] | None = None) -> ArticleResult:
+        if sentences is None:
+            sentences = self.prepare(article)
+            parse_sentences(sentences, self.nlp)
+        ents = list(iter_ents(sentences))
+        try:
+            toponyms = self.geoparser.parse(article.text, ents)
+        except Exception:  # a geoparser failure must not lose the article's events
+            logger.exception("geoparsing failed for %s; coding without places", article.origin)
+            toponyms = []
+        events = self.extractor.extract(article, sentences, toponyms)
+        return ArticleResult(article, events, sentences, toponyms)
+
+
+def split_results(items: Iterable[Article | IngestProblem]) -> tuple[list[Article], list[IngestProblem]]:
+    articles, problems = [], []
+    for item in items:
+        (problems if isinstance(item, IngestProblem) else articles).append(item)
+    return articles, problems
