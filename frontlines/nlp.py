@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
@@ -108,13 +109,24 @@ def load_nlp():
     return nlp
 
 
-def parse_sentences(sentences: Sequence[Sentence], nlp=None, batch_size: int = 256) -> None:
-    """Parse the candidate sentences in place (``Sentence.doc``), in one ``nlp.pipe`` stream."""
+# Below this many sentences a second process costs more than it saves.
+PARALLEL_MIN_SENTENCES = 2000
+
+
+def parse_sentences(sentences: Sequence[Sentence], nlp=None, batch_size: int = 128,
+                    n_process: int | None = None) -> None:
+    """Parse the candidate sentences in place (``Sentence.doc``), in one ``nlp.pipe`` stream.
+
+    ``n_process`` defaults to 2 (the machine's cores) for large batches and 1 otherwise.
+    """
     todo = [s for s in sentences if s.candidate and s.doc is None]
     if not todo:
         return
     nlp = nlp or load_nlp()
-    for sent, doc in zip(todo, nlp.pipe((s.text for s in todo), batch_size=batch_size)):
+    if n_process is None:
+        n_process = 2 if len(todo) >= PARALLEL_MIN_SENTENCES and (os.cpu_count() or 1) > 1 else 1
+    docs = nlp.pipe((s.text for s in todo), batch_size=batch_size, n_process=n_process)
+    for sent, doc in zip(todo, docs):
         sent.doc = doc
 
 

@@ -238,8 +238,8 @@ class EventExtractor:
             home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
             if home.toponym is None and d.toponym is not None:
                 home.toponym = d.toponym
-            if home.time is None and d.time is not None:
-                home.time, home.time_reason = d.time, d.time_reason
+            if d.time is not None and (home.time is None or d.time.time_precision < home.time.time_precision):
+                home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
             home.actor1 = home.actor1 or d.actor1
             home.actor2 = home.actor2 or d.actor2
             home.target = home.target or d.target
@@ -441,14 +441,11 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     usable = [t for t in topos if t.place is not None and t.place.feature not in ("demonym",)]
     if not usable:
         return []
-    from ..geo.geoparse import pick_event_location
-    sub = list(tok.subtree)
-    lo, hi = sent.start + sub[0].idx, sent.start + sub[-1].idx + len(sub[-1].text)
+    from ..geo.geoparse import event_location_scores
+    own = _clause_chars(tok)
     if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
-        head = tok.head.head if tok.dep_ == "pobj" else tok.head
-        hsub = list(head.subtree)
-        lo, hi = min(lo, sent.start + hsub[0].idx), max(hi, sent.start + hsub[-1].idx + len(hsub[-1].text))
-    inside = [t for t in usable if lo <= t.start and t.end <= hi]
+        own |= _clause_chars(tok.head.head if tok.dep_ == "pobj" else tok.head)
+    inside = [t for t in usable if (t.start - sent.start) in own]
     if cls == "WITHDRAW":
         inside = [t for t in inside if not NEW_LINE_PREP.search(sent.text[: t.start - sent.start])
                   and "direction" not in sent.text[t.end - sent.start: t.end - sent.start + 12]]
@@ -457,11 +454,32 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     pool = inside if inside else ([] if cls in ("WITHDRAW", "CAPTURE") else usable)
     if not pool:
         return []
-    chosen = pick_event_location(_article_text(sent), pool, sent.start + tok.idx,
-                                 sent.start + tok.idx + len(tok.text), sent.start, sent.end)
-    if chosen is None:
+    scored = event_location_scores(_article_text(sent), pool, sent.start + tok.idx,
+                                   sent.start + tok.idx + len(tok.text), sent.start, sent.end)
+    if not scored:
         return []
+    score, chosen = max(scored, key=lambda x: x[0])
+    if not inside and score < 0:
+        return []          # outside the trigger's clause a place needs positive evidence
     return _conjuncts(sent, chosen, usable)
+
+
+_OTHER_CLAUSES = {"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "csubj"}
+
+
+def _clause_chars(tok) -> set[int]:
+    """Start offsets (in the sentence) of the tokens in the trigger's own clause: its subtree without
+    coordinated or subordinate clauses, which tell of other happenings."""
+    out: set[int] = set()
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.add(t.idx)
+        for c in t.children:
+            if c.dep_ in _OTHER_CLAUSES and c.pos_ in ("VERB", "AUX"):
+                continue
+            stack.append(c)
+    return out
 
 
 def _article_text(sent: Sentence) -> str:

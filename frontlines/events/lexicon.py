@@ -53,6 +53,7 @@ class Lexicon:
     actor_index: dict[str, NamedActor] = field(default_factory=dict)          # pattern -> actor
     targets: dict[str, str] = field(default_factory=dict)                     # head phrase -> category
     prefilter: re.Pattern | None = None
+    _actor_re: re.Pattern | None = None
 
     @classmethod
     def load(cls, extra_actors: str | Path | None = None) -> "Lexicon":
@@ -95,17 +96,16 @@ class Lexicon:
         return self.triggers.get((lemma, pos)) or self.triggers.get((lemma, "ANY"))
 
     def find_named_actors(self, text: str) -> Iterator[tuple[int, int, NamedActor]]:
-        """Named actors mentioned in ``text`` (longest match first, no overlaps)."""
+        """Named actors mentioned in ``text``, leftmost-longest, no overlaps (one compiled regex)."""
+        if self._actor_re is None:
+            alternation = "|".join(re.escape(p) for p in sorted(self.actor_index, key=len, reverse=True))
+            self._actor_re = re.compile(r"(?<![\w'])(?:" + alternation + r")(?![\w])")
         low = text.lower()
-        taken: list[tuple[int, int]] = []
-        for pattern in sorted(self.actor_index, key=len, reverse=True):
-            for m in re.finditer(r"(?<![\w'])" + re.escape(pattern) + r"(?![\w])", low):
-                if pattern.isalpha() and len(pattern) <= 4 and text[m.start():m.end()].islower():
-                    continue  # "un", "isw", "rsf" must be written as acronyms
-                if any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                yield m.start(), m.end(), self.actor_index[pattern]
+        for m in self._actor_re.finditer(low):
+            pattern = m.group(0)
+            if pattern.isalpha() and len(pattern) <= 4 and text[m.start():m.end()].islower():
+                continue  # "un", "isw", "rsf" must be written as acronyms
+            yield m.start(), m.end(), self.actor_index[pattern]
 
 
 # Irregular verb forms the prefilter must also see (its stems cover regular inflection).
