@@ -157,6 +157,21 @@ class ActorNamer:
             self.last_claimant = ref
         return ref
 
+    def speaker_ref(self, claimant: str) -> ActorRef | None:
+        """The armed actor behind a claimant name, when it is one ("Wagner Group; Yevgeny Prigozhin")."""
+        first = claimant.split(";")[0].strip()
+        for named in self.lex.actors:
+            if named.name == first and named.role in ("armed_group", "military", "police", "ministry"):
+                if named.role == "ministry":
+                    country = self.lex.countries.get(named.country)
+                    return ActorRef(country.military, INTER_STATE, country.name, "actor:speaker_forces",
+                                    "military") if country else None
+                return ActorRef(named.name, named.inter, named.country, "actor:speaker_forces", named.role)
+        for country in self.lex.countries.values():
+            if first in (country.military, country.government):
+                return ActorRef(country.military, INTER_STATE, country.name, "actor:speaker_forces", "military")
+        return None
+
     # -- helpers --------------------------------------------------------------------------
     def _country_in(self, words: list[str]) -> Country | None:
         for i, w in enumerate(words):

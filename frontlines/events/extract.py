@@ -135,7 +135,15 @@ class EventExtractor:
                 continue  # a weak noun with no time and no place says too little to code
             agent_text, agent_reason = agent_phrase(tok)
             place_country = place_topos[0].place.country if place_topos and place_topos[0].place else main_country
-            actor1 = namer.actor(agent_text, place_country=place_country) if agent_text else None
+            claimants, status, claim_reason = find_claim(tok, doc, namer, sent.text)
+            actor1 = None
+            if agent_text and _POSSESSIVE_FORCES.match(agent_text) and claimants:
+                # "X said its/his forces entered": the forces are the speaker's
+                speaker = namer.speaker_ref(claimants[0])
+                if speaker is not None:
+                    actor1, agent_reason = speaker, "actor1:speaker_forces"
+            if actor1 is None and agent_text:
+                actor1 = namer.actor(agent_text, place_country=place_country)
             if actor1 is None:
                 actor1, agent_reason = _actor_from_modifiers(tok, namer, place_country)
             patients = patient_phrases(tok)
@@ -154,7 +162,6 @@ class EventExtractor:
             target, category, target_reason = target_of(patients, self.lex)
             if not target:
                 target, category, target_reason = _target_in_sentence(sent.text, self.lex, sub_event)
-            claimants, status, claim_reason = find_claim(tok, doc, namer, sent.text)
             m = Mention(sent, tok, trig, sub_event, start, start + len(tok.text), actor1, victims, target, category,
                         mode, claimants, status, tx.BY_NAME[sub_event].plover_mode,
                         type_reasons + [r for r in (agent_reason, target_reason, claim_reason, mode_reason) if r])
@@ -353,8 +360,11 @@ class EventExtractor:
         ev.inter1 = a1.inter if a1 else None
         ev.actor2 = a2.name if a2 else ""
         ev.inter2 = a2.inter if a2 else None
-        if not ev.actor1 and ev.actor2:
+        if not ev.actor1 and ev.actor2 and ev.inter2 not in (tx.INTER_CIVILIANS,) and st.event_type not in (
+                tx.VAC, tx.REMOTE):
             ev.actor1, ev.inter1, ev.actor2, ev.inter2 = ev.actor2, ev.inter2, "", None
+        if not ev.actor1:
+            reasons.append("actor1:not_stated")
         ev.interaction = tx.interaction(ev.inter1, ev.inter2)
         if st.event_type in (tx.VAC,) or (st.event_type == tx.REMOTE and (
                 (a2 is not None and a2.inter == tx.INTER_CIVILIANS) or d.target_category == "civilians")):
@@ -464,6 +474,8 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     return _conjuncts(sent, chosen, usable)
 
 
+_POSSESSIVE_FORCES = re.compile(r"^(its|his|their|our|her)\s+(own\s+)?(forces|troops|fighters|men|units|soldiers|army|military)\b",
+                                re.IGNORECASE)
 _OTHER_CLAUSES = {"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "csubj"}
 
 

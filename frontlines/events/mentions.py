@@ -111,6 +111,11 @@ def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
             yield tok, trig
 
 
+_FIGURATIVE_OBJECTS = {"note", "tone", "chord", "deal", "balance", "agreement", "record", "low", "high", "nerve",
+                       "bottom", "wall", "headline", "market", "target", "goal", "pose", "bargain", "compromise"}
+# Verbs that characterise rather than report: "called them terrorists who kill civilians".
+CHARACTERISING_VERBS = {"call", "brand", "label", "describe", "dub", "term", "condemn", "denounce", "vow",
+                        "promise", "threaten", "warn", "pledge"}
 _WEAPON_WORDS = re.compile(r"^(missiles?|rockets?|drones?|shells?|bombs?|strikes?|airstrikes?|attacks?|shahed\w*|artillery|mortars?|projectiles?|salvos?|barrage|munitions?|ballistic|cruise|kh-\d+|grads?)$", re.I)
 _PLACE_WORDS = re.compile(r"^(city|cities|town|towns|village|villages|settlement|settlements|territory|territories|area|areas|region|control|position|positions|airport|port|base|bridge|outskirts|district|plant|hill|height|heights|island|bank|capital|stronghold|hub|square|building|headquarters|centre|center)$", re.I)
 _MILITARY_SUBJ = re.compile(r"\b(troops|forces|army|military|soldiers|units|fighters|brigade|battalion|regiment|separatists|militants|gunmen|marines|paratroopers|invaders|occupiers|defenders|wagner|russia|ukraine|russian|ukrainian|moscow|kyiv|kremlin|israel|israeli|hamas|rebels|insurgents|police|army's|navy)\b", re.I)
@@ -142,7 +147,13 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
     if lemma in ("advance", "push", "engage", "penetrate", "encircle"):
         return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle") and bool(objs)
     if lemma in ("hit", "target", "strike"):
-        # "the storm hit", "hit the market" (economy) are no attacks; need a weapon or an armed subject
+        # "the storm hit", "struck a cautious note": no attacks. Need an armed subject or a weapon,
+        # and an object that can be hit.
+        if any(o.lemma_.lower() in _FIGURATIVE_OBJECTS for o in objs):
+            return False
+        subj_tok = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj_tok is not None and subj_tok.ent_type_ == "PERSON":
+            return False
         sent_text = tok.sent.text if hasattr(tok, "sent") else tok.doc.text
         return bool(_MILITARY_SUBJ.search(subj) or re.search(
             r"\b(missile|rocket|drone|shell|strike|bomb|artillery|airstrike|attack|troops|forces)", sent_text, re.I))
@@ -400,6 +411,8 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
             return "hypothetical", f"mode:intent_{lemma}"
         if lemma in ("be", "get") and any(c.lower_ == "going" for c in t.children):
             return "future", "mode:going_to"
+        if lemma in CHARACTERISING_VERBS and chain[i - 1].dep_ in ("relcl", "oprd", "dobj", "ccomp", "xcomp", "acl"):
+            return "hypothetical", f"mode:characterised_by_{lemma}"
     return "", ""
 
 
