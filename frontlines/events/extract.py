@@ -31,7 +31,7 @@ from . import taxonomy as tx
 from .actors import BOTH_SIDES, ActorNamer, ActorRef
 from .lexicon import Lexicon
 from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, classify,
-                       find_claim, find_triggers, modality, patient_phrases, target_of)
+                       find_claim, find_triggers, modality, patient_phrases, span_text, target_of)
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class Draft:
     reasons: list[str] = field(default_factory=list)
     extra_evidence: list[Evidence] = field(default_factory=list)
     plover_mode: str = ""
+    denied_by: list[str] = field(default_factory=list)
 
     @property
     def family(self) -> str:
@@ -80,6 +81,7 @@ class EventExtractor:
     def __init__(self, lexicon: Lexicon, *, include_background: bool = False) -> None:
         self.lex = lexicon
         self.include_background = include_background
+        self._denials: list[tuple] = []
 
     # ------------------------------------------------------------------------------------
     def extract(self, article: Article, sentences: Sequence[Sentence], toponyms: Sequence[Toponym]) -> list[Event]:
@@ -97,8 +99,10 @@ class EventExtractor:
             times = temporal.find_time_expressions(sent.text, article.date, spans, offset=sent.start)
             times_by_sentence[sent.index] = times
             sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end]
+            self._denials = []
             sentence_drafts = self._sentence_drafts(article, sent, sent_topos, times, namer, main_country)
             drafts.extend(sentence_drafts)
+            self._attach_denials(drafts)
             self._attach_consequences(sent, drafts, times)
         drafts = self._merge_article(drafts)
         self._date_undated(drafts, sentences, times_by_sentence, article.date)
@@ -126,6 +130,10 @@ class EventExtractor:
             if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I) and \
                     any((article.date - (t.start_date or t.date)).days > HISTORY_DAYS for t in times):
                 mode, mode_reason = "historical", "mode:since_background"
+            if mode == "negation" and mode_reason in ("mode:head_deny", "mode:head_dismiss", "mode:head_reject"):
+                speaker = _denier(tok, namer)
+                if speaker:
+                    self._denials.append((trig.cls, speaker, sent, tok))
             if mode and not self.include_background:
                 logger.debug("set aside %s (%s) in %r", tok.text, mode_reason, sent.text[:60])
                 continue
@@ -196,6 +204,7 @@ class EventExtractor:
                 for t in _new_line_toponyms(sent, topos):
                     d.tags.append(f"new line: {t.place.name if t.place else t.text}")
         _drop_weak_duplicates(drafts)
+        _fold_withdrawals_into_captures(drafts)
         return drafts
 
     def _fill_from_mentions(self, d: Draft) -> None:
@@ -211,6 +220,22 @@ class EventExtractor:
         d.plover_mode = best.plover_mode
         for m in d.mentions:
             d.reasons.extend(r for r in m.reasons if r not in d.reasons)
+
+    def _attach_denials(self, drafts: list[Draft]) -> None:
+        """"Moscow denied carrying out the strike": the denial is kept with the event it denies."""
+        for cls, speaker, sent, tok in self._denials:
+            family = {"REMOTE": tx.REMOTE, "AIR": tx.REMOTE, "EXPLOSION": tx.REMOTE, "CLASH": tx.BATTLES,
+                      "ATTACK": None, "KILL": None}.get(cls, "")
+            target = next((d for d in reversed(drafts) if (family is None or d.family == family or
+                                                           family == "" and d.mentions[0].cls == cls)
+                           and d.mentions[0].sentence is not sent), None)
+            if target is None:
+                continue
+            if speaker not in target.denied_by:
+                target.denied_by.append(speaker)
+            target.extra_evidence.append(Evidence("", sent.text, sent.start, sent.end, tok.text,
+                                                  sent.start + tok.idx, sent.start + tok.idx + len(tok.text)))
+            target.reasons.append("claim:denial_attached")
 
     # ------------------------------------------------------------------------------------
     def _attach_consequences(self, sent: Sentence, drafts: list[Draft], times: list[TimeExpression]) -> None:
@@ -238,6 +263,11 @@ class EventExtractor:
         kept: list[Draft] = []
         for d in drafts:
             home = next((k for k in kept if _same_happening(k, d)), None)
+            if home is None and kept and _is_toll_of(kept[-1], d):
+                home = kept[-1]
+                home.reasons.append("merge:toll_of_previous_event")
+                if d.actor2 is not None and d.actor2.inter == tx.INTER_CIVILIANS:
+                    d.actor1 = None   # the victims are the strike's, not a new attacker's
             if home is None:
                 kept.append(d)
                 continue
@@ -249,6 +279,8 @@ class EventExtractor:
                 home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
             home.actor1 = home.actor1 or d.actor1
             home.actor2 = home.actor2 or d.actor2
+            if d.fatalities is not None and home.fatalities is None:
+                home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
             home.target = home.target or d.target
             home.target_category = home.target_category or d.target_category
             home.claimants = list(dict.fromkeys(home.claimants + d.claimants))
@@ -390,6 +422,9 @@ class EventExtractor:
         ev.quantities = d.quantities
         ev.claimed_by = "; ".join(d.claimants)
         ev.claim_status = d.claim_status
+        if d.denied_by:
+            d.tags.extend(f"denied by {who}" for who in d.denied_by if f"denied by {who}" not in d.tags)
+            ev.claim_status = "disputed"
         ev.tags = "; ".join(d.tags)
         ev.article_ids = [article.article_id]
         ev.source = article.source
@@ -436,6 +471,24 @@ def _drop_weak_duplicates(drafts: list[Draft]) -> None:
         if d not in violent and all(m.cls == "KILL" for m in d.mentions) and d.toponym is None:
             violent[0].mentions.extend(d.mentions)
             drafts.remove(d)
+
+
+def _fold_withdrawals_into_captures(drafts: list[Draft]) -> None:
+    """"Ukrainian troops entered Kherson after Russian forces withdrew": one transfer, coded as the capture."""
+    captures = [d for d in drafts if d.sub_event in ("Government regains territory", "Non-state actor overtakes territory")]
+    for d in list(drafts):
+        if d.sub_event != "Non-violent transfer of territory":
+            continue
+        home = next((c for c in captures if d.toponym is None or c.toponym is None or (
+            c.toponym.place and d.toponym.place and c.toponym.place.geonameid == d.toponym.place.geonameid)), None)
+        if home is None:
+            continue
+        home.mentions.extend(d.mentions)
+        if home.actor2 is None and d.actor1 is not None and (home.actor1 is None or d.actor1.name != home.actor1.name):
+            home.actor2 = d.actor1
+        home.tags.extend(t for t in d.tags if t not in home.tags)
+        home.reasons.append("merge:withdrawal_into_capture")
+        drafts.remove(d)
 
 
 def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeExpression | None, str]:
@@ -570,6 +623,27 @@ def _target_in_sentence(text: str, lex: Lexicon, sub_event: str) -> tuple[str, s
     if best:
         return best[0], best[1], "target:in_sentence"
     return "", "", ""
+
+
+def _denier(tok, namer: ActorNamer) -> str:
+    for t in tok.ancestors:
+        if t.lemma_.lower() in ("deny", "dismiss", "reject"):
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                ref = namer.actor(span_text(subj), as_speaker=True)
+                return ref.name if ref else ""
+    return ""
+
+
+def _is_toll_of(home: Draft, d: Draft) -> bool:
+    """A placeless killing told right after a strike or clash is that event's toll."""
+    if not all(m.cls == "KILL" for m in d.mentions) or d.toponym is not None:
+        return False
+    if home.family not in VIOLENT or all(m.cls == "KILL" for m in home.mentions):
+        return False
+    last = max(m.sentence.index for m in home.mentions)
+    first = min(m.sentence.index for m in d.mentions)
+    return 0 < first - last <= 2 and home.paragraph == d.paragraph or first - last == 1
 
 
 def _same_happening(a: Draft, b: Draft) -> bool:

@@ -441,7 +441,10 @@ def find_claim(tok, doc, namer: ActorNamer, sent_text: str) -> tuple[list[str], 
     for t in doc:
         if t.pos_ != "VERB" or t.lemma_.lower() not in REPORT_VERBS:
             continue
-        governs = t in list(tok.ancestors) or (trig_in_quote and not in_quotes(sent_text, t.idx))
+        # "X happened, the ministry said" is often parsed with "said" hanging under the happening
+        root = tok if tok.dep_ == "ROOT" else next((a for a in tok.ancestors if a.dep_ == "ROOT"), tok)
+        tail_report = t.head in (tok, root) and t.dep_ in ("parataxis", "ccomp", "advcl", "conj") and t.i > tok.i
+        governs = t in list(tok.ancestors) or tail_report or (trig_in_quote and not in_quotes(sent_text, t.idx))
         if not governs:
             continue
         subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "nsubjpass"), None)

@@ -1,0 +1,102 @@
+"""The CLI end to end on the project's own example reports."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from frontlines.cli import main
+from frontlines.records import EVENT_FIELDS
+
+pytestmark = pytest.mark.e2e
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, pipeline):
+    path = tmp_path_factory.mktemp("cli") / "events.db"
+    result = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_run_prints_a_table_and_stores_events(db):
+    con = sqlite3.connect(db)
+    n_events = con.execute("select count(*) from events").fetchone()[0]
+    n_articles = con.execute("select count(*) from articles").fetchone()[0]
+    assert n_articles == 4          # two text reports and two JSONL records
+    assert n_events >= 6
+
+
+def test_rerun_adds_nothing(db):
+    con = sqlite3.connect(db)
+    before = con.execute("select count(*) from events").fetchone()[0]
+    result = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(db)])
+    assert result.exit_code == 0
+    assert con.execute("select count(*) from events").fetchone()[0] == before
+    assert con.execute("select count(*) from evidence").fetchone()[0] >= before
+
+
+def test_export_jsonl_contract(db):
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "jsonl"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    assert rows
+    for row in rows:
+        assert list(row) == list(EVENT_FIELDS)
+
+
+def test_export_csv_starts_with_acled_columns(db):
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "csv"])
+    header = next(csv.reader(io.StringIO(result.output)))
+    assert header[:5] == ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type"]
+    assert header[30] == "timestamp"
+
+
+def test_export_geojson(db, tmp_path):
+    out = tmp_path / "e.geojson"
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "geojson", "-o", str(out)])
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert data["type"] == "FeatureCollection" and data["features"]
+    lon, lat = data["features"][0]["geometry"]["coordinates"]
+    assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_show_highlights_evidence_and_reasons(db):
+    con = sqlite3.connect(db)
+    event_id = con.execute("select event_id from events limit 1").fetchone()[0]
+    result = CliRunner().invoke(main, ["show", event_id, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "evidence" in result.output and "reasons" in result.output
+    missing = CliRunner().invoke(main, ["show", "NOPE", "--db", str(db)])
+    assert missing.exit_code != 0 and "E502" in missing.output
+
+
+def test_bad_inputs_are_skipped_with_a_clear_message_and_exit_1(tmp_path, pipeline):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    (tmp_path / "undated.txt").write_text("Russian forces shelled the town of Kupiansk on Monday.")
+    shutil.copy(EXAMPLES / "2022-10-01-lyman.txt", tmp_path / "good.txt")
+    result = CliRunner().invoke(main, ["run", str(tmp_path), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    out = result.output
+    assert "E101" in out and "E102" in out and "E105" in out and "undated.txt" in out
+    con = sqlite3.connect(tmp_path / "x.db")
+    assert con.execute("select count(*) from articles").fetchone()[0] == 1   # the good one went through
+
+
+def test_date_option_rescues_undated_text(tmp_path, pipeline):
+    path = tmp_path / "undated.txt"
+    path.write_text("Russian forces shelled the town of Kupiansk on Monday, killing two civilians.")
+    result = CliRunner().invoke(main, ["run", str(path), "--date", "2022-12-07", "--db", str(tmp_path / "y.db")])
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(tmp_path / "y.db")
+    row = con.execute("select event_date, sub_event_type, fatalities from events").fetchone()
+    assert row == ("2022-12-05", "Shelling/artillery/missile attack", 2)
