@@ -94,6 +94,9 @@ class EventExtractor:
         for sent in sentences:
             namer.observe_text(sent.text)
             if sent.doc is None:
+                if drafts and (BLACKOUT.search(sent.text) or POWER_RESTORED.search(sent.text)):
+                    self._attach_consequences(sent, drafts, temporal.find_time_expressions(
+                        sent.text, article.date, (), offset=sent.start))
                 continue
             spans = [(e.start_char, e.end_char) for e in sent.doc.ents if e.label_ in ("DATE", "TIME")]
             times = temporal.find_time_expressions(sent.text, article.date, spans, offset=sent.start)

@@ -119,7 +119,7 @@ def _build_prefilter(lex: Lexicon) -> re.Pattern:
         stems.add(_stem(lemma))
     for verb in lex.particles:
         stems.add(_stem(verb))
-    stems.update(("killed", "dead", "died", "wounded", "injured", "casualties", "blackout", "power"))
+    stems.add("killed")
     alternation = "|".join(sorted((re.escape(s) for s in stems if s), key=len, reverse=True))
     return re.compile(r"\b(?:" + alternation + r")", re.IGNORECASE)
 
