@@ -31,7 +31,8 @@ from . import taxonomy as tx
 from .actors import BOTH_SIDES, ActorNamer, ActorRef
 from .lexicon import Lexicon
 from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, classify,
-                       find_claim, find_triggers, modality, patient_phrases, span_text, target_of)
+                       find_claim, find_triggers, is_anaphoric, modality, patient_phrases, span_text,
+                       target_of)
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Draft:
     extra_evidence: list[Evidence] = field(default_factory=list)
     plover_mode: str = ""
     denied_by: list[str] = field(default_factory=list)
+    anaphoric: bool = False
 
     @property
     def family(self) -> str:
@@ -199,6 +201,7 @@ class EventExtractor:
                         draft.time, draft.time_reason = when, when_reason
         drafts = [groups[k] for k in order]
         for d in drafts:
+            d.anaphoric = all(is_anaphoric(m.token) for m in d.mentions)
             self._fill_from_mentions(d)
             if d.family in VIOLENT and fatal is not None:
                 d.fatalities, d.fatality_reason = fatal
@@ -266,6 +269,10 @@ class EventExtractor:
         kept: list[Draft] = []
         for d in drafts:
             home = next((k for k in kept if _same_happening(k, d)), None)
+            if home is None and d.anaphoric and d.time is None:
+                home = next((k for k in reversed(kept) if _refers_back_to(k, d)), None)
+                if home is not None:
+                    home.reasons.append("merge:anaphoric_reference")
             if home is None and kept and _is_toll_of(kept[-1], d):
                 home = kept[-1]
                 home.reasons.append("merge:toll_of_previous_event")
@@ -276,7 +283,7 @@ class EventExtractor:
                 continue
             home.mentions.extend(d.mentions)
             home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
-            if home.toponym is None and d.toponym is not None:
+            if home.toponym is None and d.toponym is not None and not d.anaphoric:
                 home.toponym = d.toponym
             if d.time is not None and (home.time is None or d.time.time_precision < home.time.time_precision):
                 home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
@@ -504,7 +511,8 @@ def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeEx
 
 def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[Toponym]:
     """The toponym(s) where the trigger's action happened; coordinated towns each count."""
-    usable = [t for t in topos if t.place is not None and t.place.feature not in ("demonym",)]
+    usable = [t for t in topos if t.place is not None and t.place.feature not in ("demonym",)
+              and not sent.text[t.end - sent.start: t.end - sent.start + 1] in ("-", "‑")]  # "US-made", "Russian-held"
     if not usable:
         return []
     from ..geo.geoparse import event_location_scores
@@ -636,6 +644,15 @@ def _denier(tok, namer: ActorNamer) -> str:
                 ref = namer.actor(span_text(subj), as_speaker=True)
                 return ref.name if ref else ""
     return ""
+
+
+def _refers_back_to(home: Draft, d: Draft) -> bool:
+    """"The strike ..." refers to the last event of its kind in the story, wherever the new sentence places it."""
+    if home.family != d.family and not (home.family in VIOLENT and d.family in VIOLENT):
+        return False
+    if home.actor1 and d.actor1 and home.actor1.country != d.actor1.country:
+        return False
+    return True
 
 
 def _is_toll_of(home: Draft, d: Draft) -> bool:

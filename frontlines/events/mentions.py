@@ -88,7 +88,7 @@ class Mention:
 def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
     """Trigger tokens of a parsed sentence, after the guards that weak triggers need."""
     for tok in doc:
-        if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
+        if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ") and not _mistagged_noun(tok):
             continue
         lemma = tok.lemma_.lower()
         pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
@@ -121,8 +121,31 @@ _PLACE_WORDS = re.compile(r"^(city|cities|town|towns|village|villages|settlement
 _MILITARY_SUBJ = re.compile(r"\b(troops|forces|army|military|soldiers|units|fighters|brigade|battalion|regiment|separatists|militants|gunmen|marines|paratroopers|invaders|occupiers|defenders|wagner|russia|ukraine|russian|ukrainian|moscow|kyiv|kremlin|israel|israeli|hamas|rebels|insurgents|police|army's|navy)\b", re.I)
 
 
+_FIGURATIVE_FIGHTS = {"flame", "fire", "blaze", "wildfire", "virus", "pandemic", "corruption", "inflation", "illness",
+                      "cancer", "disease", "addiction", "poverty", "tear", "traffic", "cold", "heat", "odds", "clock"}
+_STATE_VERBS = {"occupy", "hold", "control"}
+
+
+def is_anaphoric(tok) -> bool:
+    """"the strike", "this attack", "the missiles had hit": a mention that refers back to a known event."""
+    heads = [tok]
+    if tok.pos_ == "VERB":
+        heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their"):
+                return h is tok or bool(_WEAPON_WORDS.match(h.lemma_) or _WEAPON_WORDS.match(h.lower_))
+    return False
+
+
 def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
     lemma = tok.lemma_.lower()
+    if trig.cls == "CLASH" and (any(c.lemma_.lower() in _FIGURATIVE_FIGHTS for c in tok.subtree if c is not tok)
+                                and not _MILITARY_SUBJ.search(_subject_text(tok))):
+        return False
+    if trig.cls in ("CAPTURE", "WITHDRAW") and lemma in _STATE_VERBS and tok.tag_ in ("VBZ", "VBP") and not any(
+            c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False      # "which Russia occupies": a state, not a happening
     if tok.dep_ == "amod" and pos == "NOUN" and trig.cls not in ("REMOTE", "AIR"):
         return False
     if pos == "NOUN":
@@ -178,9 +201,19 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
     return True
 
 
+_AUXILIARIES = {"be", "have", "do", "will", "shall", "would", "should", "can", "could", "may", "might", "must"}
+
+
+def _mistagged_noun(tok) -> bool:
+    """The small model sometimes tags "shelling" in "Russian shelling wounded ..." as AUX."""
+    return tok.pos_ == "AUX" and tok.lemma_.lower() not in _AUXILIARIES and tok.lower_.endswith(("ing", "s"))
+
+
 def _noun_is_happening(tok) -> bool:
     """A noun trigger counts when the text says the thing happened, not when it is merely named."""
     head = tok.head
+    if tok.dep_ == "aux" and _mistagged_noun(tok) and head.lemma_.lower() in OCCUR_VERBS:
+        return True
     if tok.dep_ in ("dobj", "obj", "nsubjpass") and head.lemma_.lower() in SUPPORT_VERBS:
         return True
     if tok.dep_ in ("nsubj",) and head.lemma_.lower() in OCCUR_VERBS:

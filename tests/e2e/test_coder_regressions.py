@@ -1,0 +1,86 @@
+"""Regression tests for the event coder, on sentences written for these tests, through the real pipeline."""
+from __future__ import annotations
+
+import pytest
+
+from frontlines.api import extract_events
+
+pytestmark = pytest.mark.e2e
+DATE = "2022-10-05"   # a Wednesday
+
+
+def code(text, pipeline):
+    return extract_events(text, DATE, pipeline=pipeline)
+
+
+def test_figurative_strike_is_no_event(pipeline):
+    assert code("The foreign minister, Dmytro Kuleba, struck a conciliatory note on Tuesday.", pipeline) == []
+
+
+def test_characterisation_is_no_event(pipeline):
+    assert code("The mayor called the occupiers murderers who kill children.", pipeline) == []
+
+
+def test_firefighters_battling_flames_is_no_clash(pipeline):
+    events = code("Firefighters were battling the flames at the warehouse in Dnipro on Tuesday.", pipeline)
+    assert not [e for e in events if e.event_type == "Battles"]
+
+
+def test_present_occupation_is_a_state_not_a_capture(pipeline):
+    events = code("Inspectors travelled to the Zaporizhzhia nuclear plant, which Russia occupies.", pipeline)
+    assert not [e for e in events if "territory" in e.sub_event_type]
+
+
+def test_toll_in_next_sentence_joins_the_strike(pipeline):
+    events = code("A Russian missile hit a bus station in Kramatorsk on Monday. At least eight people were killed, "
+                  "the governor said.", pipeline)
+    assert len(events) == 1
+    assert events[0].location.startswith("Kramatorsk") and events[0].fatalities == 8
+    assert len(events[0].evidence) == 2
+
+
+def test_denial_marks_the_event_disputed(pipeline):
+    events = code("Ukrainian officials said a Russian rocket struck a hospital in Zaporizhzhia on Monday. "
+                  "Moscow denied carrying out the strike.", pipeline)
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.claim_status == "disputed" and "denied by Government of Russia" in ev.tags
+
+
+def test_capture_and_withdrawal_of_one_town_is_one_event(pipeline):
+    events = code("Ukrainian troops entered the town of Lyman on Saturday after Russian forces withdrew.", pipeline)
+    transfers = [e for e in events if "territory" in e.sub_event_type]
+    assert len(transfers) == 1
+    assert transfers[0].sub_event_type == "Government regains territory"
+    assert transfers[0].actor2 == "Military Forces of Russia (2000-)"
+
+
+def test_made_in_adjective_is_not_the_place(pipeline):
+    events = code("Russian forces shelled US-made howitzers near Bakhmut on Tuesday.", pipeline)
+    assert events and all(e.country != "United States" for e in events)
+
+
+def test_anaphoric_strike_merges_with_the_first_report(pipeline):
+    events = code("Russian missiles hit the centre of Vinnytsia on Tuesday, killing 20 people. "
+                  "Ukraine said the attack was carried out with cruise missiles fired from a submarine in the Black Sea.",
+                  pipeline)
+    strikes = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert len(strikes) == 1
+    assert strikes[0].location.startswith("Vinnyts") and strikes[0].fatalities == 20
+
+
+def test_future_and_negated_events_are_set_aside(pipeline):
+    assert code("Russia will launch new missile strikes on Kyiv next week.", pipeline) == []
+    assert code("Ukrainian forces did not capture Kherson on Monday.", pipeline) == []
+    assert code("Could Russian troops storm Kyiv again?", pipeline) == []
+
+
+def test_background_is_not_stamped_with_the_article_date(pipeline):
+    events = code("Russia invaded Ukraine on Feb. 24, and fighting has raged in Donbas since 2014.", pipeline)
+    assert all(e.event_date != DATE for e in events)
+
+
+def test_injuries_are_not_deaths(pipeline):
+    events = code("Russian shelling wounded five civilians in Nikopol on Tuesday.", pipeline)
+    assert events and events[0].fatalities == 0
+    assert events[0].actor2 == "Civilians (Ukraine)"
