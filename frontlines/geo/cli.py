@@ -1,0 +1,133 @@
+"""Click commands for the gazetteer and the geo scorers (attached by frontlines/cli.py).
+
+* ``gazetteer`` group: ``build``, ``find NAME``, ``import FILE``;
+* ``eval_geoparse``: ``frontlines eval geoparse --corpus lgl|trnews|geovirus|PATH``;
+* ``eval_event_location``: ``frontlines eval event-location [--data PATH]``.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import click
+
+
+@click.group("gazetteer")
+def gazetteer() -> None:
+    """Build, query and extend the offline gazetteer index."""
+
+
+@gazetteer.command("build")
+@click.option("--path", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the index (default: the versioned file in the cache dir).")
+def build_cmd(path: str | None) -> None:
+    """Build the SQLite gazetteer index from the installed packages and project data."""
+    from frontlines.geo.build import build_index
+
+    t0 = time.perf_counter()
+    target = build_index(path)
+    click.echo(f"built {target} in {time.perf_counter() - t0:.1f}s "
+               f"({target.stat().st_size / 1e6:.0f} MB)")
+
+
+@gazetteer.command("find")
+@click.argument("name")
+@click.option("--limit", default=15, show_default=True)
+@click.option("--context", default="", help="Text around the name (used for scoring), e.g. an article.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def find_cmd(name: str, limit: int, context: str, as_json: bool) -> None:
+    """List the places NAME can refer to, with the geoparser's score for each."""
+    from frontlines.geo.geoparse import Geoparser, Mention
+
+    gp = Geoparser()
+    text = context or name
+    start = text.find(name)
+    if start < 0:
+        text, start = f"{context} {name}", len(context) + 1
+    m = Mention(start, start + len(name), name, "cli")
+    gp._qualify(text, m)
+    cands = gp._candidates(m)
+    scored = sorted(((gp._score(m, c, None)[0], c) for c in cands), key=lambda x: -x[0])[:limit]
+    rows = [{"score": round(s, 2), "name": c.place.name, "feature": c.place.feature,
+             "country": c.place.iso2, "admin1": c.place.admin1, "admin2": c.place.admin2,
+             "lat": c.place.latitude, "lon": c.place.longitude,
+             "population": c.place.population, "geonameid": c.place.geonameid,
+             "note": c.note} for s, c in scored]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"candidates for {name!r}")
+    for col in ("score", "name", "feature", "country", "admin1", "admin2", "lat", "lon",
+                "population", "geonameid", "note"):
+        table.add_column(col, justify="right" if col in ("score", "lat", "lon", "population") else "left")
+    for r in rows:
+        table.add_row(*(str(r[k]) if r[k] is not None else "" for k in
+                        ("score", "name", "feature", "country", "admin1", "admin2", "lat", "lon",
+                         "population", "geonameid", "note")))
+    Console().print(table)
+    if not rows:
+        click.echo("no candidates", err=True)
+
+
+@gazetteer.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--path", type=click.Path(dir_okay=False), default=None, help="Index to extend.")
+def import_cmd(file: str, path: str | None) -> None:
+    """Add a GeoNames dump (allCountries.txt, UA.txt: tab-separated) to the index."""
+    from frontlines.geo.build import default_index_path, import_geonames_dump
+    from frontlines.geo.gazetteer import open_gazetteer
+
+    target = path or str(default_index_path())
+    open_gazetteer(path)  # builds the default index first when missing
+    t0 = time.perf_counter()
+    n = import_geonames_dump(target, file)
+    click.echo(f"imported {n} rows from {file} into {target} in {time.perf_counter() - t0:.1f}s")
+
+
+def _print_metrics(result: dict, as_json: bool, keys: tuple[str, ...]) -> None:
+    if as_json:
+        click.echo(json.dumps(result, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_header=True)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k in keys + tuple(k for k in result if k not in keys):
+        v = result.get(k)
+        if v is None:
+            continue
+        table.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
+    Console().print(table)
+
+
+@click.command("geoparse")
+@click.option("--corpus", default="lgl", show_default=True,
+              help="lgl, trnews, geovirus, or a path to a file in one of their formats.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=int, default=None, help="Score only the first N articles.")
+@click.option("--no-recognition", is_flag=True, help="Skip the spaCy end-to-end recognition part.")
+def eval_geoparse(corpus: str, as_json: bool, limit: int | None, no_recognition: bool) -> None:
+    """Toponym recognition P/R/F1 and resolution Acc@161km, exact id, median km, AUC."""
+    from frontlines.geo.evaluate import evaluate_geoparse
+
+    result = evaluate_geoparse(corpus, limit=limit, recognition=not no_recognition)
+    _print_metrics(result, as_json, ("toponym_p", "toponym_r", "toponym_f1", "acc161",
+                                     "exact_id", "median_km", "auc", "candidate_coverage"))
+
+
+@click.command("event-location")
+@click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="event_location_dev.jsonl (default: ../shared/bench/event-location/).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=int, default=None, help="Score only the first N sentences.")
+def eval_event_location(data: str | None, as_json: bool, limit: int | None) -> None:
+    """Precision/recall/F1 of the chosen event location (Halterman 2019 annotations)."""
+    from frontlines.geo.evaluate import evaluate_event_location
+
+    result = evaluate_event_location(data, limit=limit)
+    _print_metrics(result, as_json, ("precision", "recall", "f1"))

