@@ -121,6 +121,16 @@ class SQLiteStore(EventStore):
                     ("created_at", _now()),
                 ])
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open SQLite connection, for stages that keep tables of their own (fusion, control)."""
+        return self._db
+
+    @property
+    def lock(self):
+        """The lock every write holds; stages writing through ``connection`` take it too."""
+        return self._lock
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:

@@ -1,0 +1,60 @@
+"""Fusion and control on the real dev corpus (loads spaCy; reads ../shared)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def fused(shared_dir, pipeline, tmp_path_factory):
+    from frontlines.fusion import fuse_article
+    from frontlines.ingest import read_sources
+    from frontlines.pipeline import split_results
+    from frontlines.store import open_store
+
+    corpus = shared_dir / "corpus" / "war_news_dev.jsonl"
+    if not corpus.exists():
+        pytest.skip("dev corpus missing")
+    articles, _problems = split_results(read_sources([str(corpus)], default_date=dt.date(2023, 1, 1)))
+    store = open_store(tmp_path_factory.mktemp("fusion") / "dev.db")
+    coded = 0
+    for result in pipeline.process(articles):
+        store.add_article(result.article, result.events)
+        coded += len(result.events)
+        fuse_article(store, result.article.article_id)
+    yield store, coded
+    store.close()
+
+
+def _ids(store):
+    return sorted((e.event_id, tuple(e.article_ids)) for e in store.iter_events())
+
+
+def test_fusion_reduces_and_is_idempotent(fused):
+    from frontlines.fusion import fuse_all
+
+    store, coded = fused
+    after = store.count_events()
+    assert after < coded
+    multi = [e for e in store.iter_events() if len(e.article_ids) > 1]
+    assert len(multi) >= 20
+    assert all("independent sources=" in e.tags for e in store.iter_events())
+    before = _ids(store)
+    report = fuse_all(store)
+    assert report.events_before == coded and report.events_after == after
+    assert _ids(store) == before
+
+
+def test_control_matches_public_record(fused):
+    from frontlines.control import timeline
+
+    store, _ = fused
+    public = {"Izyum": "2022-09-10", "Lyman": "2022-10-01", "Kherson": "2022-11-11"}
+    for place, day in public.items():
+        changes = [c for c in timeline(store, place) if c.controller == "Ukraine"]
+        assert changes, place
+        got = dt.date.fromisoformat(changes[0].date)
+        assert abs((got - dt.date.fromisoformat(day)).days) <= 1, (place, got)
