@@ -56,6 +56,7 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         include_background: bool, rows: int, batch_size: int) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
     from .events.lexicon import default_lexicon
+    from .fusion import fuse_article
     from .ingest import read_sources
     from .pipeline import Pipeline, split_results
     from .store import open_store
@@ -74,6 +75,7 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
     pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background)
     started = time.perf_counter()
     coded = []
+    merged = 0
     with store:
         if new:
             with Progress(TextColumn("[bold]coding reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -83,6 +85,8 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                 pipeline.warm_up()
                 for result in pipeline.process(new, batch_size=batch_size):
                     store.add_article(result.article, result.events)
+                    fused = fuse_article(store, result.article.article_id)
+                    merged += len(fused.merged)
                     coded.extend(result.events)
                     bar.advance(task)
     elapsed = time.perf_counter() - started
@@ -91,7 +95,7 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         if len(coded) > rows:
             console.print(f"[dim]… {len(coded) - rows} more; see `frontlines export --db {db}`[/]")
     summary = (f"{len(new)} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
-               f"; {already} already in {db}; {len(problems)} skipped")
+               f"; {merged} joined events reported elsewhere; {already} already in {db}; {len(problems)} skipped")
     err_console.print(summary)
     if problems:
         sys.exit(EXIT_SKIPPED)
@@ -162,6 +166,12 @@ def show(event_id: str, db: str, as_json: bool) -> None:
             click.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
             return
         render_event(ev)
+        from .fusion import explain
+        from .fusion.cli import render_explanation
+
+        explanation = explain(store, event_id)
+        if explanation.get("parts") and len(explanation["parts"]) > 1:
+            console.print(render_explanation(explanation))
 
 
 def render_event(ev) -> None:
@@ -209,21 +219,23 @@ def eval_group() -> None:
     """Score frontlines against gold data sets."""
 
 
-def _attach_optional_commands() -> None:
-    """Commands that live beside their stage (geo, events) attach here."""
-    try:
-        from .geo import cli as geo_cli
-    except ImportError:  # pragma: no cover - the geo package is part of the distribution
-        return
-    if hasattr(geo_cli, "gazetteer"):
-        main.add_command(geo_cli.gazetteer)
-    if hasattr(geo_cli, "eval_geoparse"):
-        eval_group.add_command(geo_cli.eval_geoparse, name="geoparse")
-    if hasattr(geo_cli, "eval_event_location"):
-        eval_group.add_command(geo_cli.eval_event_location, name="event-location")
+def _attach_stage_commands() -> None:
+    """Commands that live beside their stage attach here (geo, evaluation, fusion)."""
+    from .evaluation import cli as eval_cli
+    from .fusion import cli as fusion_cli
+    from .geo import cli as geo_cli
+
+    main.add_command(geo_cli.gazetteer)
+    eval_group.add_command(geo_cli.eval_geoparse, name="geoparse")
+    eval_group.add_command(geo_cli.eval_event_location, name="event-location")
+    eval_group.add_command(eval_cli.eval_event_type, name="event-type")
+    eval_group.add_command(eval_cli.eval_ucdp, name="ucdp")
+    eval_group.add_command(eval_cli.eval_plover, name="plover")
+    for name, command in fusion_cli.COMMANDS.items():
+        main.add_command(command, name=name)
 
 
-_attach_optional_commands()
+_attach_stage_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

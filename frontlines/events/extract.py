@@ -30,8 +30,8 @@ from ..records import Article, Event, Evidence, TimeExpression, Toponym
 from . import taxonomy as tx
 from .actors import BOTH_SIDES, ActorNamer, ActorRef
 from .lexicon import Lexicon
-from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, classify,
-                       find_claim, find_triggers, is_anaphoric, modality, patient_phrases, span_text,
+from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, background_clause, classify,
+                       find_claim, find_triggers, is_anaphoric, is_ordered, modality, patient_phrases, span_text,
                        target_of)
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,12 @@ class EventExtractor:
                     mode, mode_reason = "future", "mode:future_date"
                 elif (article.date - end_day).days > HISTORY_DAYS:
                     mode, mode_reason = "historical", "mode:dated_background"
+            if not mode and trig.cls in ("CAPTURE", "WITHDRAW"):
+                clause = _clause_chars(tok)
+                own_time = any((t.start - sent.start) in clause for t in times)
+                reason = background_clause(tok, sent.text, own_time)
+                if reason:
+                    mode, mode_reason = "historical", reason
             if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I) and \
                     any((article.date - (t.start_date or t.date)).days > HISTORY_DAYS for t in times):
                 mode, mode_reason = "historical", "mode:since_background"
@@ -175,9 +181,11 @@ class EventExtractor:
             target, category, target_reason = target_of(patients, self.lex)
             if not target:
                 target, category, target_reason = _target_in_sentence(sent.text, self.lex, sub_event)
+            ordered = trig.cls == "WITHDRAW" and is_ordered(tok)
             m = Mention(sent, tok, trig, sub_event, start, start + len(tok.text), actor1, victims, target, category,
                         mode, claimants, status, tx.BY_NAME[sub_event].plover_mode,
-                        type_reasons + [r for r in (agent_reason, target_reason, claim_reason, mode_reason) if r])
+                        type_reasons + [r for r in (agent_reason, target_reason, claim_reason, mode_reason,
+                                                    "mode:ordered" if ordered else "") if r])
             mentions.append((m, place_topos, when, when_reason))
         if not mentions:
             return []
@@ -207,6 +215,8 @@ class EventExtractor:
                 d.fatalities, d.fatality_reason = fatal
             d.quantities = list(quants)
             if d.sub_event == "Non-violent transfer of territory":
+                if all("mode:ordered" in m.reasons for m in d.mentions):
+                    d.tags.append("ordered withdrawal")
                 for t in _new_line_toponyms(sent, topos):
                     d.tags.append(f"new line: {t.place.name if t.place else t.text}")
         _drop_weak_duplicates(drafts)
@@ -303,6 +313,8 @@ class EventExtractor:
             seen = {(q["value"], q["unit"]) for q in home.quantities}
             home.quantities.extend(q for q in d.quantities if (q["value"], q["unit"]) not in seen)
             home.tags.extend(t for t in d.tags if t not in home.tags)
+            if "ordered withdrawal" in home.tags and "ordered withdrawal" not in d.tags:
+                home.tags.remove("ordered withdrawal")   # a completed withdrawal is reported too
             home.extra_evidence.extend(d.extra_evidence)
             home.reasons.extend(r for r in d.reasons if r not in home.reasons)
             home.reasons.append("merge:same_happening_in_article")

@@ -163,6 +163,13 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
     if lemma == "enter":
         return any(o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) and \
             bool(_MILITARY_SUBJ.search(subj))
+    if trig.cls == "WITHDRAW":
+        subj_tok = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj_tok is not None and not _MILITARY_SUBJ.search(span_text(subj_tok)) and (
+                subj_tok.pos_ == "NOUN" or subj_tok.pos_ == "PROPN" and subj_tok.ent_type_ not in ("GPE", "NORP", "ORG")):
+            return False  # "floodwaters retreated", "prices pulled back"
+    if lemma == "move":
+        return any(c.dep_ == "prep" and c.lower_ == "into" for c in tok.children) and bool(_MILITARY_SUBJ.search(subj))
     if lemma in ("leave", "flee", "abandon"):
         return bool(_MILITARY_SUBJ.search(subj)) and any(
             o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) or (
@@ -447,6 +454,37 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
         if lemma in CHARACTERISING_VERBS and chain[i - 1].dep_ in ("relcl", "oprd", "dobj", "ccomp", "xcomp", "acl"):
             return "hypothetical", f"mode:characterised_by_{lemma}"
     return "", ""
+
+
+BACKGROUND_PHRASES = re.compile(
+    r"\b(at the (start|beginning|outset|onset) of the (war|invasion|conflict|full-scale invasion)|"
+    r"(early|earlier) in the (war|invasion|conflict)|in the (first|early|opening) (days|weeks|months) of the "
+    r"(war|invasion|conflict)|(years|decades) ago|during the soviet|in world war|since the (start|beginning) of)",
+    re.IGNORECASE)
+
+
+def background_clause(tok, sent_text: str, times_in_clause: bool) -> str:
+    """A capture told in a relative clause about a place, with no date of its own, is background."""
+    if tok.dep_ in ("relcl", "acl") and not times_in_clause:
+        return "mode:relative_clause_background"
+    window = sent_text[max(0, tok.idx - 80): tok.idx + 120]
+    if BACKGROUND_PHRASES.search(window):
+        return "mode:background_phrase"
+    return ""
+
+
+_ORDER_WORDS = {"order", "command", "instruct", "authorize", "authorise", "approve", "go-ahead", "instruction",
+                "directive"}
+
+
+def is_ordered(tok) -> bool:
+    """"Shoigu ordered the troops to withdraw": an order, not yet the happening itself."""
+    for depth, anc in enumerate(tok.ancestors):
+        if depth > 2:
+            break
+        if anc.lemma_.lower() in _ORDER_WORDS or anc.lower_ == "go-ahead":
+            return True
+    return False
 
 
 def in_quotes(sent_text: str, rel: int) -> bool:

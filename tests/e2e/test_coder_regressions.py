@@ -84,3 +84,19 @@ def test_injuries_are_not_deaths(pipeline):
     events = code("Russian shelling wounded five civilians in Nikopol on Tuesday.", pipeline)
     assert events and events[0].fatalities == 0
     assert events[0].actor2 == "Civilians (Ukraine)"
+
+
+def test_capture_in_a_relative_clause_is_background(pipeline):
+    events = code("Ukrainian forces shelled Russian positions near Kherson on Tuesday, a city Russia captured at the "
+                  "start of the war.", pipeline)
+    assert not [e for e in events if "territory" in e.sub_event_type]
+    assert [e for e in events if e.event_type == "Explosions/Remote violence"]
+
+
+def test_floodwaters_retreating_is_no_withdrawal(pipeline):
+    assert code("Floodwaters retreated from several villages near Kherson on Tuesday.", pipeline) == []
+
+
+def test_troops_moving_into_a_town_take_it(pipeline):
+    events = code("Ukrainian troops moved into the city of Kherson on Tuesday.", pipeline)
+    assert [e.sub_event_type for e in events] == ["Government regains territory"]
