@@ -34,7 +34,8 @@ CIVILIAN_NOUNS = {
 PROTESTER_NOUNS = {"protesters", "protestors", "demonstrators", "activists", "marchers", "crowd", "crowds"}
 RIOTER_NOUNS = {"rioters", "mob", "looters"}
 UNIDENTIFIED = {"gunmen", "gunman", "attackers", "assailants", "militants", "unknown", "unidentified",
-                "armed men", "saboteurs", "insurgents"}
+                "armed men", "saboteurs", "insurgents", "terrorists", "bandits", "jihadists", "extremists",
+                "rebels", "guerrillas", "kidnappers"}
 PRONOUNS = {"it", "its", "they", "their", "them", "he", "she", "his", "her"}
 BOTH_SIDES = re.compile(r"\b(both sides|each side|the two sides|both armies|both countries|the warring sides)\b",
                         re.IGNORECASE)

@@ -46,11 +46,11 @@ MODAL_HYPOTHETICAL = {"may", "might", "could", "would", "should", "must", "can"}
 MODAL_FUTURE = {"will", "shall", "'ll", "wo"}
 
 WEAPON_CUES: tuple[tuple[str, re.Pattern], ...] = (
-    ("Chemical weapon", re.compile(r"\b(chemical (weapon|attack|agent|munition)s?|chlorine|sarin|nerve agent|toxic gas|gas attack)", re.I)),
-    ("Air/drone strike", re.compile(r"\b(air ?strikes?|air-strikes?|air raids?|warplanes?|fighter jets?|jets?|aircraft|helicopters?|bombers?|drones?|uavs?|shaheds?|kamikaze|loitering munitions?|glide bombs?|aerial bomb\w*|guided bombs?|from the air|air force)\b", re.I)),
+    ("Chemical weapon", re.compile(r"\b(chemical (weapon|attack|agent|munition)s?|chlorine|sarin|nerve agent|toxic gas|poison(ous)? gas|mustard gas|sulfur mustard|gas attack)", re.I)),
+    ("Air/drone strike", re.compile(r"\b(air ?strikes?|air-strikes?|air raids?|warplanes?|fighter jets?|jets?|aircraft|helicopters?|(?<!suicide )bombers?|drones?|uavs?|shaheds?|kamikaze|loitering munitions?|glide bombs?|aerial bomb\w*|guided bombs?|from the air|air force)\b", re.I)),
     ("Suicide bomb", re.compile(r"\bsuicide (bomb\w*|attack\w*|car|vest|drone)?", re.I)),
     ("Shelling/artillery/missile attack", re.compile(r"\b(missiles?|rockets?|artillery|shell(s|ing|ed)?|mortars?|howitzers?|himars|grads?|mlrs|multiple rocket|cluster (munitions?|bombs?)|iskanders?|kalibrs?|s-300s?|tochka|kh-\d+|cruise|ballistic|tank fire|barrage|bombard\w*)\b", re.I)),
-    ("Remote explosive/landmine/IED", re.compile(r"\b(land ?mines?|mines?|ieds?|improvised explosive|roadside bomb|car bomb|bomb (went off|exploded)|explosive devices?|booby.trap\w*|tripwire|planted (a )?bomb)\b", re.I)),
+    ("Remote explosive/landmine/IED", re.compile(r"\b(land ?mines?|mines?|limpet\w*|ieds?|vbieds?|improvised explosive|roadside bomb|car bomb|bomb (went off|exploded)|explosive devices?|booby.trap\w*|tripwire|planted (a )?bomb)\b", re.I)),
     ("Grenade", re.compile(r"\bgrenades?\b", re.I)),
 )
 POWER_RESTORED = re.compile(r"\b(restor\w+|reconnect\w*|brought back)\b.{0,40}\b(power|electricity|supply|supplies|heating|water|light)", re.I)
@@ -85,14 +85,34 @@ class Mention:
 # trigger detection
 # --------------------------------------------------------------------------------------
 
+_PHRASES: tuple[tuple[re.Pattern, Trigger], ...] = (
+    (re.compile(r"\bsit-ins?\b", re.I), Trigger("sit-in", "NOUN", "PROTEST", 0.8)),
+    (re.compile(r"\bshoot-outs?\b|\bexchang\w* (of )?(gun)?fire\b|\bfire ?fights?\b", re.I),
+     Trigger("shoot-out", "NOUN", "CLASH", 0.8)),
+    (re.compile(r"\b(took|take|takes|taking|returned|return|poured|pour|spilled|flooded) (in)?to the streets\b", re.I),
+     Trigger("take to the streets", "VERB", "PROTEST", 0.8)),
+)
+
+
 def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
     """Trigger tokens of a parsed sentence, after the guards that weak triggers need."""
+    text = doc.text
+    for pattern, trig in _PHRASES:
+        m = pattern.search(text)
+        if m:
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                yield span[0], trig
     for tok in doc:
         if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ") and not _mistagged_noun(tok):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = _LEMMA_REPAIRS.get(tok.lower_, tok.lemma_.lower())
         pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
         trig = None
+        if lemma == "take" and any(c.dep_ == "prep" and c.lower_ == "to" and any(
+                g.lower_ in ("streets", "street") for g in c.children) for c in tok.children):
+            yield tok, _TAKE_TO_STREETS
+            continue
         if pos == "VERB" and lemma in lex.particles:
             for child in tok.children:
                 if child.dep_ in ("prt", "advmod") and child.lower_ in lex.particles[lemma]:
@@ -107,8 +127,31 @@ def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
             trig = lex.trigger_for(tok.lower_, "NOUN") if pos == "NOUN" else None
             if trig is None:
                 continue
-        if _guard(tok, trig, pos, lex):
+        if lemma == "strike" and _LABOUR_STRIKE.search(tok.sent.text if hasattr(tok, "sent") else tok.doc.text):
+            trig = _LABOUR_STRIKE_TRIGGER
+        if _guard(tok, trig, pos, lex, lemma):
             yield tok, trig
+
+
+_LEMMA_REPAIRS = {"raped": "rape", "rapes": "rape", "raping": "rape"}   # the small model says "rap"
+_TAKE_TO_STREETS = Trigger("take to the streets", "VERB", "PROTEST", 0.8)
+_LABOUR_STRIKE_TRIGGER = Trigger("strike (labour)", "NOUN", "PROTEST", 0.6)
+_LABOUR_STRIKE = re.compile(r"\b(hunger|general|labou?r|workers'?|teachers'?|nationwide|national|transport|miners'?)\s+strikes?\b|"
+                            r"\bon strike\b|\bstrik\w+ (workers|teachers|doctors|miners)\b|\bunions?\b.{0,60}\bstrike", re.I)
+_DISASTER = re.compile(r"\b(earthquakes?|quakes?|tsunamis?|floods?|flooding|storms?|cyclones?|hurricanes?|typhoons?|"
+                       r"landslides?|avalanches?|wildfires?|heatwaves?|crash(es|ed)?|accidents?|collisions?|diseases?|"
+                       r"virus|covid|outbreaks?|cholera|eruptions?|volcano(es)?|lightning|drought|famine|stampedes?|"
+                       r"gas leak|derail\w*|capsiz\w*|collapsed?|plunged?|boiler|cylinder|gas tank|fuel tank|"
+                       r"industrial|refinery fire|mine (blast|explosion|disaster))\b", re.I)
+_ARMED = re.compile(r"\b(attack\w*|militants?|terror\w*|bomb\w*|suicide|insurgents?|rebels?|gunm[ae]n|strikes?|"
+                    r"shell\w*|missiles?|rockets?|drones?|mines?|ieds?|explosive devices?|grenades?|troops|soldiers|"
+                    r"army|forces|police|jihadists?|fighters|artillery|sabotage|assassinat\w*|killers?|shot|shooting)\b",
+                    re.I)
+_PERSON_OBJECTS = re.compile(r"^(commanders?|soldiers?|servicem[ae]n|troops|people|fighters?|prisoners?|civilians?|"
+                             r"men|women|children|officers?|leaders?|members?|militants?|hostages?|crew|pilots?|"
+                             r"journalists?|residents?)$", re.I)
+_SEIZED_GOODS = re.compile(r"\b(weapons?|arms|guns?|pistols?|rifles?|ammunition|ammo|explosives?|drugs|cocaine|"
+                           r"heroin|cache|caches|munitions?|grenades?|missiles?|launchers?|tanks?|vehicles?)\b", re.I)
 
 
 _FIGURATIVE_OBJECTS = {"note", "tone", "chord", "deal", "balance", "agreement", "record", "low", "high", "nerve",
@@ -138,8 +181,41 @@ def is_anaphoric(tok) -> bool:
     return False
 
 
-def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
-    lemma = tok.lemma_.lower()
+def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
+    lemma = lemma or tok.lemma_.lower()
+    sent_text = tok.sent.text if hasattr(tok, "sent") else tok.doc.text
+    if trig.cls in ("KILL", "EXPLOSION") and _DISASTER.search(sent_text) and not _ARMED.search(sent_text):
+        return False      # an earthquake, a crash, a boiler blast: no political violence
+    if trig.cls == "EXPLOSION" and not _ARMED.search(sent_text) and not weapon_subtype(sent_text):
+        return False      # an explosion nobody attributes to a weapon or an armed actor
+    if trig.cls == "CAPTURE" and lemma in ("capture", "seize", "take", "overrun", "occupy", "retake", "recapture"):
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        if objs and all(_PERSON_OBJECTS.match(o.lemma_) or _PERSON_OBJECTS.match(o.lower_) for o in objs):
+            return False  # "captured a senior commander" is no territorial change
+    if trig.cls == "RIOT" and lemma in ("throw", "hurl"):
+        return bool(re.search(r"\b(stones?|rocks?|bottles?|petrol bombs?|molotov\w*|bricks?|firebombs?|eggs|objects)\b",
+                              sent_text, re.I))
+    objs_text = " ".join(span_text(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+    if lemma in ("find", "discover", "uncover", "recover", "confiscate", "destroy", "defuse"):
+        return bool(_SEIZED_GOODS.search(objs_text) or re.search(r"\b(bombs?|ieds?|explosive devices?|devices?|mines?)\b",
+                                                                 objs_text, re.I))
+    if lemma == "plant":
+        return bool(re.search(r"\b(bombs?|mines?|landmines?|ieds?|explosives?|devices?)\b", objs_text, re.I))
+    if lemma == "drop":
+        return bool(re.search(r"\b(bombs?|barrels?|containers?|gas|munitions?|explosives?|grenades?|chlorine)\b",
+                              objs_text, re.I))
+    if lemma == "use":
+        return bool(WEAPON_CUES[0][1].search(objs_text))      # "used poison gas": a chemical weapon
+    if lemma == "open":
+        return any(c.dep_ in ("dobj", "obj") and c.lower_ == "fire" for c in tok.children)
+    if trig.cls == "SEXUAL" and lemma == "abuse":
+        return bool(re.search(r"\bsexual", sent_text, re.I))
+    if trig.cls == "PROTEST" and lemma == "gather":
+        return bool(re.search(r"\b(protest\w*|demonstrat\w*|rall\w+|vigil|against|demand\w*|chant\w*|slogans?|placards?)\b",
+                              sent_text, re.I))
+    if trig.cls == "HQ" and lemma in ("set",):
+        return any(re.match(r"^(base|bases|headquarters|outpost|checkpoints?|camp|command|observation)$", o.lower_)
+                   for o in tok.subtree)
     if trig.cls == "CLASH" and (any(c.lemma_.lower() in _FIGURATIVE_FIGHTS for c in tok.subtree if c is not tok)
                                 and not _MILITARY_SUBJ.search(_subject_text(tok))):
         return False
@@ -187,7 +263,7 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
         sent_text = tok.sent.text if hasattr(tok, "sent") else tok.doc.text
         return bool(_MILITARY_SUBJ.search(subj) or re.search(
             r"\b(missile|rocket|drone|shell|strike|bomb|artillery|airstrike|attack|troops|forces)", sent_text, re.I))
-    if lemma in ("destroy", "down", "neutralise", "neutralize", "intercept"):
+    if lemma in ("down", "neutralise", "neutralize", "intercept"):
         return any(_WEAPON_WORDS.match(o.lemma_) or re.match(r"^(drones?|missiles?|aircraft|jets?|helicopters?|uavs?|shaheds?|targets?)$", o.lower_)
                    for o in objs)
     if lemma == "establish":
@@ -202,7 +278,7 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon) -> bool:
     if lemma == "regroup":
         return True
     if lemma in ("exchange", "swap"):
-        return bool(re.search(r"prisoner|captive|bodies|pows|detainee", tok.sent.text, re.I))
+        return bool(re.search(r"prisoner|captive|bodies|pows|detainee|\bfire\b", tok.sent.text, re.I))
     if lemma == "occupy":
         return not tok.dep_ == "amod"
     return True
@@ -216,9 +292,22 @@ def _mistagged_noun(tok) -> bool:
     return tok.pos_ == "AUX" and tok.lemma_.lower() not in _AUXILIARIES and tok.lower_.endswith(("ing", "s"))
 
 
+_AGREE_VERBS = {"sign", "reach", "agree", "announce", "declare", "broker", "seal", "strike", "conclude", "accept",
+                "implement", "secure", "hold"}
+_JOIN_VERBS = {"join", "attend", "lead", "organise", "organize", "rock", "sweep", "spread", "erupt", "hold"}
+
+
 def _noun_is_happening(tok) -> bool:
     """A noun trigger counts when the text says the thing happened, not when it is merely named."""
     head = tok.head
+    hl = head.lemma_.lower()
+    if tok.dep_ in ("dobj", "obj", "nsubjpass") and hl in _AGREE_VERBS and tok.lemma_.lower() in (
+            "agreement", "ceasefire", "truce", "deal", "swap", "exchange", "surrender"):
+        return True
+    if tok.dep_ in ("dobj", "obj", "nsubj", "nsubjpass") and hl in _JOIN_VERBS:
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in ("participate", "take", "join"):
+        return True
     if tok.dep_ == "aux" and _mistagged_noun(tok) and head.lemma_.lower() in OCCUR_VERBS:
         return True
     if tok.dep_ in ("dobj", "obj", "nsubjpass") and head.lemma_.lower() in SUPPORT_VERBS:
@@ -280,6 +369,24 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
         if weapon:
             return weapon, reasons
         return "Armed clash", reasons
+    chemical = WEAPON_CUES[0][1].search(sent_text)
+    if chemical and cls in ("REMOTE", "AIR", "EXPLOSION", "ATTACK", "KILL"):
+        reasons.append("type:weapon=Chemical weapon")
+        return "Chemical weapon", reasons
+    crowd = re.search(r"\b(tear ?gas|water cannons?|rubber bullets|pepper spray|stun grenades?|batons?)\b", sent_text, re.I)
+    protesters_here = re.search(r"\b(protest\w*|demonstrat\w*|rall(y|ies)|marchers|activists)\b", sent_text, re.I)
+    if crowd and protesters_here and cls in ("REMOTE", "ATTACK", "CLASH", "KILL", "EXPLOSION"):
+        if re.search(r"\b(live (ammunition|rounds|bullets|fire)|killed|killing|shot dead)\b", sent_text, re.I):
+            return "Excessive force against protesters", reasons + ["type:crowd_control_lethal"]
+        return "Protest with intervention", reasons + ["type:crowd_control"]
+    rioting = (actor1 is not None and actor1.inter in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS)) or (
+        victims is not None and victims.inter in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS))
+    if cls == "CLASH" and protesters_here and re.search(r"\b(protesters|demonstrators|rioters)\b", sent_text, re.I):
+        reasons.append("type:protesters_clashed")
+        return "Violent demonstration", reasons
+    if cls in ("CLASH", "ATTACK") and rioting:
+        reasons.append("type:demonstrators_in_clash")
+        return "Violent demonstration", reasons
     if cls == "CLASH" or cls == "LOSSES":
         if civilians and not (actor1 and actor1.inter == tx.INTER_CIVILIANS):
             reasons.append("type:civilian_victims")
@@ -287,6 +394,10 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
         return "Armed clash", reasons
     if cls == "CAPTURE":
         lemma = tok.lemma_.lower()
+        objs = " ".join(span_text(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+        if objs and _SEIZED_GOODS.search(objs) and not re.search(r"\b(city|town|village|territory|area)\b", objs, re.I):
+            reasons.append("type:seized_weapons")
+            return "Disrupted weapons use", reasons
         if actor1 is not None and place_country:
             if actor1.inter == tx.INTER_STATE and actor1.country == place_country:
                 reasons.append("type:state_regains_own_territory")
@@ -300,7 +411,10 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
     if cls == "WITHDRAW":
         return "Non-violent transfer of territory", reasons
     if cls == "KILL":
-        if weapon and weapon != "Remote explosive/landmine/IED":
+        if victims is not None and victims.inter in (2, 3, 4):
+            reasons.append("type:armed_victims")
+            return "Armed clash", reasons
+        if weapon:
             reasons.append(f"type:weapon={weapon}")
             return weapon, reasons
         if victims is not None and victims.inter == tx.INTER_PROTESTERS:
@@ -308,7 +422,14 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
         if victims is not None and victims.inter == tx.INTER_STATE:
             return "Armed clash", reasons
         return "Attack", reasons
+    if cls == "ARREST" and (victims is not None and victims.inter == tx.INTER_PROTESTERS or protesters_here and
+                            re.search(r"\b(protesters|demonstrators|activists|marchers)\b", sent_text, re.I)):
+        reasons.append("type:protesters_detained")
+        return "Protest with intervention", reasons
+    if cls == "AGREE" and tok.lemma_.lower() == "exchange" and re.search(r"\bexchang\w* (of )?fire\b", sent_text, re.I):
+        return "Armed clash", reasons
     simple = {"ABDUCT": "Abduction/forced disappearance", "SEXUAL": "Sexual violence", "ARREST": "Arrests",
+              "CHANGE": "Change to group/activity",
               "AGREE": "Agreement", "LOOT": "Looting/property destruction", "DISRUPT": "Disrupted weapons use",
               "HQ": "Headquarters or base established", "RIOT": "Violent demonstration"}
     if cls == "RIOT" and tok.lemma_.lower() in ("mob", "lynch"):
@@ -316,7 +437,9 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
     if cls == "PROTEST":
         if re.search(r"\b(police|security forces|troops)\b.{0,60}\b(fired|shot|killed)\b|\bkilled\b.{0,40}\bprotesters\b", sent_text, re.I):
             return "Excessive force against protesters", reasons
-        if re.search(r"\b(dispers\w+|detain\w+|arrest\w+|tear ?gas|water cannon|rubber bullets|broke up|clash\w* with police)\b", sent_text, re.I):
+        if re.search(r"\b(tear ?gas|water cannon|rubber bullets|broke up|clash\w* with police)\b", sent_text, re.I) or (
+                re.search(r"\b(police|security forces|riot police|troops|authorities|officers)\b", sent_text, re.I) and
+                re.search(r"\b(dispers\w+|detain\w+|arrest(ed|ing)|rounded up|beat(en)?|suppress\w*)\b", sent_text, re.I)):
             return "Protest with intervention", reasons
         return "Peaceful protest", reasons
     return simple.get(cls, "Other"), reasons

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import click
 
@@ -20,10 +21,15 @@ def gazetteer() -> None:
 @gazetteer.command("build")
 @click.option("--path", type=click.Path(dir_okay=False), default=None,
               help="Where to write the index (default: the versioned file in the cache dir).")
-def build_cmd(path: str | None) -> None:
-    """Build the SQLite gazetteer index from the installed packages and project data."""
-    from frontlines.geo.build import build_index
+@click.option("--force", is_flag=True, help="Rebuild even when an up-to-date index exists.")
+def build_cmd(path: str | None, force: bool) -> None:
+    """Build the SQLite gazetteer index from the installed packages and project data (once)."""
+    from frontlines.geo.build import build_index, default_index_path
 
+    target = Path(path) if path else default_index_path()
+    if target.exists() and not force:
+        click.echo(f"gazetteer index up to date: {target} ({target.stat().st_size / 1e6:.0f} MB)")
+        return
     t0 = time.perf_counter()
     target = build_index(path)
     click.echo(f"built {target} in {time.perf_counter() - t0:.1f}s "
