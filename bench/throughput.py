@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus" / "war_news_dev.jsonl"))
     ap.add_argument("--repeat", type=int, default=1, help="code the corpus this many times (fresh ids each time)")
     ap.add_argument("--date", default="2023-01-01", help="date for undated reports")
+    ap.add_argument("--n-process", type=int, default=2, help="spaCy worker processes (1: parse in this process)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -50,12 +51,12 @@ def main() -> None:
             if r:
                 from dataclasses import replace
                 batch = [replace(a, article_id=f"{a.article_id}-{r}") for a in articles]
-            for result in pipeline.process(batch):
+            for result in pipeline.process(batch, n_process=args.n_process):
                 store.add_article(result.article, result.events)
                 n_events += len(result.events)
         elapsed = time.perf_counter() - t0
         store.close()
-    print(f"corpus            {args.corpus}")
+    print(f"corpus            {args.corpus}   (spaCy processes: {args.n_process})")
     print(f"articles          {n} ({len(problems)} skipped at ingest)   words {words:,}   events {n_events}")
     print(f"ingest            {t_ingest:.2f} s")
     print(f"model+gazetteer   {t_load:.2f} s (once per process)")

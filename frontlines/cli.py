@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from .errors import FrontlinesError
 
 DEFAULT_DB = "frontlines.db"
 EXIT_SKIPPED = 1
+PARALLEL_MIN_ARTICLES = 64     # below this, a second spaCy process costs more than it saves
 
 console = Console()
 err_console = Console(stderr=True)
@@ -51,7 +53,7 @@ def main(verbose: int) -> None:
 @click.option("--actors", type=click.Path(exists=True, dir_okay=False), help="Extra actor lexicon (TSV).")
 @click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
 @click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")
-@click.option("--batch-size", default=32, show_default=True)
+@click.option("--batch-size", default=128, show_default=True, help="Sentences per spaCy batch.")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
         include_background: bool, rows: int, batch_size: int) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
@@ -83,7 +85,8 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                 task = bar.add_task("code", total=len(new))
                 bar.update(task, description="loading models")
                 pipeline.warm_up()
-                for result in pipeline.process(new, batch_size=batch_size):
+                n_process = 2 if len(new) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) > 1 else 1
+                for result in pipeline.process(new, batch_size=batch_size, n_process=n_process):
                     store.add_article(result.article, result.events)
                     fused = fuse_article(store, result.article.article_id)
                     merged += len(fused.merged)

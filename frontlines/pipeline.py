@@ -7,6 +7,7 @@ of articles; every sentence that can hold an event across a whole batch is parse
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -62,22 +63,43 @@ class Pipeline:
             s.candidate = bool(prefilter.search(s.text))
         return sentences
 
-    def process(self, articles: Iterable[Article], *, batch_size: int = 32,
+    def process(self, articles: Iterable[Article], *, batch_size: int = 128, n_process: int = 1,
                 on_article: Callable[[ArticleResult], None] | None = None) -> Iterator[ArticleResult]:
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= batch_size:
-                yield from self._process_batch(batch)
-                batch = []
-        if batch:
-            yield from self._process_batch(batch)
+        """Code a stream of articles, in order.
 
-    def _process_batch(self, batch: Sequence[Article]) -> Iterator[ArticleResult]:
-        prepared = [(a, self.prepare(a)) for a in batch]
-        parse_sentences([s for _a, sents in prepared for s in sents], self.nlp)
-        for article, sentences in prepared:
-            yield self.code_article(article, sentences)
+        Every candidate sentence of the stream goes through one ``nlp.pipe`` call (``n_process``
+        worker processes when > 1), and each article is coded as soon as its sentences are parsed.
+        """
+        pending: deque[tuple[Article, list[Sentence], int]] = deque()   # article, sentences, still to parse
+
+        def texts() -> Iterator[tuple[str, tuple[int, int]]]:
+            for serial, article in enumerate(articles):
+                sentences = self.prepare(article)
+                todo = [i for i, s in enumerate(sentences) if s.candidate]
+                pending.append((article, sentences, len(todo)))
+                for i in todo:
+                    yield sentences[i].text, (serial, i)
+
+        first_serial = 0
+        docs = self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+        for doc, (serial, index) in docs:
+            # articles before this one (and this one's earlier sentences) are fully parsed now
+            while pending and first_serial < serial and pending[0][2] == 0:
+                yield self._finish(pending.popleft())
+                first_serial += 1
+            article, sentences, left = pending[serial - first_serial]
+            sentences[index].doc = doc
+            pending[serial - first_serial] = (article, sentences, left - 1)
+            while pending and pending[0][2] == 0:
+                yield self._finish(pending.popleft())
+                first_serial += 1
+        while pending:                       # articles with nothing to parse at the end of the stream
+            yield self._finish(pending.popleft())
+            first_serial += 1
+
+    def _finish(self, item: tuple[Article, list[Sentence], int]) -> ArticleResult:
+        article, sentences, _left = item
+        return self.code_article(article, sentences)
 
     def code_article(self, article: Article, sentences: list[Sentence] | None = None) -> ArticleResult:
         if sentences is None:
