@@ -69,6 +69,11 @@ class Draft:
     anaphoric: bool = False
 
     @property
+    def tense(self) -> str:
+        """"present" when every mention is told in the present ("is killing"), else "past"."""
+        return "present" if all(_is_present(m.token) for m in self.mentions) else "past"
+
+    @property
     def family(self) -> str:
         return "territory" if self.sub_event in TERRITORY else tx.BY_NAME[self.sub_event].event_type
 
@@ -688,8 +693,10 @@ def _same_happening(a: Draft, b: Draft) -> bool:
     if a.sub_event != b.sub_event and a.family not in ("territory",):
         if not (a.family in VIOLENT and b.family in VIOLENT):
             return False
-    if a.actor1 and b.actor1 and a.actor1.country != b.actor1.country:
+    if not _compatible_actors(a, b):
         return False
+    if a.tense != b.tense and (a.time is None or b.time is None):
+        return False          # "is killing civilians" (ongoing) is not the strike "launched on Sunday"
     if set(a.claimants) != set(b.claimants) and ("both sides" in a.claimants or "both sides" in b.claimants):
         return False
     pa = a.toponym.place.geonameid if a.toponym and a.toponym.place else None
@@ -701,13 +708,31 @@ def _same_happening(a: Draft, b: Draft) -> bool:
     if a.time is not None and b.time is not None:
         if not _times_overlap(a.time, b.time):
             return False
-    if a.target_category != b.target_category and (pa is None or pb is None):
+    if a.target_category and b.target_category and a.target_category != b.target_category and (pa is None or pb is None):
         return False          # placeless reports must agree on what was hit
-    if a.target_category and b.target_category and a.target_category != b.target_category:
-        return False
-    if a.actor2 and b.actor2 and a.actor2.name != b.actor2.name:
+    if a.target_category and b.target_category and a.target_category != b.target_category and \
+            a.family != tx.BATTLES:
+        return False          # a battle's "target" is where it was fought, not what distinguishes it
+    if a.actor2 and b.actor2 and a.actor2.name != b.actor2.name and a.family != tx.BATTLES:
         return False
     return True
+
+
+def _is_present(tok) -> bool:
+    if tok.tag_ in ("VBZ", "VBP"):
+        return True
+    if tok.tag_ == "VBG":
+        return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am") for c in tok.children)
+    return False
+
+
+def _compatible_actors(a: Draft, b: Draft) -> bool:
+    """Same sides: in a battle either side may be named first; elsewhere actor1 must agree."""
+    if a.family == tx.BATTLES or a.family == "territory":
+        sides_a = {r.country for r in (a.actor1, a.actor2) if r is not None and r.country}
+        sides_b = {r.country for r in (b.actor1, b.actor2) if r is not None and r.country}
+        return len(sides_a | sides_b) <= 2 and (not sides_a or not sides_b or bool(sides_a & sides_b))
+    return not (a.actor1 and b.actor1 and a.actor1.country != b.actor1.country)
 
 
 def _times_overlap(a: TimeExpression, b: TimeExpression) -> bool:

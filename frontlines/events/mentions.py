@@ -544,6 +544,9 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
     """PLOVER auxiliary mode of a trigger ("" when it happened as told) and the reason."""
     if sent_text.rstrip().endswith("?"):
         return "hypothetical", "mode:question"
+    if tok.dep_ in ("csubj", "nsubj", "csubjpass") and tok.tag_ == "VBG" and any(
+            c.dep_ == "aux" and c.lower_ in MODAL_HYPOTHETICAL | MODAL_FUTURE for c in tok.head.children):
+        return "hypothetical", "mode:gerund_subject_of_modal"     # "Capturing it would be a win"
     chain = [tok]
     cur = tok
     for _ in range(4):

@@ -100,3 +100,16 @@ def test_floodwaters_retreating_is_no_withdrawal(pipeline):
 def test_troops_moving_into_a_town_take_it(pipeline):
     events = code("Ukrainian troops moved into the city of Kherson on Tuesday.", pipeline)
     assert [e.sub_event_type for e in events] == ["Government regains territory"]
+
+
+def test_a_battle_told_from_both_sides_is_one_event(pipeline):
+    events = code("Russian forces attacked Ukrainian positions at Hostomel airport on Tuesday. Ukrainian troops "
+                  "fought the Russian forces at Hostomel airport for control of the airfield on Tuesday.", pipeline)
+    battles = [e for e in events if e.event_type == "Battles"]
+    assert len(battles) == 1
+    assert {battles[0].actor1, battles[0].actor2} == {"Military Forces of Russia (2000-)",
+                                                      "Military Forces of Ukraine (2019-)"}
+
+
+def test_gerund_subject_of_a_modal_is_hypothetical(pipeline):
+    assert code("Capturing Lyman would be Ukraine's biggest achievement in the Donbas.", pipeline) == []
