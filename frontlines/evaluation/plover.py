@@ -196,10 +196,18 @@ def evaluate_plover(path: str | Path | None = None, *, table: str | Path | None 
     items = read_plover(path or default_path(), limit=limit)
     events = code_texts([(it.text, EVAL_DATE) for it in items], pipeline=pipeline, ignore_dates=True,
                         on_item=on_item)
+    from ..events.plover import code_plover
+    from ..nlp import load_nlp
+
+    nlp = pipeline.nlp if pipeline is not None else load_nlp()
     pred = []
-    for evs in events:
+    for it, evs, doc in zip(items, events, nlp.pipe(it.text for it in items)):
         ev = pick_event(evs, strategy)
-        pred.append(ev.plover_event or NONE if ev is not None else NONE)
+        if ev is not None and ev.plover_event:
+            pred.append(ev.plover_event)           # the ACLED coder's event, with its PLOVER equivalent
+            continue
+        coding = code_plover(doc)                  # otherwise the sentence's main happening
+        pred.append(coding.category if coding is not None else NONE)
     table_path = Path(table) if table else default_table_path()
     mapping = check_mapping_file(table_path) if table_path.exists() else []
     report = score_plover([it.event for it in items], pred, mapping)
