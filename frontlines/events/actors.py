@@ -29,7 +29,8 @@ CIVILIAN_NOUNS = {
     "man", "men", "villagers", "family", "families", "passengers", "volunteers", "journalists",
     "journalist", "pensioners", "refugees", "evacuees", "girl", "boy", "teenager", "elderly",
     "locals", "inhabitants", "citizens", "workers", "doctors", "medics", "teacher", "farmer",
-    "civilian deaths", "population",
+    "civilian deaths", "population", "students", "student", "worshippers", "pupils", "shoppers", "farmers",
+    "herders", "pilgrims", "mourners", "patients", "fishermen", "motorists", "travellers", "travelers",
 }
 PROTESTER_NOUNS = {"protesters", "protestors", "demonstrators", "activists", "marchers", "crowd", "crowds"}
 RIOTER_NOUNS = {"rioters", "mob", "looters"}

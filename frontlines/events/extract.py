@@ -179,7 +179,7 @@ class EventExtractor:
                 if victims is not None:
                     break
             if victims is None:
-                victims = _victims_in_sentence(sent.text, namer, place_country)
+                victims = _victims_in_sentence(sent.text, namer, place_country, trig.cls)
             sub_event, type_reasons = classify(tok, trig, sent.text, actor1, victims, place_country)
             if trig.cls == "WITHDRAW" and victims is not None and actor1 is None:
                 actor1, victims = victims, None
@@ -632,9 +632,11 @@ def _actor_from_modifiers(tok, namer: ActorNamer, place_country: str) -> tuple[A
     return None, ""
 
 
-def _victims_in_sentence(text: str, namer: ActorNamer, place_country: str) -> ActorRef | None:
-    m = re.search(r"\b(civilians?|residents|children|people|villagers|passengers)\b", text, re.I)
-    if m and re.search(r"\b(kill\w*|wound\w*|injur\w*|dead|died|deaths?|casualt\w+|hurt)\b", text, re.I):
+def _victims_in_sentence(text: str, namer: ActorNamer, place_country: str, cls: str = "") -> ActorRef | None:
+    m = re.search(r"\b(civilians?|residents|children|people|villagers|passengers|students|worshippers|pupils|"
+                  r"shoppers|farmers|pilgrims|mourners|patients)\b", text, re.I)
+    if m and (cls in ("ATTACK", "KILL") or
+              re.search(r"\b(kill\w*|wound\w*|injur\w*|dead|died|deaths?|casualt\w+|hurt)\b", text, re.I)):
         return namer.actor(m.group(0), place_country=place_country)
     return None
 

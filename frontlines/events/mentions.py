@@ -48,9 +48,10 @@ MODAL_FUTURE = {"will", "shall", "'ll", "wo"}
 WEAPON_CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("Chemical weapon", re.compile(r"\b(chemical (weapon|attack|agent|munition)s?|chlorine|sarin|nerve agent|toxic gas|poison(ous)? gas|mustard gas|sulfur mustard|gas attack)", re.I)),
     ("Air/drone strike", re.compile(r"\b(air ?strikes?|air-strikes?|air raids?|warplanes?|fighter jets?|jets?|aircraft|helicopters?|(?<!suicide )bombers?|drones?|uavs?|shaheds?|kamikaze|loitering munitions?|glide bombs?|aerial bomb\w*|guided bombs?|from the air|air force)\b", re.I)),
-    ("Suicide bomb", re.compile(r"\bsuicide (bomb\w*|attack\w*|car|vest|drone)?", re.I)),
+    ("Suicide bomb", re.compile(r"\bsuicide (bomb\w*|attack\w*|car|vest|drone)?|\bblew (themselves|himself|herself) up\b|"
+                                r"\bkamikazes? (went off|blew up|detonated)", re.I)),
     ("Shelling/artillery/missile attack", re.compile(r"\b(missiles?|rockets?|artillery|shell(s|ing|ed)?|mortars?|howitzers?|himars|grads?|mlrs|multiple rocket|cluster (munitions?|bombs?)|iskanders?|kalibrs?|s-300s?|tochka|kh-\d+|cruise|ballistic|tank fire|barrage|bombard\w*)\b", re.I)),
-    ("Remote explosive/landmine/IED", re.compile(r"\b(land ?mines?|mines?|limpet\w*|ieds?|vbieds?|improvised explosive|roadside bomb|car bomb|bomb (went off|exploded)|explosive devices?|booby.trap\w*|tripwire|planted (a )?bomb)\b", re.I)),
+    ("Remote explosive/landmine/IED", re.compile(r"\b(land ?mines?|mines?|limpet\w*|ieds?|vbieds?|improvised explosive|roadside bomb|car bomb|bomb (went off|exploded)|explosive devices?|explosives|booby.trap\w*|tripwire|planted (a )?bomb|detonated (\w+ )?bombs?)\b", re.I)),
     ("Grenade", re.compile(r"\bgrenades?\b", re.I)),
 )
 POWER_RESTORED = re.compile(r"\b(restor\w+|reconnect\w*|brought back)\b.{0,40}\b(power|electricity|supply|supplies|heating|water|light)", re.I)
@@ -145,7 +146,7 @@ _DISASTER = re.compile(r"\b(earthquakes?|quakes?|tsunamis?|floods?|flooding|stor
                        r"industrial|refinery fire|mine (blast|explosion|disaster))\b", re.I)
 _ARMED = re.compile(r"\b(attack\w*|militants?|terror\w*|bomb\w*|suicide|insurgents?|rebels?|gunm[ae]n|strikes?|"
                     r"shell\w*|missiles?|rockets?|drones?|mines?|ieds?|explosive devices?|grenades?|troops|soldiers|"
-                    r"army|forces|police|jihadists?|fighters|artillery|sabotage|assassinat\w*|killers?|shot|shooting)\b",
+                    r"army|jihadists?|fighters|artillery|sabotage|assassinat\w*|killers?|shot|shooting|explosives)\b",
                     re.I)
 _PERSON_OBJECTS = re.compile(r"^(commanders?|soldiers?|servicem[ae]n|troops|people|fighters?|prisoners?|civilians?|"
                              r"men|women|children|officers?|leaders?|members?|militants?|hostages?|crew|pilots?|"
@@ -349,26 +350,6 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
     reasons = [f"type:trigger={tok.lemma_.lower()}", f"type:class={cls}"]
     civilians = victims is not None and victims.inter == tx.INTER_CIVILIANS
     weapon = weapon_subtype(sent_text)
-    if cls in ("REMOTE", "AIR", "EXPLOSION"):
-        if weapon:
-            reasons.append(f"type:weapon={weapon}")
-            return weapon, reasons
-        if cls == "AIR":
-            return "Air/drone strike", reasons
-        reasons.append("type:default_remote")
-        return "Shelling/artillery/missile attack", reasons
-    if cls == "ATTACK":
-        if weapon and weapon != "Remote explosive/landmine/IED":
-            reasons.append(f"type:weapon={weapon}")
-            return weapon, reasons
-        if victims is not None and victims.inter == tx.INTER_PROTESTERS:
-            return "Excessive force against protesters", reasons
-        if civilians:
-            reasons.append("type:civilian_victims")
-            return "Attack", reasons
-        if weapon:
-            return weapon, reasons
-        return "Armed clash", reasons
     chemical = WEAPON_CUES[0][1].search(sent_text)
     if chemical and cls in ("REMOTE", "AIR", "EXPLOSION", "ATTACK", "KILL"):
         reasons.append("type:weapon=Chemical weapon")
@@ -387,6 +368,34 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
     if cls in ("CLASH", "ATTACK") and rioting:
         reasons.append("type:demonstrators_in_clash")
         return "Violent demonstration", reasons
+    if cls == "CLASH" and (actor1 is None or actor1.inter == tx.INTER_CIVILIANS) and re.search(
+            r"\b(villagers|residents|locals|mobs?|youths|neighbours|neighbors|tribesmen|communities|groups of men)\b",
+            sent_text, re.I) and not _MILITARY_SUBJ.search(sent_text):
+        reasons.append("type:communal_clash")
+        return "Mob violence", reasons
+    if cls in ("REMOTE", "AIR", "EXPLOSION"):
+        if weapon:
+            reasons.append(f"type:weapon={weapon}")
+            return weapon, reasons
+        if cls == "AIR":
+            return "Air/drone strike", reasons
+        if cls == "EXPLOSION":
+            reasons.append("type:explosion_no_weapon_named")
+            return "Remote explosive/landmine/IED", reasons
+        reasons.append("type:default_remote")
+        return "Shelling/artillery/missile attack", reasons
+    if cls == "ATTACK":
+        if weapon and weapon != "Remote explosive/landmine/IED":
+            reasons.append(f"type:weapon={weapon}")
+            return weapon, reasons
+        if victims is not None and victims.inter == tx.INTER_PROTESTERS:
+            return "Excessive force against protesters", reasons
+        if civilians:
+            reasons.append("type:civilian_victims")
+            return "Attack", reasons
+        if weapon:
+            return weapon, reasons
+        return "Armed clash", reasons
     if cls == "CLASH" or cls == "LOSSES":
         if civilians and not (actor1 and actor1.inter == tx.INTER_CIVILIANS):
             reasons.append("type:civilian_victims")
@@ -544,6 +553,8 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
     """PLOVER auxiliary mode of a trigger ("" when it happened as told) and the reason."""
     if sent_text.rstrip().endswith("?"):
         return "hypothetical", "mode:question"
+    if tok.dep_ == "pcomp" and tok.head.lower_ in ("for", "of") and tok.tag_ == "VBG":
+        return "hypothetical", "mode:purpose"                        # "mobilising members for attacking X"
     if tok.dep_ in ("csubj", "nsubj", "csubjpass") and tok.tag_ == "VBG" and any(
             c.dep_ == "aux" and c.lower_ in MODAL_HYPOTHETICAL | MODAL_FUTURE for c in tok.head.children):
         return "hypothetical", "mode:gerund_subject_of_modal"     # "Capturing it would be a win"

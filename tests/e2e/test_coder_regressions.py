@@ -113,3 +113,22 @@ def test_a_battle_told_from_both_sides_is_one_event(pipeline):
 
 def test_gerund_subject_of_a_modal_is_hypothetical(pipeline):
     assert code("Capturing Lyman would be Ukraine's biggest achievement in the Donbas.", pipeline) == []
+
+
+def test_police_firing_tear_gas_at_demonstrators_is_intervention_not_shelling(pipeline):
+    events = code("Police fired tear gas at hundreds of demonstrators in Tbilisi on Tuesday.", pipeline)
+    assert [e.sub_event_type for e in events] == ["Protest with intervention"]
+
+
+def test_bombs_detonated_by_militants_are_remote_explosives(pipeline):
+    events = code("Militants detonated two bombs on a highway near Kramatorsk on Tuesday.", pipeline)
+    assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_boiler_explosion_is_no_political_violence(pipeline):
+    assert code("A worker died when a boiler exploded at a factory in Dnipro on Tuesday, police said.", pipeline) == []
+
+
+def test_mobilising_for_an_attack_is_not_the_attack(pipeline):
+    events = code("The group is mobilising its fighters for attacking the town of Bakhmut.", pipeline)
+    assert not [e for e in events if e.event_type == "Battles"]
