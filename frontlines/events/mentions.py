@@ -32,6 +32,7 @@ OCCUR_VERBS = {
     "leave", "injure", "wound", "cause", "target", "strike", "happen", "claim", "spark", "shake",
     "level", "flatten", "knock", "cut", "set", "tear", "ravage", "engulf", "resume", "intensify",
     "unfold", "escalate", "end", "begin", "start", "last", "follow", "trigger", "reach", "affect",
+    "amount", "total", "exceed", "rise", "climb", "stand",
 }
 FUTURE_HEADS = {"plan", "threaten", "intend", "prepare", "vow", "want", "aim", "seek", "try", "attempt",
                 "promise", "pledge", "hope", "expect", "propose", "consider", "mull", "need", "urge",
@@ -207,6 +208,11 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
                               objs_text, re.I))
     if lemma == "use":
         return bool(WEAPON_CUES[0][1].search(objs_text))      # "used poison gas": a chemical weapon
+    if lemma == "violate":
+        return bool(re.search(r"\b(ceasefire|truce|cease-fire|armistice)\b", objs_text, re.I))
+    if lemma == "loss":
+        return bool(re.search(r"\b(troops|soldiers|personnel|servicem[ae]n|forces|brigade|people|fighters|tanks|"
+                              r"killed|dead)\b", sent_text, re.I))
     if lemma == "open":
         return any(c.dep_ in ("dobj", "obj") and c.lower_ == "fire" for c in tok.children)
     if trig.cls == "SEXUAL" and lemma == "abuse":
@@ -293,6 +299,8 @@ def _mistagged_noun(tok) -> bool:
     return tok.pos_ == "AUX" and tok.lemma_.lower() not in _AUXILIARIES and tok.lower_.endswith(("ing", "s"))
 
 
+_RESULT_VERBS = {"kill", "injure", "wound", "destroy", "damage", "die", "hit", "lose", "suffer", "perish", "flee",
+                 "evacuate", "burn", "collapse", "level"}
 _AGREE_VERBS = {"sign", "reach", "agree", "announce", "declare", "broker", "seal", "strike", "conclude", "accept",
                 "implement", "secure", "hold"}
 _JOIN_VERBS = {"join", "attend", "lead", "organise", "organize", "rock", "sweep", "spread", "erupt", "hold"}
@@ -323,9 +331,9 @@ def _noun_is_happening(tok) -> bool:
             c.dep_ in ("acomp", "attr") and c.lemma_.lower() in ("heavy", "fierce", "ongoing", "intense", "underway")
             for c in head.children):
         return True
-    if tok.dep_ == "pobj" and head.lower_ in ("in", "during", "by") and head.head.lemma_.lower() in (
-            "kill", "injure", "wound", "destroy", "damage", "die", "hit"):
-        return True                                # "killed in a missile strike"
+    if tok.dep_ == "pobj" and head.lower_ in ("in", "during", "by", "after", "following", "amid", "from", "of") \
+            and _RESULT_VERBS & {a.lemma_.lower() for a in list(tok.ancestors)[:4]}:
+        return True         # "killed in a missile strike", "died as a result of the shelling", "lost 150 after the strike"
     if tok.dep_ == "nsubj" and head.lemma_.lower() in ("be",) and any(c.dep_ == "prep" for c in head.children):
         return False
     return False

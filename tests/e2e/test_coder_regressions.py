@@ -132,3 +132,13 @@ def test_a_boiler_explosion_is_no_political_violence(pipeline):
 def test_mobilising_for_an_attack_is_not_the_attack(pipeline):
     events = code("The group is mobilising its fighters for attacking the town of Bakhmut.", pipeline)
     assert not [e for e in events if e.event_type == "Battles"]
+
+
+def test_deaths_as_a_result_of_shelling_are_the_shelling(pipeline):
+    events = code("Two people died as a result of the shelling of Horlivka on Tuesday.", pipeline)
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Shelling/artillery/missile attack", 2)]
+
+
+def test_ceasefire_violation_is_a_clash(pipeline):
+    events = code("Separatist forces violated the ceasefire near Shyrokyne on Tuesday.", pipeline)
+    assert [e.event_type for e in events] == ["Battles"]

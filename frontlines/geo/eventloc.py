@@ -1,0 +1,507 @@
+"""Where did the event happen?  Choose the location of one event trigger in a parsed sentence.
+
+:func:`choose_event_location` takes a dependency-parsed sentence (a spaCy ``Doc`` or anything
+with the same token attributes: ``i``, ``idx``, ``text``, ``lower_``, ``pos_``, ``tag_``,
+``dep_``, ``head``, ``ent_type_``), the index of the trigger token and the toponyms of the
+text, and returns the place(s) where the trigger's event happened, or ``[]``.
+
+Every candidate (a geoparser toponym, an unresolved NER place, or a proper-noun phrase
+governed by a locative preposition) gets a linear score over syntactic features:
+
+* how it attaches: object of which preposition, and whether that preposition hangs on the
+  trigger, on one of its arguments or elsewhere; direct object / passive subject of the
+  trigger ("Kisangani was captured"); subject of a verb or possessor of a non-place noun
+  (an actor: "Syria's army", "Baghdad police"); possessor or modifier of a place noun (a
+  container: "Baghdad's Doura district");
+* the dependency path to the trigger: up-steps on either side, verbs crossed (another
+  clause), whether another candidate lies on the path (the candidate then contains or
+  qualifies a more specific place: "Karradah neighbourhood in central Baghdad");
+* origins ("from X to Y", except for withdrawals), token distance, side of the trigger;
+* what the gazetteer made of it (country, admin unit, settlement, unresolved) and its source.
+
+The weights were fitted by logistic regression on the even-numbered rows of Halterman's
+(2019) event-location development set (see ``bench/geoparse.py --event-location``) and are
+plain constants here; the odd-numbered rows are the held-out check.  The best candidate is
+returned when its probability passes ``threshold``; places coordinated with it ("in Yala and
+Pattani") come along.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from frontlines.records import Toponym
+
+log = logging.getLogger(__name__)
+
+LOCATIVE_PREPS = ("in", "at", "near", "around", "outside", "inside", "into", "across",
+                  "throughout", "on", "over", "toward", "towards", "to", "from", "of", "by",
+                  "within", "off", "between", "against", "along", "through", "onto", "upon",
+                  "behind", "beyond", "north", "south", "east", "west", "for", "with", "after",
+                  "during", "like", "including", "among", "outskirts")
+_PREP_FEATURES = {"in": "in", "at": "at", "near": "near", "around": "near", "outside": "near",
+                  "inside": "in", "within": "in", "throughout": "across", "across": "across",
+                  "into": "into", "onto": "into", "on": "on", "upon": "on", "over": "over",
+                  "toward": "to", "towards": "to", "to": "to", "from": "from", "of": "of",
+                  "by": "by", "off": "near", "between": "between", "against": "against",
+                  "along": "along", "through": "through", "behind": "near", "beyond": "near"}
+PLACE_NOUNS = frozenset({
+    "city", "cities", "town", "towns", "village", "villages", "hamlet", "settlement",
+    "settlements", "outskirts", "region", "regions", "province", "provinces", "district",
+    "districts", "suburb", "suburbs", "area", "areas", "centre", "center", "port", "capital",
+    "neighbourhood", "neighborhood", "neighbourhoods", "neighborhoods", "governorate",
+    "governorates", "county", "counties", "state", "states", "oblast", "raion", "countryside",
+    "heart", "part", "parts", "east", "west", "north", "south", "camp", "island", "islands",
+    "border", "streets", "street", "municipality", "prefecture", "territory", "territories",
+    "outpost", "enclave", "stronghold", "valley", "community", "quarter", "zone", "vicinity",
+    "environs", "periphery", "flank", "axis", "front", "countryside", "province's", "locality",
+    "sector", "district's", "division", "department", "commune", "borough", "waters", "coast",
+    "desert", "plain", "mountains", "hills", "villages", "town's", "city's"})
+# lowercase words after a name that are not part of it for the annotators: "Kapho district"
+_TRAIL_GENERIC = re.compile(
+    r"(?:\s+(?:district|districts|province|provinces|region|regions|governorate|governorates|"
+    r"oblast|raion|rayon|county|state|city|town|village|area|areas|neighbou?rhood|"
+    r"municipality|prefecture|countryside|local government area))+$")
+_LEAD_GENERIC = re.compile(
+    r"^(?:the\s+)?(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+    r"north-east|north-west|south-east|south-west|central|northern|southern|eastern|western|"
+    r"northeastern|northwestern|southeastern|southwestern|rural|downtown|greater|suburban|"
+    r"upper|lower)\s+)*(?:(?:city|town|village|province|region|district|governorate|county|"
+    r"state|port|capital|settlement)\s+of\s+(?:the\s+)?)?")
+_WITHDRAW = re.compile(r"withdr|retreat|pull|left|leav|fled|flee|evacuat|abandon|driven|"
+                       r"pushed|expel|exit|escap|oust|chased|recaptur|regain|liberat",
+                       re.IGNORECASE)
+_ACTOR_AFTER = re.compile(r"^\s*(?:-|‑)\s*(?:based|backed|led|made|held|controlled|born)\b|"
+                          r"^\s*(?:'s|’s)?\s*(?:forces|troops|army|military|police|officials?|"
+                          r"government|authorities|soldiers|militia|rebels|president|ministry|"
+                          r"leader|navy|air force|warplanes|jets)\b", re.IGNORECASE)
+_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "acl", "xcomp", "conj", "parataxis",
+                          "csubj", "pcomp"})
+_SUBJ_DEPS = frozenset({"nsubj", "csubj", "expl"})
+_NER_PLACE = frozenset({"GPE", "LOC", "FAC"})
+_NER_NEVER = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL",
+                        "NORP"})
+_FACILITY_WORDS = frozenset({
+    "airport", "airbase", "base", "hospital", "mosque", "church", "camp", "bridge", "school",
+    "university", "prison", "hotel", "market", "square", "stadium", "palace", "station",
+    "checkpoint", "highway", "road", "street", "district", "province", "governorate", "hill",
+    "mountain", "park", "compound", "embassy", "building", "village", "town", "city", "dam",
+    "port", "plant", "refinery", "field", "crossing", "valley", "quarter", "neighborhood",
+    "neighbourhood", "academy", "college", "center", "centre", "barracks", "garrison", "mall",
+    "cathedral", "temple", "shrine", "housing", "project", "factory", "zone", "island"})
+
+FEATURES = (
+    "bias", "src_gaz", "src_ner", "src_pp",
+    "ner_place", "ner_org", "ner_person", "ner_other", "ner_none",
+    "feat_country", "feat_admin1", "feat_admin2", "feat_settlement", "feat_water",
+    "feat_region", "feat_facility", "feat_unresolved", "big_city",
+    "role_pobj", "role_dobj_trig", "role_subjpass_trig", "role_subj", "role_subj_trig",
+    "role_poss_place", "role_poss_other", "role_mod_other", "role_appos", "role_conj",
+    "role_npadvmod", "role_other",
+    "prep_in", "prep_at", "prep_near", "prep_across", "prep_into", "prep_on", "prep_over",
+    "prep_to", "prep_from", "prep_of", "prep_by", "prep_between", "prep_against",
+    "prep_along", "prep_through", "prep_otherprep",
+    "gov_trigger", "gov_trigger_arg", "gov_trigger_subtree", "gov_place_noun",
+    "in_trig_subtree", "trig_in_cand_subtree", "same_clause",
+    "up_cand", "up_trig", "verbs_on_path", "clause_on_trig_path",
+    "cand_on_path", "contains_other", "qualifies_other",
+    "from_withdraw", "from_origin", "actor_after", "hyphen_after",
+    "tok_dist", "after_trigger", "n_cands", "sent_initial_dateline",
+    "first_of_chain", "place_noun_head", "trigger_noun",
+)
+
+
+@dataclass(slots=True)
+class EventLocationCandidate:
+    """A span that may be the event's location, with its features and score."""
+
+    start: int                       # character offsets into the doc
+    end: int
+    toponym: Toponym | None
+    source: str                      # "gaz" (a geoparser toponym), "ner", "pp"
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+# fitted weights (logistic regression, even rows of the dev set; see module docstring)
+WEIGHTS: dict[str, float] = {}
+THRESHOLD = 0.5
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+class _Index:
+    """Character offset -> token lookups for a doc."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def tokens(self, start: int, end: int) -> list[Any]:
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        doc = self.doc
+        n = len(self.starts)
+        while i < n and self.starts[i] < end:
+            t = doc[i]
+            if t.idx + len(t.text) > start and not t.text.isspace():
+                out.append(t)
+            i += 1
+        return out
+
+
+def _root(toks: Sequence[Any]) -> Any:
+    ids = {t.i for t in toks}
+    for t in toks:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return toks[0]
+
+
+def _ancestors(tok: Any) -> list[Any]:
+    out = [tok]
+    seen = {tok.i}
+    while out[-1].head.i != out[-1].i:
+        h = out[-1].head
+        if h.i in seen:
+            break
+        seen.add(h.i)
+        out.append(h)
+    return out
+
+
+def _is_place_noun(tok: Any) -> bool:
+    return tok.lower_ in PLACE_NOUNS and tok.pos_ in ("NOUN", "PROPN")
+
+
+def _attachment(root: Any, cand_ids: set[int]) -> tuple[Any, list[str]]:
+    """Climb from a name to the word that attaches its noun phrase; notes on the way."""
+    a = root
+    notes: list[str] = []
+    for _ in range(6):
+        dep = a.dep_
+        h = a.head
+        if h.i == a.i:
+            break
+        if dep in ("compound", "amod", "nmod", "nn", "flat", "nummod") and h.pos_ in ("NOUN", "PROPN"):
+            if _is_place_noun(h) or h.i in cand_ids:
+                notes.append("place_noun_head")
+                a = h
+                continue
+            if h.pos_ == "PROPN" or h.lower_ in _FACILITY_WORDS:
+                a = h
+                continue
+            notes.append("mod_other")
+            return a, notes
+        if dep == "pobj" and h.lower_ == "of" and (_is_place_noun(h.head) or h.head.lower_ in _FACILITY_WORDS):
+            notes.append("place_noun_head")
+            a = h.head
+            continue
+        if dep == "appos":
+            notes.append("appos")
+            a = h
+            continue
+        break
+    return a, notes
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z'’-]+", text)
+
+
+def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: int = 0,
+               *, index: _Index | None = None) -> list[EventLocationCandidate]:
+    """Candidate spans of the trigger's sentence with their features (no scores yet)."""
+    index = index or _Index(doc)
+    trig = doc[trigger]
+    try:
+        sent = trig.sent
+        s_lo, s_hi, t_lo, t_hi = sent.start_char, sent.end_char, sent.start, sent.end
+    except (AttributeError, ValueError):
+        s_lo, s_hi, t_lo, t_hi = 0, len(doc.text), 0, len(doc)
+    cands: list[EventLocationCandidate] = []
+    taken: list[tuple[int, int]] = []
+    for t in toponyms:
+        a, b = t.start - sent_start, t.end - sent_start
+        if a < s_lo or b > s_hi or b <= a:
+            continue
+        if any("demonym" in r for r in t.reasons):
+            continue
+        cands.append(EventLocationCandidate(a, b, t, "gaz"))
+        taken.append((a, b))
+    # NER places the geoparser left out, and names after locative prepositions
+    for e in getattr(doc, "ents", ()):
+        if e.start_char < s_lo or e.end_char > s_hi or e.label_ in _NER_NEVER:
+            continue
+        if any(x < e.end_char and e.start_char < y for x, y in taken):
+            continue
+        toks = [t for t in doc[e.start:e.end] if not t.is_space] if hasattr(e, "start") else []
+        if not toks:
+            continue
+        if e.label_ in _NER_PLACE or _after_locative(_root(toks)):
+            a, b = _trim_span(doc.text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+            if b > a:
+                cands.append(EventLocationCandidate(a, b, None, "ner"))
+                taken.append((a, b))
+    for tok in doc[t_lo:t_hi]:
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in _NER_NEVER:
+            continue
+        if any(x <= tok.idx < y for x, y in taken):
+            continue
+        if tok.dep_ not in ("pobj",) or not _after_locative(tok):
+            continue
+        left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
+        first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
+        a, b = first.idx, tok.idx + len(tok.text)
+        if any(x < b and a < y for x, y in taken):
+            continue
+        cands.append(EventLocationCandidate(a, b, None, "pp"))
+        taken.append((a, b))
+    if not cands:
+        return cands
+    roots = []
+    for c in cands:
+        toks = index.tokens(c.start, c.end)
+        roots.append(_root(toks) if toks else None)
+    cand_ids = {t.i for c in cands for t in index.tokens(c.start, c.end)}
+    root_of = {r.i: k for k, r in enumerate(roots) if r is not None}
+    trig_anc = _ancestors(trig)
+    trig_anc_ids = {t.i: k for k, t in enumerate(trig_anc)}
+    withdraw = bool(_WITHDRAW.search(trig.lower_))
+    text = doc.text
+    for k, (c, r) in enumerate(zip(cands, roots)):
+        f = c.features
+        f["bias"] = 1.0
+        f["src_" + c.source] = 1.0
+        f["n_cands"] = min(len(cands), 6) / 6.0
+        if r is None:
+            f["role_other"] = 1.0
+            continue
+        span_ids = {t.i for t in index.tokens(c.start, c.end)}
+        ent = r.ent_type_
+        f["ner_place" if ent in _NER_PLACE else "ner_org" if ent == "ORG" else
+          "ner_person" if ent == "PERSON" else "ner_none" if not ent else "ner_other"] = 1.0
+        p = c.toponym.place if c.toponym is not None else None
+        if p is None:
+            f["feat_unresolved"] = 1.0
+        else:
+            ft = p.feature
+            key = ("country" if ft in ("country", "continent") else "admin1" if ft == "admin1" else
+                   "admin2" if ft in ("admin2", "admin3") else
+                   "settlement" if ft in ("settlement", "capital") else
+                   "water" if ft in ("river", "reservoir", "sea", "ocean", "lake", "strait", "bay") else
+                   "region" if ft == "region" else "facility")
+            f["feat_" + key] = 1.0
+            if ft in ("settlement", "capital") and p.population >= 1_000_000:
+                f["big_city"] = 1.0
+        a, notes = _attachment(r, cand_ids - span_ids)
+        for n in notes:
+            if n == "place_noun_head":
+                f["place_noun_head"] = 1.0
+            elif n == "mod_other":
+                f["role_mod_other"] = 1.0
+            elif n == "appos":
+                f["role_appos"] = 1.0
+        dep = a.dep_
+        prep = None
+        if "mod_other" in notes:
+            pass
+        elif dep == "pobj" or (dep == "npadvmod" and a.head.pos_ == "ADP"):
+            prep = a.head
+            f["role_pobj"] = 1.0
+        elif dep in ("dobj", "obj", "attr", "oprd") and a.head.i == trig.i:
+            f["role_dobj_trig"] = 1.0
+        elif dep == "nsubjpass" and a.head.i == trig.i:
+            f["role_subjpass_trig"] = 1.0
+        elif dep in _SUBJ_DEPS:
+            f["role_subj_trig" if a.head.i == trig.i else "role_subj"] = 1.0
+        elif dep == "poss":
+            f["role_poss_place" if (_is_place_noun(a.head) or a.head.i in cand_ids
+                                    or a.head.pos_ == "PROPN") else "role_poss_other"] = 1.0
+        elif dep == "conj":
+            f["role_conj"] = 1.0
+        elif dep == "npadvmod":
+            f["role_npadvmod"] = 1.0
+        else:
+            f["role_other"] = 1.0
+        if prep is not None:
+            pw = prep.lower_
+            f["prep_" + _PREP_FEATURES.get(pw, "otherprep")] = 1.0
+            gov = prep.head
+            if gov.i == trig.i:
+                f["gov_trigger"] = 1.0
+            elif gov.head.i == trig.i and gov.dep_ in ("dobj", "obj", "nsubjpass", "nsubj", "attr", "npadvmod"):
+                f["gov_trigger_arg"] = 1.0
+            elif _is_place_noun(gov) or gov.i in cand_ids:
+                f["gov_place_noun"] = 1.0
+            if pw == "from":
+                if withdraw:
+                    f["from_withdraw"] = 1.0
+                elif any(s.dep_ == "prep" and s.lower_ in ("to", "toward", "towards", "into")
+                         for s in gov.children):
+                    f["from_origin"] = 1.0
+        # dependency path between the candidate and the trigger
+        anc = _ancestors(r)
+        lca_c = lca_t = None
+        for j, t in enumerate(anc):
+            if t.i in trig_anc_ids:
+                lca_c, lca_t = j, trig_anc_ids[t.i]
+                break
+        if lca_c is None:
+            lca_c, lca_t = len(anc), len(trig_anc)
+        f["up_cand"] = min(lca_c, 8) / 4.0
+        f["up_trig"] = min(lca_t, 8) / 4.0
+        if lca_t == 0:
+            f["in_trig_subtree"] = 1.0
+        if lca_c == 0 or trig.i in span_ids:
+            f["trig_in_cand_subtree"] = 1.0
+        path_c = anc[1:lca_c]
+        verbs = sum(1 for t in path_c if t.pos_ in ("VERB", "AUX") and t.i != trig.i)
+        f["verbs_on_path"] = min(verbs, 3)
+        f["clause_on_trig_path"] = float(any(t.dep_ in _CLAUSE_DEPS for t in trig_anc[:lca_t]))
+        if verbs == 0 and f["clause_on_trig_path"] == 0:
+            f["same_clause"] = 1.0
+        if any(t.i in root_of and root_of[t.i] != k for t in path_c):
+            f["cand_on_path"] = 1.0
+        # the candidate modifies another place ("Baghdad" in "Baghdad's Doura district")
+        if any(t.i in cand_ids and t.i not in span_ids for t in anc[1:4]):
+            f["qualifies_other"] = 1.0
+        f["tok_dist"] = min(abs(r.i - trig.i), 30) / 10.0
+        if r.i > trig.i:
+            f["after_trigger"] = 1.0
+        after = text[c.end:c.end + 30]
+        if _ACTOR_AFTER.match(after):
+            f["actor_after"] = 1.0
+        if after[:1] in ("-", "‑"):
+            f["hyphen_after"] = 1.0
+        before = text[s_lo:c.start]
+        if not before.strip() and re.match(r"^\s*,\s*[A-Z][\w .]+(?:--|—|–|\()", after):
+            f["sent_initial_dateline"] = 1.0
+        if trig.pos_ in ("NOUN", "PROPN"):
+            f["trigger_noun"] = 1.0
+    # a name that other candidates hang on (a container, "Baghdad" for "Karradah ... in Baghdad")
+    for k, c in enumerate(cands):
+        r = roots[k]
+        if r is None:
+            continue
+        for k2, r2 in enumerate(roots):
+            if k2 != k and r2 is not None and r in _ancestors(r2)[1:5]:
+                c.features["contains_other"] = 1.0
+        if "first_of_chain" not in c.features and all(
+                roots[k2] is None or roots[k2].i > r.i for k2 in range(len(cands)) if k2 != k):
+            c.features["first_of_chain"] = 1.0
+    return cands
+
+
+def _after_locative(tok: Any) -> bool:
+    h = tok
+    for _ in range(3):
+        if h.dep_ in ("compound", "flat", "nmod", "appos", "conj") and h.head.i != h.i:
+            h = h.head
+            continue
+        break
+    if h.dep_ == "pobj":
+        if h.head.lower_ in _PREP_FEATURES and h.head.lower_ not in ("of", "by", "against", "to", "from"):
+            return True
+        if h.head.lower_ == "of" and _is_place_noun(h.head.head):
+            return True
+    return False
+
+
+def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    s = text[start:end]
+    m = re.match(r"(?:the|The)\s+", s)
+    if m:
+        start += m.end()
+    s = text[start:end]
+    m = re.search(r"(?:'s|’s|'|’)$", s)
+    if m:
+        end = start + m.start()
+    while end > start and text[end - 1] in ".,;:!?\"”) ":
+        end -= 1
+    return start, end
+
+
+def score_candidates(cands: Sequence[EventLocationCandidate],
+                     weights: dict[str, float] | None = None) -> None:
+    w = WEIGHTS if weights is None else weights
+    for c in cands:
+        c.score = _sigmoid(sum(w.get(k, 0.0) * v for k, v in c.features.items()))
+
+
+def choose_event_location_candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym],
+                                     sent_start: int = 0, *, threshold: float | None = None,
+                                     weights: dict[str, float] | None = None
+                                     ) -> list[EventLocationCandidate]:
+    """Like :func:`choose_event_location` but returns candidates (unresolved spans included)."""
+    try:
+        cands = candidates(doc, trigger, toponyms, sent_start)
+    except Exception:  # a malformed parse must not lose the event
+        log.exception("event-location features failed")
+        return []
+    if not cands:
+        return []
+    score_candidates(cands, weights)
+    best = max(cands, key=lambda c: c.score)
+    if best.score < (THRESHOLD if threshold is None else threshold):
+        return []
+    return _coordinated(doc, best, cands)
+
+
+def _coordinated(doc: Any, best: EventLocationCandidate,
+                 cands: Sequence[EventLocationCandidate]) -> list[EventLocationCandidate]:
+    """The chosen place and those coordinated with it ("in Yala and Pattani")."""
+    text = doc.text
+    ordered = sorted(cands, key=lambda c: c.start)
+    k = ordered.index(best)
+    group = [best]
+
+    def joined(a: EventLocationCandidate, b: EventLocationCandidate) -> bool:
+        between = text[a.end:b.start]
+        return bool(re.fullmatch(r"\s*(?:,|and|or|&|/|, and|, or)\s*", between))
+
+    j = k
+    while j + 1 < len(ordered) and joined(ordered[j], ordered[j + 1]):
+        group.append(ordered[j + 1])
+        j += 1
+    j = k
+    while j - 1 >= 0 and joined(ordered[j - 1], ordered[j]):
+        group.insert(0, ordered[j - 1])
+        j -= 1
+    return group
+
+
+def choose_event_location(doc: Any, trigger: int, toponyms: Sequence[Toponym],
+                          sent_start: int = 0, *, threshold: float | None = None
+                          ) -> list[Toponym]:
+    """The toponym(s) where the event of ``doc[trigger]`` happened, or ``[]``.
+
+    ``toponyms`` carry offsets into a text whose offset ``sent_start`` is ``doc``'s first
+    character (pass 0 when the doc is the whole text).  Returns the original Toponym objects:
+    the best one and those coordinated with it.  Unresolved candidates (NER spans, names after
+    locative prepositions) are considered but only geoparser toponyms are returned; use
+    :func:`choose_event_location_candidates` to get spans as well.
+    """
+    chosen = choose_event_location_candidates(doc, trigger, toponyms, sent_start,
+                                              threshold=threshold)
+    return [c.toponym for c in chosen if c.toponym is not None]
+
+
+def location_name_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The name inside a location phrase: "the northern province of Helmand" -> "Helmand",
+    "Kapho district" -> "Kapho" (capitalised generic words stay: "Meiyuan District")."""
+    s = text[start:end]
+    m = _LEAD_GENERIC.match(s)
+    if m and m.end() < len(s):
+        start += m.end()
+        s = text[start:end]
+    m = _TRAIL_GENERIC.search(s)
+    if m and m.start() > 0:
+        end = start + m.start()
+    return start, end
