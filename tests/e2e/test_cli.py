@@ -100,3 +100,22 @@ def test_date_option_rescues_undated_text(tmp_path, pipeline):
     con = sqlite3.connect(tmp_path / "y.db")
     row = con.execute("select event_date, sub_event_type, fatalities from events").fetchone()
     assert row == ("2022-12-05", "Shelling/artillery/missile attack", 2)
+
+
+def test_python_api_opens_the_database_and_iterates_events(db):
+    import frontlines
+
+    with frontlines.open_database(db) as database:
+        events = list(database.events())
+        assert events and all(e.event_id for e in events)
+        battles = list(database.events(event_type="Battles"))
+        assert all(e.event_type == "Battles" for e in battles)
+        assert database.event(events[0].event_id).event_id == events[0].event_id
+
+
+def test_python_api_extracts_without_a_database(pipeline):
+    import frontlines
+
+    events = frontlines.extract_events("Russian forces shelled Kupiansk on Sunday, killing two civilians.",
+                                       "2022-12-06", pipeline=pipeline)
+    assert [(e.event_date, e.fatalities, e.location) for e in events] == [("2022-12-04", 2, "Kupyansk")]
