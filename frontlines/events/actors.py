@@ -38,6 +38,7 @@ UNIDENTIFIED = {"gunmen", "gunman", "attackers", "assailants", "militants", "unk
                 "armed men", "saboteurs", "insurgents", "terrorists", "bandits", "jihadists", "extremists",
                 "rebels", "guerrillas", "kidnappers"}
 PRONOUNS = {"it", "its", "they", "their", "them", "he", "she", "his", "her"}
+_ARMED_MENTION = re.compile(r"\b[A-Z][\w'’]+(?:'s|’s)?\s+(?:[a-z-]+\s+){0,2}(?:troops|forces|army|military|soldiers|units)\b")
 BOTH_SIDES = re.compile(r"\b(both sides|each side|the two sides|both armies|both countries|the warring sides)\b",
                         re.IGNORECASE)
 
@@ -76,8 +77,10 @@ class ActorNamer:
                 self.last_claimant = ref
 
     # -- actors who act -------------------------------------------------------------------
-    def actor(self, phrase: str, *, place_country: str = "", as_speaker: bool = False) -> ActorRef | None:
-        """The actor a noun phrase names, or None."""
+    def actor(self, phrase: str, *, place_country: str = "", as_speaker: bool = False,
+              before: str = "") -> ActorRef | None:
+        """The actor a noun phrase names, or None. ``before``: the sentence up to the phrase, where a
+        pronoun's antecedent is looked for first."""
         text = phrase.strip()
         if not text:
             return None
@@ -100,8 +103,11 @@ class ActorNamer:
             if re.search(r"\bthe " + re.escape(desc) + r"\b", low):
                 return self._remember(ActorRef(ref.name, ref.inter, ref.country, "actor:descriptor_backref",
                                                ref.role), as_speaker)
-        # 3. pronouns refer back
+        # 3. pronouns refer back: to an armed actor earlier in the same sentence, else the last one
         if words and words[0] in PRONOUNS and len(words) <= 3:
+            local = self._last_armed_mention(before)
+            if local is not None and not as_speaker:
+                return local
             ante = self.last_claimant if as_speaker and self.last_claimant else self.last_actor
             if ante is not None:
                 return ActorRef(ante.name, ante.inter, ante.country, "actor:pronoun_backref", ante.role)
@@ -173,6 +179,19 @@ class ActorNamer:
             if first in (country.military, country.government):
                 return ActorRef(country.military, INTER_STATE, country.name, "actor:speaker_forces", "military")
         return None
+
+    def _last_armed_mention(self, text: str) -> ActorRef | None:
+        """The last "Russian troops" / "Moscow" / "Ukraine's army" in ``text``."""
+        if not text:
+            return None
+        found = None
+        for m in _ARMED_MENTION.finditer(text):
+            words = _words(m.group(0))
+            country = self._country_in(words)
+            if country is not None:
+                found = ActorRef(country.military, INTER_STATE, country.name, "actor:antecedent_in_sentence",
+                                 "military")
+        return found
 
     # -- helpers --------------------------------------------------------------------------
     def _country_in(self, words: list[str]) -> Country | None:

@@ -161,13 +161,13 @@ class EventExtractor:
             place_country = place_topos[0].place.country if place_topos and place_topos[0].place else main_country
             claimants, status, claim_reason = find_claim(tok, doc, namer, sent.text)
             actor1 = None
-            if agent_text and _POSSESSIVE_FORCES.match(agent_text) and claimants:
+            if agent_text and (_POSSESSIVE_FORCES.match(agent_text) or _PRONOUN.match(agent_text)) and claimants:
                 # "X said its/his forces entered": the forces are the speaker's
                 speaker = namer.speaker_ref(claimants[0])
                 if speaker is not None:
                     actor1, agent_reason = speaker, "actor1:speaker_forces"
             if actor1 is None and agent_text:
-                actor1 = namer.actor(agent_text, place_country=place_country)
+                actor1 = namer.actor(agent_text, place_country=place_country, before=sent.text[: tok.idx])
             if actor1 is None:
                 actor1, agent_reason = _actor_from_modifiers(tok, namer, place_country)
             patients = patient_phrases(tok)
@@ -539,6 +539,8 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
         own |= _clause_chars(tok.head.head if tok.dep_ == "pobj" else tok.head)
     inside = [t for t in usable if (t.start - sent.start) in own]
+    # "the Dnipro's right bank": the river, not the city of the same name
+    inside = [t for t in inside if not _BANK_AFTER.match(sent.text[t.end - sent.start: t.end - sent.start + 30])]
     if cls == "WITHDRAW":
         inside = [t for t in inside if not NEW_LINE_PREP.search(sent.text[: t.start - sent.start])
                   and "direction" not in sent.text[t.end - sent.start: t.end - sent.start + 12]]
@@ -557,8 +559,11 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     return _conjuncts(sent, chosen, usable)
 
 
+_PRONOUN = re.compile(r"^(it|they|he|she)$", re.IGNORECASE)
 _POSSESSIVE_FORCES = re.compile(r"^(its|his|their|our|her)\s+(own\s+)?(forces|troops|fighters|men|units|soldiers|army|military)\b",
                                 re.IGNORECASE)
+_BANK_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:(?:right|left|east|west|eastern|western|southern|northern|far)\s+)?bank\b",
+                         re.IGNORECASE)
 _OTHER_CLAUSES = {"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "csubj"}
 
 

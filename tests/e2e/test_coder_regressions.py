@@ -142,3 +142,18 @@ def test_deaths_as_a_result_of_shelling_are_the_shelling(pipeline):
 def test_ceasefire_violation_is_a_clash(pipeline):
     events = code("Separatist forces violated the ceasefire near Shyrokyne on Tuesday.", pipeline)
     assert [e.event_type for e in events] == ["Battles"]
+
+
+def test_pronoun_subject_of_a_reported_withdrawal_is_the_speaker(pipeline):
+    events = code("Ukrainian officials welcomed the news. On Wednesday Moscow announced it was withdrawing its "
+                  "troops from the Dnipro's right bank.", pipeline)
+    withdrawals = [e for e in events if e.sub_event_type == "Non-violent transfer of territory"]
+    assert withdrawals and all(e.actor1 == "Military Forces of Russia (2000-)" for e in withdrawals)
+    assert all(e.location != "Dnipro" for e in withdrawals)
+
+
+def test_pronoun_antecedent_in_the_same_sentence(pipeline):
+    events = code("The US sent more rockets. Donetsk has become the main target of Russian troops since they "
+                  "captured Lysychansk on Sunday.", pipeline)
+    captures = [e for e in events if "territory" in e.sub_event_type]
+    assert captures and captures[0].actor1 == "Military Forces of Russia (2000-)"
