@@ -1,4 +1,4 @@
-"""Throughput of the whole pipeline: ../shared/corpus/war_news_dev.jsonl into a fresh database.
+"""Throughput of the whole pipeline (code, store, fuse): ../shared/corpus/war_news_dev.jsonl into a fresh database.
 
 Prints articles/s, words/s and peak memory (resident set), with model loading timed apart.
 Usage: .venv/bin/python bench/throughput.py [--corpus PATH] [--repeat N]
@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from frontlines.ingest import read_sources  # noqa: E402
 from frontlines.pipeline import Pipeline, split_results  # noqa: E402
+from frontlines.fusion import fuse_article  # noqa: E402
 from frontlines.store import open_store  # noqa: E402
 
 
@@ -53,14 +54,17 @@ def main() -> None:
                 batch = [replace(a, article_id=f"{a.article_id}-{r}") for a in articles]
             for result in pipeline.process(batch, n_process=args.n_process):
                 store.add_article(result.article, result.events)
+                fuse_article(store, result.article.article_id)
                 n_events += len(result.events)
+        n_fused = store.count_events()
         elapsed = time.perf_counter() - t0
         store.close()
     print(f"corpus            {args.corpus}   (spaCy processes: {args.n_process})")
-    print(f"articles          {n} ({len(problems)} skipped at ingest)   words {words:,}   events {n_events}")
+    print(f"articles          {n} ({len(problems)} skipped at ingest)   words {words:,}   "
+          f"events {n_events} coded, {n_fused} after fusion")
     print(f"ingest            {t_ingest:.2f} s")
     print(f"model+gazetteer   {t_load:.2f} s (once per process)")
-    print(f"coding+storing    {elapsed:.2f} s")
+    print(f"coding+storing+fusing {elapsed:.2f} s")
     print(f"throughput        {n / elapsed:.1f} articles/s   {words / elapsed:,.0f} words/s")
     print(f"peak memory       {peak_rss_mb():.0f} MB (max resident set)")
 

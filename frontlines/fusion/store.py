@@ -178,18 +178,13 @@ class FusionStore:
         lo = dt.date.fromordinal(max(1, sig[F_D0] - 17)).isoformat()
         hi = dt.date.fromordinal(max(1, sig[F_D1] + 17)).isoformat()
         marks = ",".join("?" for _ in types)
-        sql = f"SELECT event_id FROM events WHERE sub_event_type IN ({marks}) AND event_date BETWEEN ? AND ?"
+        where = f"sub_event_type IN ({marks}) AND event_date BETWEEN ? AND ?"
         params: list[Any] = [*types, lo, hi]
         if sig[F_LEVEL] == 1 and sig[F_LAT] is not None:
-            sql += (" AND ((latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?) OR geo_precision >= 3"
-                    " OR location = admin1)")
+            where += (" AND ((latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?) OR geo_precision >= 3"
+                      " OR location = admin1)")
             params += [sig[F_LAT] - 0.6, sig[F_LAT] + 0.6, sig[F_LON] - 0.9, sig[F_LON] + 0.9]
-        out = []
-        for r in self.query(sql, params):
-            ev = self.store.get_event(r[0])
-            if ev is not None:
-                out.append(ev)
-        return out
+        return self.store.query_events(where, params)
 
     # ------------------------------------------------------------------ writing
     def write(self, merged: Sequence[Merged], members: dict[str, list[Part]], *, remove: Iterable[str] = (),

@@ -292,6 +292,13 @@ class SQLiteStore(EventStore):
             row = self._db.execute("SELECT * FROM events WHERE event_id=?", (event_id,)).fetchone()
         return self._row_to_event(row) if row else None
 
+    def query_events(self, where: str, params: Sequence[Any] = ()) -> list[Event]:
+        """Events matching an SQL condition on the events table, in one query (for stages such as
+        fusion that select candidates by their own criteria)."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM events WHERE {where}", tuple(params)).fetchall()
+        return [self._row_to_event(r) for r in rows]
+
     def iter_events(self, *, since: str | dt.date | None = None, until: str | dt.date | None = None,
                     event_type: str | None = None, location: str | None = None,
                     limit: int | None = None) -> Iterator[Event]:
