@@ -692,7 +692,6 @@ def _has_trigger(low: str) -> bool:
 
 
 def _accept(name: str, m: re.Match, text: str) -> bool:
-    s = m.group(0)
     if name == "month":
         mon = m.group("mon")
         if not mon[0].isupper():

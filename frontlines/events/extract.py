@@ -28,7 +28,7 @@ from .. import temporal
 from ..nlp import Sentence
 from ..records import Article, Event, Evidence, TimeExpression, Toponym
 from . import taxonomy as tx
-from .actors import BOTH_SIDES, ActorNamer, ActorRef
+from .actors import ActorNamer, ActorRef
 from .lexicon import Lexicon
 from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, background_clause, classify,
                        find_claim, find_triggers, is_anaphoric, is_ordered, modality, patient_phrases, span_text,

@@ -234,7 +234,6 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if pos == "NOUN":
         return _noun_is_happening(tok)
     objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr", "nsubjpass")]
-    obj_text = " ".join(o.lower_ for o in objs)
     preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
     subj = _subject_text(tok)
     if lemma == "launch" or lemma == "fire":

@@ -16,7 +16,7 @@ from typing import Any
 from frontlines.records import Event
 
 from .links import link_consequences, link_contradictions, link_retaliation
-from .match import Fuser, compatible, primary_key, signature
+from .match import Fuser, compatible, signature
 from .merge import Merged, Part, merge_parts, order_parts
 from .store import FusionStore
 from .versions import find_versions

@@ -11,8 +11,7 @@ import json
 import logging
 import sqlite3
 import threading
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
 from frontlines.records import Event
@@ -69,17 +68,9 @@ class FusionStore:
             ensure_schema(self.db)
         self._articles: dict[str, ArticleInfo] = {}
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            else:
-                self.db.execute("COMMIT")
+    def transaction(self):
+        """The store's own write transaction, so fusion tables and events commit alike."""
+        return self.store.transaction()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self.lock:

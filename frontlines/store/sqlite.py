@@ -112,7 +112,7 @@ class SQLiteStore(EventStore):
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         if not tables:
-            with self._transaction():
+            with self.transaction():
                 for stmt in SCHEMA:
                     self._db.execute(stmt)
                 self._db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [
@@ -132,7 +132,8 @@ class SQLiteStore(EventStore):
         return self._lock
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error) under the store's lock."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -150,7 +151,7 @@ class SQLiteStore(EventStore):
 
     def add_article(self, article: Article, events: Sequence[Event] = ()) -> bool:
         try:
-            with self._transaction() as db:
+            with self.transaction() as db:
                 if db.execute("SELECT 1 FROM articles WHERE article_id=?", (article.article_id,)).fetchone():
                     return False
                 self._insert_article(db, article)
@@ -172,7 +173,7 @@ class SQLiteStore(EventStore):
 
     def mark_superseded(self, article_id: str, by: str) -> None:
         """Record that ``article_id`` is a copy or older version of article ``by``."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute("UPDATE articles SET superseded_by=? WHERE article_id=?", (by, article_id))
 
     def get_article(self, article_id: str) -> Article | None:
@@ -250,17 +251,17 @@ class SQLiteStore(EventStore):
                        [(event.event_id, aid) for aid in event.article_ids])
 
     def upsert_event(self, event: Event) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             self._write_event(db, event)
 
     def replace_events(self, events: Sequence[Event], *, remove: Iterable[str] = ()) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             self._delete(db, list(remove))
             for event in events:
                 self._write_event(db, event)
 
     def delete_events(self, event_ids: Iterable[str]) -> int:
-        with self._transaction() as db:
+        with self.transaction() as db:
             return self._delete(db, list(event_ids))
 
     @staticmethod
