@@ -31,11 +31,12 @@ from . import taxonomy as tx
 from .actors import ActorNamer, ActorRef
 from .lexicon import Lexicon
 from .mentions import (BLACKOUT, NEW_LINE_PREP, POWER_RESTORED, Mention, agent_phrase, background_clause, classify,
-                       find_claim, find_triggers, is_anaphoric, is_ordered, modality, patient_phrases, span_text,
+                       find_claim, find_triggers, is_anaphoric, is_media_description, is_ordered, modality, patient_phrases, span_text,
                        target_of)
 
 logger = logging.getLogger(__name__)
 
+INSIDE_CLAUSE_MIN_SCORE = -0.5   # geo's location score below which even a name in the trigger's clause is no place
 HISTORY_DAYS = 31          # a happening dated more than this before the article is background
 VIOLENT = {tx.BATTLES, tx.REMOTE, tx.VAC}
 TERRITORY = {"Government regains territory", "Non-state actor overtakes territory",
@@ -71,7 +72,9 @@ class Draft:
     @property
     def tense(self) -> str:
         """"present" when every mention is told in the present ("is killing"), else "past"."""
-        return "present" if all(_is_present(m.token) for m in self.mentions) else "past"
+        verbs = [m.token for m in self.mentions if m.token.pos_ == "VERB"]
+        heads = verbs or [m.token.head for m in self.mentions]
+        return "present" if all(_is_present(t) for t in heads) else "past"
 
     @property
     def family(self) -> str:
@@ -150,6 +153,8 @@ class EventExtractor:
                 speaker = _denier(tok, namer)
                 if speaker:
                     self._denials.append((trig.cls, speaker, sent, tok))
+            if not mode and not times and is_media_description(tok):
+                mode, mode_reason = "hypothetical", "mode:media_description"
             if mode and not self.include_background:
                 logger.debug("set aside %s (%s) in %r", tok.text, mode_reason, sent.text[:60])
                 continue
@@ -554,8 +559,8 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     if not scored:
         return []
     score, chosen = max(scored, key=lambda x: x[0])
-    if not inside and score < 0:
-        return []          # outside the trigger's clause a place needs positive evidence
+    if score < (INSIDE_CLAUSE_MIN_SCORE if inside else 0.0):
+        return []          # "Ukraine has retaken ...": the subject names an actor, not where it happened
     return _conjuncts(sent, chosen, usable)
 
 
@@ -735,7 +740,7 @@ def _is_present(tok) -> bool:
 
 def _compatible_actors(a: Draft, b: Draft) -> bool:
     """Same sides: in a battle either side may be named first; elsewhere actor1 must agree."""
-    if a.family == tx.BATTLES or a.family == "territory":
+    if a.family == tx.BATTLES:
         sides_a = {r.country for r in (a.actor1, a.actor2) if r is not None and r.country}
         sides_b = {r.country for r in (b.actor1, b.actor2) if r is not None and r.country}
         return len(sides_a | sides_b) <= 2 and (not sides_a or not sides_b or bool(sides_a & sides_b))

@@ -504,6 +504,11 @@ def agent_phrase(tok) -> tuple[str, str]:
         head = tok.head
         objs = [c for c in head.children if c.dep_ in ("dobj", "obj")]
         if objs:
+            poss = [c for c in objs[0].children if c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her")]
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if poss and subj is not None:
+                # "the ministry ordered its forces to pull back": the forces are the subject's
+                return span_text(subj), "actor1:possessor_is_subject"
             return span_text(objs[0]), "actor1:controller_object"
         return agent_phrase(head)
     if tok.dep_ in ("conj",) and tok.head is not tok:
@@ -628,6 +633,20 @@ def is_ordered(tok) -> bool:
             break
         if anc.lemma_.lower() in _ORDER_WORDS or anc.lower_ == "go-ahead":
             return True
+    return False
+
+
+_MEDIA = {"video", "videos", "footage", "image", "images", "photo", "photos", "photograph", "photographs",
+          "picture", "pictures", "clip", "clips", "recording", "recordings"}
+
+
+def is_media_description(tok) -> bool:
+    """"Videos showed blasts rocking towns": what footage shows, with no date of its own, is no event."""
+    for anc in list(tok.ancestors)[:4]:
+        if anc.lemma_.lower() in ("show", "depict", "capture", "feature", "purport", "appear"):
+            subj = next((c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ in _MEDIA:
+                return True
     return False
 
 

@@ -157,3 +157,27 @@ def test_pronoun_antecedent_in_the_same_sentence(pipeline):
                   "captured Lysychansk on Sunday.", pipeline)
     captures = [e for e in events if "territory" in e.sub_event_type]
     assert captures and captures[0].actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_its_forces_belong_to_the_subject_not_an_earlier_army(pipeline):
+    events = code("On Saturday, facing advances by Ukrainian forces, Russia's defence ministry ordered its forces "
+                  "to pull back from Kupiansk.", pipeline)
+    assert events and all(e.actor1 == "Military Forces of Russia (2000-)" for e in events)
+
+
+def test_what_videos_show_without_a_date_is_no_event(pipeline):
+    assert code("Videos on social media showed ambulances streaming into Kyiv and large blasts rocking towns.",
+                pipeline) == []
+
+
+def test_an_actor_named_as_subject_is_not_the_place(pipeline):
+    events = code("Ukraine has retaken more territory than Russia captured since April, the institute said.",
+                  pipeline)
+    assert all(e.country != "Ukraine" or e.geo_precision != 3 or e.location != "Ukraine" for e in events)
+
+
+def test_ongoing_shelling_is_kept_apart_from_a_dated_strike(pipeline):
+    events = code("On Sunday, Russia launched missiles at thermal power plants in Kharkiv. "
+                  "Russian shelling is also killing and wounding civilians.", pipeline)
+    strike = [e for e in events if e.target_category == "energy infrastructure"]
+    assert len(strike) == 1 and len(strike[0].evidence) == 1
