@@ -38,6 +38,8 @@ UNIDENTIFIED = {"gunmen", "gunman", "attackers", "assailants", "militants", "unk
                 "armed men", "saboteurs", "insurgents", "terrorists", "bandits", "jihadists", "extremists",
                 "rebels", "guerrillas", "kidnappers"}
 PRONOUNS = {"it", "its", "they", "their", "them", "he", "she", "his", "her"}
+_UNIT = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\s+(?:[A-Z][a-z]+\s+){0,3}(?:brigade|regiment|battalion|division|"
+                   r"army|corps|fleet)\b", re.IGNORECASE)
 _ARMED_MENTION = re.compile(r"\b[A-Z][\w'’]+(?:'s|’s)?\s+(?:[a-z-]+\s+){0,2}(?:troops|forces|army|military|soldiers|units)\b")
 BOTH_SIDES = re.compile(r"\b(both sides|each side|the two sides|both armies|both countries|the warring sides)\b",
                         re.IGNORECASE)
@@ -50,6 +52,7 @@ class ActorRef:
     country: str            # the country the actor belongs to ("" when none)
     reason: str
     role: str = ""          # military, government, ministry, organisation, civilians, person, ...
+    assoc: str = ""         # a unit of the actor ("Military Forces of Ukraine (2019-) 93rd Mechanized Brigade")
 
 
 def _words(text: str) -> list[str]:
@@ -90,6 +93,11 @@ class ActorNamer:
         # 1. named actors from the lexicon (longest pattern first)
         for _s, _e, named in self.lex.find_named_actors(text):
             ref = self._from_named(named, "actor:named")
+            base = self._unit_of(named)
+            if base is not None and not as_speaker:
+                # a unit: the event's actor is its country's forces, the unit an associated actor
+                return self._remember(ActorRef(base, named.inter, named.country, "actor:unit", named.role,
+                                               assoc=named.name), as_speaker)
             if as_speaker or named.role not in ("ministry",):
                 return self._remember(ref, as_speaker)
             # a ministry that acts is its country's military
@@ -138,6 +146,11 @@ class ActorNamer:
             return ActorRef(f"Unidentified Armed Group ({c})" if c else "Unidentified Armed Group", 3, c,
                             "actor:unidentified", "armed_group")
         # 6. a country word, with or without a military noun
+        unit = _UNIT.search(text)
+        if country is not None and unit is not None and not as_speaker:
+            title = " ".join(w if w.isupper() else w.capitalize() for w in unit.group(0).split())
+            return self._remember(ActorRef(country.military, INTER_STATE, country.name, "actor:unit", "military",
+                                           assoc=f"{country.military} {title}"), as_speaker)
         if country is not None:
             if as_speaker:
                 if has_mil:
@@ -205,6 +218,16 @@ class ActorNamer:
                 return self.lex.country_words[w]
             if i + 1 < len(words) and f"{w} {words[i + 1]}" in self.lex.metonyms:
                 return self.lex.metonyms[f"{w} {words[i + 1]}"]
+        return None
+
+    def _unit_of(self, named: NamedActor) -> str | None:
+        """The country force a named unit belongs to ("... Azov Regiment" -> Military Forces of Ukraine)."""
+        country = self.lex.countries.get(named.country)
+        if country is None:
+            return None
+        for base in (country.military, country.police):
+            if named.name.startswith(base + " "):
+                return base
         return None
 
     def _from_named(self, named: NamedActor, reason: str) -> ActorRef:

@@ -68,6 +68,7 @@ class Draft:
     plover_mode: str = ""
     denied_by: list[str] = field(default_factory=list)
     anaphoric: bool = False
+    assoc1: list[str] = field(default_factory=list)   # units of actor1 named in any of the mentions
 
     @property
     def tense(self) -> str:
@@ -236,6 +237,9 @@ class EventExtractor:
     def _fill_from_mentions(self, d: Draft) -> None:
         best = sorted(d.mentions, key=lambda m: tx.PRECEDENCE.get(m.sub_event, 99))[0]
         d.actor1 = next((m.actor1 for m in d.mentions if m.actor1 is not None), None)
+        if d.actor1 is not None:
+            d.assoc1 = list(dict.fromkeys(m.actor1.assoc for m in d.mentions if m.actor1 is not None and
+                                          m.actor1.assoc and m.actor1.name == d.actor1.name))
         d.actor2 = next((m.actor2 for m in d.mentions if m.actor2 is not None and
                          (d.actor1 is None or m.actor2.name != d.actor1.name)), None)
         d.target = next((m.target for m in d.mentions if m.target), "")
@@ -309,6 +313,7 @@ class EventExtractor:
                 home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
             home.actor1 = home.actor1 or d.actor1
             home.actor2 = home.actor2 or d.actor2
+            home.assoc1.extend(u for u in d.assoc1 if u not in home.assoc1)
             if d.fatalities is not None and home.fatalities is None:
                 home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
             home.target = home.target or d.target
@@ -423,6 +428,8 @@ class EventExtractor:
         if st.event_type == tx.VAC and a1 is not None and a1.inter == tx.INTER_CIVILIANS and a2 is not None:
             a1, a2 = a2, a1          # in Violence against civilians the victims are actor2
         ev.actor1 = a1.name if a1 else ""
+        ev.assoc_actor_1 = "; ".join(d.assoc1) if d.assoc1 else (a1.assoc if a1 else "")
+        ev.assoc_actor_2 = a2.assoc if a2 else ""
         ev.inter1 = a1.inter if a1 else None
         ev.actor2 = a2.name if a2 else ""
         ev.inter2 = a2.inter if a2 else None

@@ -181,3 +181,9 @@ def test_ongoing_shelling_is_kept_apart_from_a_dated_strike(pipeline):
                   "Russian shelling is also killing and wounding civilians.", pipeline)
     strike = [e for e in events if e.target_category == "energy infrastructure"]
     assert len(strike) == 1 and len(strike[0].evidence) == 1
+
+
+def test_unit_named_in_the_report_is_an_associated_actor(pipeline):
+    events = code("Ukraine's 93rd Mechanized Brigade repelled a Russian assault near Bakhmut on Tuesday.", pipeline)
+    assert events and events[0].actor1 == "Military Forces of Ukraine (2019-)"
+    assert events[0].assoc_actor_1 == "Military Forces of Ukraine (2019-) 93rd Mechanized Brigade"

@@ -63,3 +63,12 @@ def test_prefilter_sees_irregular_forms(lex):
     for sentence in ("Troops fought all night.", "A missile struck a depot.", "They withdrew.", "Shelling continued."):
         assert lex.prefilter.search(sentence), sentence
     assert not lex.prefilter.search("The central bank raised interest rates.")
+
+
+def test_units_are_associated_actors_of_their_forces(lex):
+    namer = ActorNamer(lex, "Ukraine")
+    ref = namer.actor("Ukraine's 93rd Mechanized Brigade")
+    assert ref.name == "Military Forces of Ukraine (2019-)"
+    assert ref.assoc == "Military Forces of Ukraine (2019-) 93rd Mechanized Brigade"
+    azov = namer.actor("fighters of the Azov Regiment")
+    assert azov.name == "Military Forces of Ukraine (2019-)" and azov.assoc.endswith("Azov Regiment")

@@ -1,0 +1,244 @@
+"""Unit tests for frontlines.geo.eventloc on hand-built parses (no spaCy, no model)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontlines.geo import MemoryGazetteer
+from frontlines.geo.eventloc import (EventLocationCandidate, candidates, choose_event_location,
+                                     choose_event_location_candidates, location_name_span)
+from frontlines.geo.evaluate import _realign_gold
+from frontlines.geo.geoparse import Geoparser
+from frontlines.records import Place, Toponym
+
+
+class _Tok:
+    def __init__(self, doc, i):
+        self.doc, self.i = doc, i
+
+    text = property(lambda self: self.doc._words[self.i])
+    lower_ = property(lambda self: self.text.lower())
+    idx = property(lambda self: self.doc._idx[self.i])
+    pos_ = property(lambda self: self.doc._pos[self.i])
+    tag_ = property(lambda self: "")
+    dep_ = property(lambda self: self.doc._deps[self.i])
+    head = property(lambda self: self.doc[self.doc._heads[self.i]])
+    is_space = property(lambda self: self.text.isspace())
+
+    @property
+    def ent_type_(self):
+        return next((lab for s, e, lab in self.doc._ents if s <= self.i < e), "")
+
+    @property
+    def children(self):
+        return [t for t in self.doc if t.head.i == self.i and t.i != self.i]
+
+    @property
+    def lefts(self):
+        return [t for t in self.children if t.i < self.i]
+
+    @property
+    def subtree(self):
+        out = [self]
+        for c in self.children:
+            out.extend(c.subtree)
+        return sorted(out, key=lambda t: t.i)
+
+    def __len__(self):
+        return len(self.text)
+
+    def __eq__(self, other):
+        return isinstance(other, _Tok) and other.i == self.i
+
+    def __hash__(self):
+        return self.i
+
+
+class _Ent:
+    def __init__(self, doc, s, e, label):
+        self.start, self.end, self.label_ = s, e, label
+        self.start_char = doc[s].idx
+        self.end_char = doc[e - 1].idx + len(doc[e - 1].text)
+
+
+class FakeDoc:
+    """A parsed sentence: (word, pos, dep, head index) rows, entities as (start, end, label)."""
+
+    def __init__(self, rows, ents=()):
+        self._words = [r[0] for r in rows]
+        self._pos = [r[1] for r in rows]
+        self._deps = [r[2] for r in rows]
+        self._heads = [r[3] for r in rows]
+        self._idx, pos = [], 0
+        for w in self._words:
+            self._idx.append(pos)
+            pos += len(w) + 1
+        self.text = " ".join(self._words)
+        self._ents = list(ents)
+        self.ents = [_Ent(self, s, e, lab) for s, e, lab in ents]
+
+    def __len__(self):
+        return len(self._words)
+
+    def __iter__(self):
+        return (_Tok(self, i) for i in range(len(self)))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [_Tok(self, j) for j in range(*i.indices(len(self)))]
+        return _Tok(self, i)
+
+    def char(self, word, nth=0):
+        k = [i for i, w in enumerate(self._words) if w == word][nth]
+        return self._idx[k], self._idx[k] + len(word)
+
+
+def _top(doc, word, feature="settlement", pop=50_000, cc="IQ", nth=0, reasons=()):
+    s, e = doc.char(word, nth)
+    place = Place(None, word, 33.0, 44.0, feature, "", cc, 0, population=pop) if feature else None
+    return Toponym(text=word, start=s, end=e, place=place, reasons=list(reasons))
+
+
+def _texts(tops):
+    return [t.text for t in tops]
+
+
+def test_place_after_in_beats_place_qualifying_it():
+    # "In Dura , south of Baghdad , gunmen killed a family ."
+    doc = FakeDoc([("In", "ADP", "prep", 8), ("Dura", "PROPN", "pobj", 0), (",", "PUNCT", "punct", 1),
+                   ("south", "ADV", "advmod", 1), ("of", "ADP", "prep", 3),
+                   ("Baghdad", "PROPN", "pobj", 4), (",", "PUNCT", "punct", 8),
+                   ("gunmen", "NOUN", "nsubj", 8), ("killed", "VERB", "ROOT", 8),
+                   ("a", "DET", "det", 10), ("family", "NOUN", "dobj", 8), (".", "PUNCT", "punct", 8)])
+    tops = [_top(doc, "Dura"), _top(doc, "Baghdad", "capital", 7_000_000)]
+    assert _texts(choose_event_location(doc, 8, tops)) == ["Dura"]
+
+
+def test_possessor_actor_is_not_the_location():
+    # "Syria 's army shelled rebels in Idlib ."
+    doc = FakeDoc([("Syria", "PROPN", "poss", 2), ("'s", "PART", "case", 0), ("army", "NOUN", "nsubj", 3),
+                   ("shelled", "VERB", "ROOT", 3), ("rebels", "NOUN", "dobj", 3), ("in", "ADP", "prep", 3),
+                   ("Idlib", "PROPN", "pobj", 5), (".", "PUNCT", "punct", 3)])
+    tops = [_top(doc, "Syria", "country", 20_000_000, "SY"), _top(doc, "Idlib", cc="SY")]
+    assert _texts(choose_event_location(doc, 3, tops)) == ["Idlib"]
+
+
+def test_subject_actor_alone_gives_no_location():
+    # "Syria said its army killed 20 militants ."
+    doc = FakeDoc([("Syria", "PROPN", "nsubj", 1), ("said", "VERB", "ROOT", 1), ("its", "PRON", "poss", 3),
+                   ("army", "NOUN", "nsubj", 4), ("killed", "VERB", "ccomp", 1), ("20", "NUM", "nummod", 6),
+                   ("militants", "NOUN", "dobj", 4), (".", "PUNCT", "punct", 1)])
+    tops = [_top(doc, "Syria", "country", 20_000_000, "SY")]
+    assert choose_event_location(doc, 4, tops) == []
+
+
+def test_direct_object_of_trigger_is_the_location():
+    # "Police patrolled Harare on Saturday ."
+    doc = FakeDoc([("Police", "NOUN", "nsubj", 1), ("patrolled", "VERB", "ROOT", 1),
+                   ("Harare", "PROPN", "dobj", 1), ("on", "ADP", "prep", 1),
+                   ("Saturday", "PROPN", "pobj", 3), (".", "PUNCT", "punct", 1)],
+                  ents=[(4, 5, "DATE")])
+    tops = [_top(doc, "Harare", "capital", 1_500_000, "ZW")]
+    assert _texts(choose_event_location(doc, 1, tops)) == ["Harare"]
+
+
+def test_coordinated_places_come_together():
+    # "Gunmen shot two policemen in Yala and Pattani ."
+    doc = FakeDoc([("Gunmen", "NOUN", "nsubj", 1), ("shot", "VERB", "ROOT", 1), ("two", "NUM", "nummod", 3),
+                   ("policemen", "NOUN", "dobj", 1), ("in", "ADP", "prep", 1), ("Yala", "PROPN", "pobj", 4),
+                   ("and", "CCONJ", "cc", 5), ("Pattani", "PROPN", "conj", 5), (".", "PUNCT", "punct", 1)])
+    tops = [_top(doc, "Yala", cc="TH"), _top(doc, "Pattani", cc="TH")]
+    assert _texts(choose_event_location(doc, 1, tops)) == ["Yala", "Pattani"]
+
+
+def test_demonym_toponyms_are_skipped():
+    doc = FakeDoc([("Turkish", "ADJ", "amod", 1), ("troops", "NOUN", "nsubj", 2),
+                   ("attacked", "VERB", "ROOT", 2), (".", "PUNCT", "punct", 2)])
+    tops = [_top(doc, "Turkish", "country", 80_000_000, "TR", reasons=["geo:demonym"])]
+    assert candidates(doc, 2, tops) == []
+    assert choose_event_location(doc, 2, tops) == []
+
+
+def test_unknown_name_after_in_is_a_span_candidate():
+    # the small NER model calls the town a PERSON; the gazetteer does not know it
+    doc = FakeDoc([("He", "PRON", "nsubjpass", 2), ("was", "AUX", "auxpass", 2),
+                   ("captured", "VERB", "ROOT", 2), ("in", "ADP", "prep", 2), ("Qaimx", "PROPN", "pobj", 3),
+                   (".", "PUNCT", "punct", 2)], ents=[(4, 5, "PERSON")])
+    chosen = choose_event_location_candidates(doc, 2, [])
+    assert [doc.text[c.start:c.end] for c in chosen] == ["Qaimx"]
+    assert all(isinstance(c, EventLocationCandidate) and c.toponym is None for c in chosen)
+    assert choose_event_location(doc, 2, []) == []  # only toponyms are returned to the coder
+
+
+def test_origin_of_withdrawal_versus_attack():
+    # "Troops withdrew from Kherson ." - the place left is where the withdrawal happened
+    doc = FakeDoc([("Troops", "NOUN", "nsubj", 1), ("withdrew", "VERB", "ROOT", 1), ("from", "ADP", "prep", 1),
+                   ("Kherson", "PROPN", "pobj", 2), (".", "PUNCT", "punct", 1)])
+    tops = [_top(doc, "Kherson", cc="UA")]
+    [c] = candidates(doc, 1, tops)
+    assert c.features.get("from_withdraw") == 1.0
+
+
+def test_returns_original_toponym_objects_and_survives_bad_parse():
+    doc = FakeDoc([("Shelling", "NOUN", "nsubj", 1), ("hit", "VERB", "ROOT", 1), ("Donetsk", "PROPN", "dobj", 1)])
+    t = _top(doc, "Donetsk", cc="UA")
+    assert choose_event_location(doc, 1, [t])[0] is t
+    broken = FakeDoc([("x", "NOUN", "ROOT", 0)])
+    assert choose_event_location(broken, 0, [t]) == []  # toponym outside the doc: ignored
+
+
+@pytest.mark.parametrize("phrase,name", [
+    ("the northern province of Helmand", "Helmand"), ("Kapho district", "Kapho"),
+    ("Meiyuan District", "Meiyuan District"), ("east Jerusalem", "Jerusalem"),
+    ("Aleppo", "Aleppo"), ("the city of Kobane", "Kobane"), ("Borno state", "Borno")])
+def test_location_name_span(phrase, name):
+    s, e = location_name_span(phrase, 0, len(phrase))
+    assert phrase[s:e] == name
+
+
+def test_realign_token_indexed_gold_span():
+    # regression: some rows give token indices as character offsets
+    text = "McCoy was captured in March in Las Vegas."
+    span = {"start": 7, "end": 8, "token_start": 7, "token_end": 8, "label": "LOCATION", "text": "Las Vegas"}
+
+    class _D(list):
+        pass
+    doc = _D(type("T", (), {"idx": i})() for i in [0, 6, 10, 19, 22, 28, 31, 35, 40])
+    s, e = _realign_gold(text, span, doc)
+    assert text[s:e] == "Las Vegas"
+    ok = {"start": 31, "end": 40, "token_start": 7, "token_end": 8, "text": "Las Vegas"}
+    assert _realign_gold(text, ok, doc) == (31, 40)
+
+
+# ---------------------------------------------------------------- recognition regressions
+@pytest.fixture(scope="module")
+def gp() -> Geoparser:
+    g = MemoryGazetteer()
+    g.add(Place(170063, "Aleppo", 36.2, 37.16, "settlement", "Syria", "SY", 760, admin1="Aleppo",
+                population=1_600_000), [], a1code="SY.09")
+    g.add(Place(172256, "Ayn al Arab", 36.89, 38.35, "settlement", "Syria", "SY", 760, admin1="Aleppo",
+                population=4_000), ["Kobanex"], a1code="SY.09")
+    return Geoparser(g)
+
+
+def test_prominent_place_labelled_language_is_kept(gp):
+    # regression: the small model tags "Aleppo" LANGUAGE, which blocked the gazetteer match
+    text = "The army launched an offensive in southern Aleppo tonight."
+    s = text.index("Aleppo")
+    assert [t.text for t in gp.parse(text, [(s, s + 6, "LANGUAGE")])] == ["Aleppo"]
+
+
+def test_city_of_is_a_locative_cue_against_org_label(gp):
+    # regression: "the city of X" with X tagged ORG lost a small gazetteer name
+    text = "Militants clashed with Kurdish forces in the city of Kobanex on Monday."
+    s = text.index("Kobanex")
+    tops = gp.parse(text, [(s, s + 7, "ORG")])
+    assert [t.text for t in tops] == ["Kobanex"] and tops[0].place is not None
+
+
+def test_choose_event_location_exported():
+    from frontlines.geo import choose_event_location as exported
+    from frontlines.geo.geoparse import choose_event_location as wrapper
+    assert exported is choose_event_location and callable(wrapper)
+    json.dumps(location_name_span("x", 0, 1))
