@@ -208,6 +208,9 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
                               objs_text, re.I))
     if lemma == "use":
         return bool(WEAPON_CUES[0][1].search(objs_text))      # "used poison gas": a chemical weapon
+    if lemma == "defeat":
+        return bool(_MILITARY_SUBJ.search(_subject_text(tok) + " " + objs_text)) and not re.search(
+            r"\b(election|runoff|vote|ballot|poll|referendum|match|game|championship|motion|bill)\b", sent_text, re.I)
     if lemma == "violate":
         return bool(re.search(r"\b(ceasefire|truce|cease-fire|armistice)\b", objs_text, re.I))
     if lemma == "loss":

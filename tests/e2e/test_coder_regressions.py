@@ -187,3 +187,7 @@ def test_unit_named_in_the_report_is_an_associated_actor(pipeline):
     events = code("Ukraine's 93rd Mechanized Brigade repelled a Russian assault near Bakhmut on Tuesday.", pipeline)
     assert events and events[0].actor1 == "Military Forces of Ukraine (2019-)"
     assert events[0].assoc_actor_1 == "Military Forces of Ukraine (2019-) 93rd Mechanized Brigade"
+
+
+def test_an_election_defeat_is_no_battle(pipeline):
+    assert code("The president was defeated by his rival in Sunday's runoff, officials said.", pipeline) == []
