@@ -229,6 +229,8 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if trig.cls == "CLASH" and (any(c.lemma_.lower() in _FIGURATIVE_FIGHTS for c in tok.subtree if c is not tok)
                                 and not _MILITARY_SUBJ.search(_subject_text(tok))):
         return False
+    if trig.cls in ("CAPTURE", "WITHDRAW", "KILL", "ARREST", "ABDUCT") and pos == "VERB" and tok.dep_ == "amod":
+        return False      # "a captured mine", "captured soldiers": a participle describing, not a happening
     if trig.cls in ("CAPTURE", "WITHDRAW") and lemma in _STATE_VERBS and tok.tag_ in ("VBZ", "VBP") and not any(
             c.dep_ in ("aux", "auxpass") for c in tok.children):
         return False      # "which Russia occupies": a state, not a happening
@@ -568,6 +570,9 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
     """PLOVER auxiliary mode of a trigger ("" when it happened as told) and the reason."""
     if sent_text.rstrip().endswith("?"):
         return "hypothetical", "mode:question"
+    if tok.dep_ in ("acl", "relcl") and tok.head.pos_ == "NOUN" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return "hypothetical", "mode:purpose"                        # "a counteroffensive to take back territory"
     if tok.dep_ == "pcomp" and tok.head.lower_ in ("for", "of") and tok.tag_ == "VBG":
         return "hypothetical", "mode:purpose"                        # "mobilising members for attacking X"
     if tok.dep_ in ("csubj", "nsubj", "csubjpass") and tok.tag_ == "VBG" and any(

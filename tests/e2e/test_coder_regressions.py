@@ -191,3 +191,10 @@ def test_unit_named_in_the_report_is_an_associated_actor(pipeline):
 
 def test_an_election_defeat_is_no_battle(pipeline):
     assert code("The president was defeated by his rival in Sunday's runoff, officials said.", pipeline) == []
+
+
+def test_participles_and_purposes_are_not_happenings(pipeline):
+    assert not [e for e in code("He visited a captured mine near Soledar on Tuesday.", pipeline)
+                if "territory" in e.sub_event_type]
+    assert not [e for e in code("Russia hammered Kyiv ahead of a counteroffensive to take back occupied territory.",
+                                pipeline) if "territory" in e.sub_event_type]
