@@ -131,9 +131,17 @@ def eval_geoparse(corpus: str, as_json: bool, limit: int | None, no_recognition:
               help="event_location_dev.jsonl (default: ../shared/bench/event-location/).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--limit", type=int, default=None, help="Score only the first N sentences.")
-def eval_event_location(data: str | None, as_json: bool, limit: int | None) -> None:
+@click.option("--rows", "rows_subset", type=click.Choice(["all", "even", "odd"]), default="all",
+              show_default=True, help="odd = the rows held out when the weights were fitted.")
+@click.option("--legacy", is_flag=True, help="Score the character-based pick_event_location.")
+@click.option("--no-realign", is_flag=True, help="Score gold spans as written (token-indexed rows too).")
+def eval_event_location(data: str | None, as_json: bool, limit: int | None, rows_subset: str,
+                        legacy: bool, no_realign: bool) -> None:
     """Precision/recall/F1 of the chosen event location (Halterman 2019 annotations)."""
     from frontlines.geo.evaluate import evaluate_event_location
+    from frontlines.geo.geoparse import pick_event_location
 
-    result = evaluate_event_location(data, limit=limit)
+    result = evaluate_event_location(data, limit=limit, rows_subset=rows_subset,
+                                     picker=pick_event_location if legacy else None,
+                                     realign=not no_realign)
     _print_metrics(result, as_json, ("precision", "recall", "f1"))

@@ -19,11 +19,13 @@ governed by a locative preposition) gets a linear score over syntactic features:
 * origins ("from X to Y", except for withdrawals), token distance, side of the trigger;
 * what the gazetteer made of it (country, admin unit, settlement, unresolved) and its source.
 
-The weights were fitted by logistic regression on the even-numbered rows of Halterman's
-(2019) event-location development set (see ``bench/geoparse.py --event-location``) and are
-plain constants here; the odd-numbered rows are the held-out check.  The best candidate is
-returned when its probability passes ``threshold``; places coordinated with it ("in Yala and
-Pattani") come along.
+The weights were fitted offline (a softmax over each sentence's candidates plus a "no
+location" option, L2-regularised, numpy) on the even-numbered rows of Halterman's (2019)
+event-location development set and are plain constants here; ``frontlines eval
+event-location --rows odd`` gives the held-out figure.  A candidate's score is the sigmoid of
+its margin over "no location"; the best candidate is returned when it passes ``THRESHOLD``
+(0.4, where precision and recall are about equal), with the places coordinated with it ("in
+Yala and Pattani").
 """
 from __future__ import annotations
 
@@ -111,7 +113,8 @@ FEATURES = (
     "cand_on_path", "contains_other", "qualifies_other",
     "from_withdraw", "from_origin", "actor_after", "hyphen_after",
     "tok_dist", "after_trigger", "n_cands", "sent_initial_dateline",
-    "first_of_chain", "place_noun_head", "trigger_noun",
+    "first_of_chain", "place_noun_head", "trigger_noun", "name_of_place_noun",
+    "shares_head_with_of_name", "propn_person_like", "sent_first_token",
 )
 
 
@@ -128,8 +131,30 @@ class EventLocationCandidate:
 
 
 # fitted weights (logistic regression, even rows of the dev set; see module docstring)
-WEIGHTS: dict[str, float] = {}
-THRESHOLD = 0.5
+WEIGHTS: dict[str, float] = {
+    "bias": -1.071, "src_gaz": 0.51, "src_ner": -0.067, "src_pp": -0.443, "ner_place": 0.353,
+    "ner_org": 0.098, "ner_person": 0.291, "ner_other": -0.944, "ner_none": 0.203,
+    "feat_country": -0.86, "feat_admin1": -0.303, "feat_admin2": 0.509,
+    "feat_settlement": 0.471, "feat_water": -0.332, "feat_region": -0.001,
+    "feat_unresolved": 0.516, "big_city": -0.15, "role_pobj": 0.516, "role_dobj_trig": 1.559,
+    "role_subjpass_trig": 0.379, "role_subj": -0.852, "role_subj_trig": -1.097,
+    "role_poss_place": 0.272, "role_poss_other": -0.47, "role_mod_other": -0.189,
+    "role_appos": -0.977, "role_conj": -0.251, "role_npadvmod": -0.148, "role_other": 0.281,
+    "prep_in": 0.885, "prep_at": 0.565, "prep_near": 0.557, "prep_across": 0.47,
+    "prep_into": -0.135, "prep_on": 0.3, "prep_over": 0.509, "prep_to": -0.134,
+    "prep_from": -1.092, "prep_of": -0.088, "prep_by": -1.116, "prep_between": -0.472,
+    "prep_against": -0.329, "prep_along": 0.245, "prep_through": 0.983,
+    "prep_otherprep": -0.632, "gov_trigger": 0.226, "gov_trigger_arg": 0.656,
+    "gov_place_noun": -0.001, "in_trig_subtree": -0.146, "trig_in_cand_subtree": 0.05,
+    "same_clause": 0.25, "up_cand": -0.346, "up_trig": -0.432, "verbs_on_path": -0.297,
+    "clause_on_trig_path": 0.187, "cand_on_path": -0.526, "contains_other": 0.206,
+    "qualifies_other": -0.38, "from_withdraw": 0.447, "from_origin": -0.058,
+    "actor_after": -0.612, "hyphen_after": 0.259, "tok_dist": -0.758, "after_trigger": 1.009,
+    "n_cands": -0.575, "sent_initial_dateline": -0.038, "first_of_chain": 0.242,
+    "place_noun_head": 0.255, "trigger_noun": 0.249, "name_of_place_noun": 0.763,
+    "shares_head_with_of_name": 0.071, "propn_person_like": -0.183, "sent_first_token": -0.606,
+}
+THRESHOLD = 0.4
 
 
 def _sigmoid(x: float) -> float:
@@ -200,7 +225,7 @@ def _attachment(root: Any, cand_ids: set[int]) -> tuple[Any, list[str]]:
             notes.append("mod_other")
             return a, notes
         if dep == "pobj" and h.lower_ == "of" and (_is_place_noun(h.head) or h.head.lower_ in _FACILITY_WORDS):
-            notes.append("place_noun_head")
+            notes.append("name_of_place_noun")
             a = h.head
             continue
         if dep == "appos":
@@ -244,7 +269,8 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
         toks = [t for t in doc[e.start:e.end] if not t.is_space] if hasattr(e, "start") else []
         if not toks:
             continue
-        if e.label_ in _NER_PLACE or _after_locative(_root(toks)):
+        er = _root(toks)
+        if e.label_ in _NER_PLACE or _after_locative(er):
             a, b = _trim_span(doc.text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
             if b > a:
                 cands.append(EventLocationCandidate(a, b, None, "ner"))
@@ -254,7 +280,7 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         if any(x <= tok.idx < y for x, y in taken):
             continue
-        if tok.dep_ not in ("pobj",) or not _after_locative(tok):
+        if not _after_locative(tok):
             continue
         left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
         first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
@@ -306,6 +332,8 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
                 f["place_noun_head"] = 1.0
             elif n == "mod_other":
                 f["role_mod_other"] = 1.0
+            elif n == "name_of_place_noun":
+                f["name_of_place_noun"] = 1.0
             elif n == "appos":
                 f["role_appos"] = 1.0
         dep = a.dep_
@@ -385,6 +413,23 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             f["sent_initial_dateline"] = 1.0
         if trig.pos_ in ("NOUN", "PROPN"):
             f["trigger_noun"] = 1.0
+    # "the Algiers suburb of Oued Kniss": the modifier of a place noun whose "of" names a place
+    heads_of = {}
+    for k, c in enumerate(cands):
+        if c.features.get("name_of_place_noun") and roots[k] is not None:
+            a, _ = _attachment(roots[k], cand_ids)
+            heads_of[a.i] = k
+    for k, c in enumerate(cands):
+        r = roots[k]
+        if r is None or c.features.get("name_of_place_noun"):
+            continue
+        a, notes = _attachment(r, set())
+        if "place_noun_head" in notes and a.i in heads_of:
+            c.features["shares_head_with_of_name"] = 1.0
+        if c.toponym is None and r.ent_type_ == "PERSON":
+            c.features["propn_person_like"] = 1.0
+        if c.start == s_lo or not doc.text[s_lo:c.start].strip():
+            c.features["sent_first_token"] = 1.0
     # a name that other candidates hang on (a container, "Baghdad" for "Karradah ... in Baghdad")
     for k, c in enumerate(cands):
         r = roots[k]
@@ -397,6 +442,23 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
                 roots[k2] is None or roots[k2].i > r.i for k2 in range(len(cands)) if k2 != k):
             c.features["first_of_chain"] = 1.0
     return cands
+
+
+def _argument_of(tok: Any, trig: Any) -> bool:
+    """A proper name that is the trigger's object or passive subject ("patrolled Harare")."""
+    h = tok
+    for _ in range(3):
+        if h.dep_ in ("compound", "flat", "nmod", "appos", "conj") and h.head.i != h.i:
+            h = h.head
+            continue
+        break
+    return h.head.i == trig.i and h.dep_ in ("dobj", "obj", "nsubjpass")
+
+
+def _names_facility(tok: Any) -> bool:
+    """A proper name heading or modifying a facility or place noun ("Tabaqa Dam", "Bakara market")."""
+    return (tok.dep_ == "compound" and tok.head.lower_ in _FACILITY_WORDS) or (
+        tok.lower_ in _FACILITY_WORDS and tok.text[:1].isupper())
 
 
 def _after_locative(tok: Any) -> bool:

@@ -71,6 +71,9 @@ _REGION_OF_BEFORE = re.compile(
     r"\b(?:region|regions|oblast|oblasts|province|provinces|governorate|governorates)\s+of\s+"
     r"(?:the\s+)?$", re.IGNORECASE)
 _DISTRICT_OF_BEFORE = re.compile(r"\b(?:district|raion|county)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_NOUN_BEFORE = re.compile(
+    r"\b(?:town|city|village|villages|hamlet|settlement|suburb|neighbou?rhood|port|camp)\s+of\s+$",
+    re.IGNORECASE)
 _RIVER_BEFORE = re.compile(r"\b(?:river|reservoir|lake)\s+$", re.IGNORECASE)
 
 FEATURE_PRECISION = {"country": 3, "admin1": 3, "region": 3, "sea": 3, "ocean": 3,
@@ -281,6 +284,8 @@ class Geoparser:
         if self._prominent(surface):
             return True
         words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
+        if _PLACE_NOUN_BEFORE.search(text[max(0, start - 40):start]):
+            return True  # "the city of X", "the village of X"
         return bool(words) and (words[-1] in _CUE_WORDS - {"and", "of", "on"} or (
             len(words) > 1 and words[-2] in _CUE_WORDS and words[-1] in _CUE_FILLERS))
 
@@ -658,7 +663,8 @@ def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int,
         # the small model often calls a town a PERSON or WORK_OF_ART ("near Balakleya"): an
         # entity of exactly the same span does not block a prominent or locative match
         if clash and not (g.strong and all(s == g.start and e == g.end and
-                                           l in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
+                                           l in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
+                                                 "LANGUAGE")
                                            for s, e, l in clash)):
             continue
         out.append(g)
@@ -813,3 +819,10 @@ def pick_event_location(text: str, toponyms: Sequence[Toponym], trigger_start: i
         return None
     s, best = max(scored, key=lambda x: x[0])
     return best if s >= threshold else None
+
+
+def choose_event_location(doc, trigger: int, toponyms: Sequence[Toponym], sent_start: int = 0,
+                          *, threshold: float | None = None) -> list[Toponym]:
+    """Dependency-based event location: see :func:`frontlines.geo.eventloc.choose_event_location`."""
+    from frontlines.geo.eventloc import choose_event_location as _choose
+    return _choose(doc, trigger, toponyms, sent_start, threshold=threshold)
