@@ -53,14 +53,19 @@ class Pipeline:
         return self._geoparser
 
     def warm_up(self) -> None:
-        """Load the model and the gazetteer now (so progress bars measure work, not loading)."""
+        """Load the model, the gazetteer and dateparser's locale data now, once, so that progress
+        bars and benchmarks measure work rather than loading."""
+        import datetime as dt
+
+        from . import temporal
+
         _ = self.nlp, self.geoparser
+        temporal.warm_up(dt.date(2022, 3, 10))
 
     def prepare(self, article: Article) -> list[Sentence]:
         sentences = split_sentences(article.text)
-        prefilter = self.lexicon.prefilter
         for s in sentences:
-            s.candidate = bool(prefilter.search(s.text))
+            s.candidate = self.lexicon.is_candidate(s.text)
         return sentences
 
     def process(self, articles: Iterable[Article], *, batch_size: int = 128, n_process: int = 1,

@@ -743,6 +743,11 @@ _DP_SKIP = re.compile(
 )
 
 
+def warm_up(article_date: dt.date) -> None:
+    """Load dateparser's locale data now (its first call costs most of a second)."""
+    _dateparser_with_base("the fourth day of March", article_date)
+
+
 def _dateparser_with_base(span_text: str, A: dt.date) -> tuple[dt.date, str] | None:
     try:
         from dateparser.date import DateDataParser  # slow import: only when needed

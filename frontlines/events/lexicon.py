@@ -53,6 +53,7 @@ class Lexicon:
     actor_index: dict[str, NamedActor] = field(default_factory=dict)          # pattern -> actor
     targets: dict[str, str] = field(default_factory=dict)                     # head phrase -> category
     prefilter: re.Pattern | None = None
+    weak_prefilter: re.Pattern | None = None
     _actor_re: re.Pattern | None = None
 
     @classmethod
@@ -89,8 +90,15 @@ class Lexicon:
             heads, category = row[:2]
             for h in _split(heads):
                 lex.targets.setdefault(h, category)
-        lex.prefilter = _build_prefilter(lex)
+        lex.prefilter, lex.weak_prefilter = _build_prefilters(lex)
         return lex
+
+    def is_candidate(self, sentence: str) -> bool:
+        """Can this sentence hold an event?  A strong trigger word suffices; a weak one ("took",
+        "used", "opened") needs a word of armed conflict or protest beside it."""
+        if self.prefilter.search(sentence):
+            return True
+        return bool(self.weak_prefilter.search(sentence) and CONFLICT_CONTEXT.search(sentence))
 
     def trigger_for(self, lemma: str, pos: str) -> Trigger | None:
         return self.triggers.get((lemma, pos)) or self.triggers.get((lemma, "ANY"))
@@ -109,17 +117,39 @@ class Lexicon:
 
 
 # Irregular verb forms the prefilter must also see (its stems cover regular inflection).
-_IRREGULAR = ("fought", "struck", "shot", "took", "taken", "left", "fled", "beat", "beaten",
-              "withdrew", "withdrawn", "overran", "blew", "hit", "downed", "bombed")
+_IRREGULAR = {"fight": ("fought",), "strike": ("struck",), "shoot": ("shot",), "take": ("took", "taken"),
+              "leave": ("left",), "flee": ("fled",), "beat": ("beaten",), "withdraw": ("withdrew", "withdrawn"),
+              "overrun": ("overran",), "blow": ("blew",), "down": ("downed",), "bomb": ("bombed",),
+              "find": ("found",), "set": ("set",), "hold": ("held",)}
 
 
-def _build_prefilter(lex: Lexicon) -> re.Pattern:
-    stems = set(_IRREGULAR)
-    for (lemma, _pos) in lex.triggers:
-        stems.add(_stem(lemma))
-    for verb in lex.particles:
-        stems.add(_stem(verb))
-    stems.add("killed")
+WEAK_WEIGHT = 0.4   # triggers at or below this weight only count beside a word of conflict
+CONFLICT_CONTEXT = re.compile(
+    r"\b(troops|forces|army|military|soldiers|fighters|militants?|gunm[ae]n|rebels?|police|protest\w*|"
+    r"demonstrat\w*|missiles?|rockets?|drones?|shell\w*|artillery|bomb\w*|weapons?|arms|ammunition|explosives?|"
+    r"chemical|gas|mines?|grenades?|fire|control|base|headquarters|ceasefire|truce|prisoners?|war|offensive|"
+    r"front|occup\w+|invad\w+|kill\w*|wound\w*|attack\w*|strikes?|airstrikes?|positions?)\b", re.IGNORECASE)
+
+
+def _build_prefilters(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    strong: set[str] = set()
+    weak: set[str] = set()
+
+    def add(lemma: str, is_strong: bool) -> None:
+        target = strong if is_strong else weak
+        target.add(_stem(lemma))
+        target.update(_IRREGULAR.get(lemma, ()))
+
+    for (lemma, _pos), trig in lex.triggers.items():
+        add(lemma, trig.weight > WEAK_WEIGHT)
+    for verb, particles in lex.particles.items():
+        add(verb, any(t.weight > WEAK_WEIGHT for t in particles.values()))
+    strong.add("killed")
+    weak -= strong
+    return _alternation(strong), _alternation(weak)
+
+
+def _alternation(stems: set[str]) -> re.Pattern:
     alternation = "|".join(sorted((re.escape(s) for s in stems if s), key=len, reverse=True))
     return re.compile(r"\b(?:" + alternation + r")", re.IGNORECASE)
 

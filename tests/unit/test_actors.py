@@ -72,3 +72,10 @@ def test_units_are_associated_actors_of_their_forces(lex):
     assert ref.assoc == "Military Forces of Ukraine (2019-) 93rd Mechanized Brigade"
     azov = namer.actor("fighters of the Azov Regiment")
     assert azov.name == "Military Forces of Ukraine (2019-)" and azov.assoc.endswith("Azov Regiment")
+
+
+def test_weak_trigger_words_need_a_conflict_word_beside_them(lex):
+    assert not lex.is_candidate("She found the keys and opened the door.")
+    assert lex.is_candidate("Police found weapons and ammunition in the house.")
+    assert lex.is_candidate("Troops took control of the village.")
+    assert lex.is_candidate("Russian forces shelled the town.")
