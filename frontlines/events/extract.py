@@ -366,6 +366,14 @@ class EventExtractor:
     def _place_placeless(self, drafts: list[Draft], toponyms: Sequence[Toponym]) -> None:
         focus = _focus_region(toponyms)
         for d in drafts:
+            if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3:
+                town = _only_settlement_inside(d.toponym.place, toponyms)
+                if town is not None:
+                    # "killed in eastern Ukraine ... in Horlivka": the story names one town in that area
+                    d.toponym = Toponym(town.text, town.start, town.end, town.place, 2, town.score, "",
+                                        ["geo:only_town_of_region_in_story"])
+                    d.reasons.append("geo:only_town_of_region_in_story")
+                    continue
             if d.toponym is None and focus is not None:
                 d.toponym = Toponym(focus.text, focus.start, focus.end, focus.place, 3, focus.score, "",
                                     ["geo:document_focus"])
@@ -766,6 +774,28 @@ def _main_country(toponyms: Sequence[Toponym]) -> str:
     if not counts:
         counts = Counter(t.place.country for t in toponyms if t.place is not None and t.place.country)
     return counts.most_common(1)[0][0] if counts else ""
+
+
+def _only_settlement_inside(region, toponyms: Sequence[Toponym]) -> Toponym | None:
+    """The one settlement the story names inside ``region`` (a country, admin1 or named region), if one."""
+    inside: dict[object, Toponym] = {}
+    for t in toponyms:
+        p = t.place
+        if p is None or p.feature in REGION_FEATURES or p.feature in ("demonym",):
+            continue
+        if region.feature == "country" and p.iso2 == region.iso2 or \
+                region.feature == "admin1" and p.admin1 == region.admin1 and p.iso2 == region.iso2 or \
+                region.feature == "region" and p.iso2 == region.iso2 and (not region.admin1 or p.admin1 == region.admin1) \
+                and _km(p, region) < 400:
+            inside.setdefault(p.geonameid or (p.latitude, p.longitude), t)
+    return next(iter(inside.values())) if len(inside) == 1 else None
+
+
+def _km(a, b) -> float:
+    import math
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
 
 
 def _focus_region(toponyms: Sequence[Toponym]) -> Toponym | None:

@@ -198,3 +198,10 @@ def test_participles_and_purposes_are_not_happenings(pipeline):
                 if "territory" in e.sub_event_type]
     assert not [e for e in code("Russia hammered Kyiv ahead of a counteroffensive to take back occupied territory.",
                                 pipeline) if "territory" in e.sub_event_type]
+
+
+def test_region_level_event_takes_the_one_town_the_story_names_there(pipeline):
+    events = code("Four soldiers were killed in fighting in eastern Ukraine on Tuesday.\n\n"
+                  "The clashes took place on the outskirts of Horlivka, officials said.", pipeline)
+    assert events and events[0].location == "Horlivka" and events[0].geo_precision == 2
+    assert "geo:only_town_of_region_in_story" in events[0].reasons
