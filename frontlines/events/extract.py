@@ -167,7 +167,8 @@ class EventExtractor:
             place_country = place_topos[0].place.country if place_topos and place_topos[0].place else main_country
             claimants, status, claim_reason = find_claim(tok, doc, namer, sent.text)
             actor1 = None
-            if agent_text and (_POSSESSIVE_FORCES.match(agent_text) or _PRONOUN.match(agent_text)) and claimants:
+            if agent_text and (_POSSESSIVE_FORCES.match(agent_text) or _PRONOUN.match(agent_text) or
+                               _BARE_FORCES.match(agent_text)) and claimants:
                 # "X said its/his forces entered": the forces are the speaker's
                 speaker = namer.speaker_ref(claimants[0])
                 if speaker is not None:
@@ -306,13 +307,20 @@ class EventExtractor:
                 kept.append(d)
                 continue
             home.mentions.extend(d.mentions)
+            home_type = home.sub_event
             home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
             if home.toponym is None and d.toponym is not None and not d.anaphoric:
                 home.toponym = d.toponym
             if d.time is not None and (home.time is None or d.time.time_precision < home.time.time_precision):
                 home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
-            home.actor1 = home.actor1 or d.actor1
-            home.actor2 = home.actor2 or d.actor2
+            captures = ("Government regains territory", "Non-state actor overtakes territory")
+            if home_type in captures and d.sub_event == "Non-violent transfer of territory":
+                home.actor2 = home.actor2 or d.actor1          # the side that withdrew loses the place
+            elif home_type == "Non-violent transfer of territory" and d.sub_event in captures:
+                home.actor1, home.actor2 = d.actor1, d.actor2 or home.actor1
+            else:
+                home.actor1 = home.actor1 or d.actor1
+                home.actor2 = home.actor2 or d.actor2
             home.assoc1.extend(u for u in d.assoc1 if u not in home.assoc1)
             if d.fatalities is not None and home.fatalities is None:
                 home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
@@ -433,6 +441,7 @@ class EventExtractor:
         if when.reason and when.reason != d.time_reason:
             reasons.append(when.reason)
         a1, a2 = d.actor1, d.actor2
+        p_country = d.toponym.place.country if d.toponym is not None and d.toponym.place is not None else ""
         if st.event_type == tx.VAC and a1 is not None and a1.inter == tx.INTER_CIVILIANS and a2 is not None:
             a1, a2 = a2, a1          # in Violence against civilians the victims are actor2
         ev.actor1 = a1.name if a1 else ""
@@ -441,8 +450,13 @@ class EventExtractor:
         ev.inter1 = a1.inter if a1 else None
         ev.actor2 = a2.name if a2 else ""
         ev.inter2 = a2.inter if a2 else None
+        if not ev.actor1 and st.name == "Government regains territory" and p_country in self.lex.countries:
+            gov = self.lex.countries[p_country]
+            if ev.actor2 != gov.military:
+                ev.actor1, ev.inter1 = gov.military, tx.INTER_STATE     # who regains is, by definition, the state
+                reasons.append("actor1:government_of_place")
         if not ev.actor1 and ev.actor2 and ev.inter2 not in (tx.INTER_CIVILIANS,) and st.event_type not in (
-                tx.VAC, tx.REMOTE):
+                tx.VAC, tx.REMOTE) and st.name not in TERRITORY:
             ev.actor1, ev.inter1, ev.actor2, ev.inter2 = ev.actor2, ev.inter2, "", None
         if not ev.actor1:
             reasons.append("actor1:not_stated")
@@ -559,6 +573,13 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
         own |= _clause_chars(tok.head.head if tok.dep_ == "pobj" else tok.head)
     inside = [t for t in usable if (t.start - sent.start) in own]
+    if cls in ("CAPTURE", "WITHDRAW"):
+        # "Robotyne was recaptured", "abandoned Lyman": the place taken or left is the object itself
+        taken = {c.idx for o in tok.children if o.dep_ in ("dobj", "obj", "nsubjpass") for c in o.subtree}
+        objects = [t for t in inside if (t.start - sent.start) in taken and t.place is not None
+                   and t.place.feature not in ("country",)]
+        if objects:
+            return _conjuncts(sent, objects[0], usable)
     # "the Dnipro's right bank": the river, not the city of the same name
     inside = [t for t in inside if not _BANK_AFTER.match(sent.text[t.end - sent.start: t.end - sent.start + 30])]
     if cls == "WITHDRAW":
@@ -580,6 +601,8 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
 
 
 _PRONOUN = re.compile(r"^(it|they|he|she)$", re.IGNORECASE)
+_BARE_FORCES = re.compile(r"^(the\s+)?(troops|forces|army|military|soldiers|units)\b(?!.*\b(russia|ukrain|moscow|kyiv))",
+                          re.IGNORECASE)
 _POSSESSIVE_FORCES = re.compile(r"^(its|his|their|our|her)\s+(own\s+)?(forces|troops|fighters|men|units|soldiers|army|military)\b",
                                 re.IGNORECASE)
 _BANK_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:(?:right|left|east|west|eastern|western|southern|northern|far)\s+)?bank\b",

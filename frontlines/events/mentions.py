@@ -521,10 +521,10 @@ def agent_phrase(tok) -> tuple[str, str]:
     if tok.dep_ == "advcl" and tok.head is not tok:
         return agent_phrase(tok.head)
     # "it was decided to regroup the Russian forces": the object regroups
-    if tok.lemma_.lower() in ("regroup", "withdraw", "pull"):
+    if tok.lemma_.lower() in ("regroup", "withdraw", "pull", "redeploy", "relocate", "evacuate"):
         for c in tok.children:
-            if c.dep_ in ("dobj", "obj"):
-                return span_text(c), "actor1:moved_object"
+            if c.dep_ in ("dobj", "obj", "nsubjpass"):
+                return span_text(c), "actor1:moved_object"   # "troops had been regrouped"
     return "", ""
 
 

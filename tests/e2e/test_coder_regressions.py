@@ -205,3 +205,23 @@ def test_region_level_event_takes_the_one_town_the_story_names_there(pipeline):
                   "The clashes took place on the outskirts of Horlivka, officials said.", pipeline)
     assert events and events[0].location == "Horlivka" and events[0].geo_precision == 2
     assert "geo:only_town_of_region_in_story" in events[0].reasons
+
+
+def test_the_place_recaptured_is_the_passive_subject(pipeline):
+    events = code("Analysts agree that Robotyne was recaptured by Ukrainian troops on Tuesday.", pipeline)
+    assert [(e.sub_event_type, e.location) for e in events] == [("Government regains territory", "Robotyne")]
+
+
+def test_bare_troops_in_a_ministry_statement_are_its_forces(pipeline):
+    events = code("Russia's defence ministry said troops had withdrawn from Balakliia on Tuesday.", pipeline)
+    assert events and events[0].actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_withdrawal_then_capture_of_a_town_keeps_the_sides_right(pipeline):
+    events = code("Russian forces left Izium on Saturday, Russian channels said.\n\n"
+                  "Ukrainian officials later said Izium had been liberated on Saturday.", pipeline)
+    transfers = [e for e in events if "territory" in e.sub_event_type]
+    assert len(transfers) == 1
+    ev = transfers[0]
+    assert ev.sub_event_type == "Government regains territory"
+    assert ev.actor2 == "Military Forces of Russia (2000-)" and ev.actor1 != ev.actor2
