@@ -80,6 +80,12 @@ def order_parts(parts: list[Part]) -> list[Part]:
     return sorted(parts, key=key)
 
 
+ACTOR_FIELDS = ("actor1", "inter1", "actor2", "inter2", "assoc_actor_1", "assoc_actor_2")
+OTHER_FIELDS = ("target", "target_category", "civilian_targeting", "admin2", "admin3")
+CAPTURES = ("Government regains territory", "Non-state actor overtakes territory")
+WITHDRAWAL = "Non-violent transfer of territory"
+
+
 def merge_parts(parts: list[Part], event_id: str, fuse_reasons: list[str] = ()) -> Merged:
     """The fused event of ``parts`` (at least one), with id ``event_id``."""
     if not parts:
@@ -99,15 +105,25 @@ def merge_parts(parts: list[Part], event_id: str, fuse_reasons: list[str] = ()) 
             ev.event_type, ev.disorder_type = st.event_type, st.disorder_type
             ev.plover_event, ev.cameo_root = st.plover_event, st.cameo_root
             ev.plover_mode = donor.plover_mode or st.plover_mode
-        for f in ("actor1", "inter1", "actor2", "inter2", "assoc_actor_1", "assoc_actor_2"):
-            if getattr(donor, f):
-                setattr(ev, f, getattr(donor, f))
-    for p in ordered[1:]:
+        for f in ACTOR_FIELDS:                      # the sides are the donor's, as it tells them
+            setattr(ev, f, getattr(donor, f))
+    capture = ev.sub_event_type in CAPTURES
+    for p in ordered:
         o = p.event
-        for f in ("actor1", "inter1", "actor2", "inter2", "assoc_actor_1", "assoc_actor_2", "target",
-                  "target_category", "civilian_targeting", "admin2", "admin3"):
+        if capture and o.sub_event_type == WITHDRAWAL:
+            # a report of the withdrawal names the side that lost the place, never the one that took it
+            if not ev.actor2 and o.actor1 and o.actor1 != ev.actor1:
+                ev.actor2, ev.inter2 = o.actor1, o.inter1
+            fields = OTHER_FIELDS
+        else:
+            fields = ACTOR_FIELDS + OTHER_FIELDS
+        if p is ordered[0] and not (capture and o.sub_event_type == WITHDRAWAL):
+            continue
+        for f in fields:
             if not getattr(ev, f) and getattr(o, f):
                 setattr(ev, f, getattr(o, f))
+    if capture and primary.sub_event_type == WITHDRAWAL and ev.actor1 == primary.actor1 and ev.actor1:
+        ev.actor1, ev.inter1 = "", None          # the withdrawer came from the primary report: it lost the place
     if ev.actor2 and ev.actor2 == ev.actor1:
         ev.actor2, ev.inter2 = "", None
     ev.interaction = tx.interaction(ev.inter1, ev.inter2)
