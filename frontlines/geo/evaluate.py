@@ -16,7 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -230,10 +230,70 @@ def _realign_gold(text: str, span: dict, doc) -> tuple[int, int]:
     return best, best + len(want)
 
 
+def read_event_location_rows(path: str | Path | None = None, *, rows_subset: str = "all",
+                             limit: int | None = None) -> list[tuple[int, dict]]:
+    """The (row number, row) pairs of the event-location set; ``rows_subset`` "even"/"odd"
+    keeps the even/odd-numbered rows (numbered from 0 over the non-blank lines)."""
+    if rows_subset not in ("all", "even", "odd"):
+        raise ValueError(f"rows_subset must be all, even or odd, not {rows_subset!r}")
+    rows: list[tuple[int, dict]] = []
+    with open(path or event_location_path(), encoding="utf-8") as fh:
+        n = 0
+        for line in fh:
+            if not line.strip():
+                continue
+            keep = rows_subset == "all" or (n % 2 == 0) == (rows_subset == "even")
+            if keep:
+                rows.append((n, json.loads(line)))
+            n += 1
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+@dataclass(slots=True)
+class EventRow:
+    """What the scorer needs of one row: the trigger span and the gold location spans."""
+
+    verb: dict | None                 # the first VERB span (None: the row is not scored)
+    golds: list[tuple[int, int]]
+    realigned: int                    # gold spans moved by :func:`_realign_gold`
+    empty_gold: bool                  # a location marked with an empty span: not scored
+
+
+def event_row(row: dict, sdoc, realign: bool = True) -> EventRow:
+    text = row["text"]
+    verbs = [s for s in row["spans"] if s["label"] == "VERB"]
+    golds = []
+    realigned = 0
+    for g in row["spans"]:
+        if g["label"] != "LOCATION":
+            continue
+        span = _realign_gold(text, g, sdoc) if realign else (g["start"], g["end"])
+        realigned += span != (g["start"], g["end"])
+        golds.append(span)
+    empty = bool(golds) and all(b <= a for a, b in golds)
+    return EventRow(verbs[0] if verbs else None, golds, realigned, empty)
+
+
+def trigger_token(sdoc, verb: dict) -> int:
+    """The token holding the trigger span's first character (0 when none does)."""
+    return next((tok.i for tok in sdoc if tok.idx <= verb["start"] < tok.idx + len(tok)), 0)
+
+
+def span_tokens(sdoc, spans) -> set[int]:
+    """Indices of the tokens that overlap any of the character ``spans``."""
+    out: set[int] = set()
+    for a, b in spans:
+        out |= {i for i, tok in enumerate(sdoc) if tok.idx < b and a < tok.idx + len(tok)}
+    return out
+
+
 def evaluate_event_location(path: str | Path | None = None, *, limit: int | None = None,
                             geoparser=None, nlp=None, threshold: float | None = None,
                             picker: Callable | None = None, realign: bool = True,
-                            rows_subset: str = "all") -> dict[str, Any]:
+                            rows_subset: str = "all",
+                            weights: dict[str, float] | None = None) -> dict[str, Any]:
     """Span and token precision/recall of the event-location chooser on Halterman's data.
 
     ``precision``/``recall``/``f1`` are token-level, as Halterman (2019) reports them: the
@@ -241,31 +301,21 @@ def evaluate_event_location(path: str | Path | None = None, *, limit: int | None
     or gold (recall) tokens.  ``exact_*`` count whole spans that match exactly.
 
     By default the chooser is :func:`frontlines.geo.eventloc.choose_event_location_candidates`
-    on the spaCy parse, its spans cut to the name (:func:`location_name_span`).  ``picker``
+    on the spaCy parse, its spans cut to the name (:func:`location_name_span`), with the
+    shipped weights and threshold (``weights``/``threshold`` override them).  ``picker``
     (``picker(text, toponyms, trigger_start, trigger_end, 0, len(text)) -> Toponym | None``,
     e.g. :func:`pick_event_location`) scores the older character-based picker instead.
     ``realign`` repairs the gold spans given as token indices (``realign=False`` scores them as
     written, as before, which skips or mis-scores ~870 rows).  ``rows_subset`` "even"/"odd"
-    keeps even/odd-numbered rows: the chooser's weights were fitted on the even rows, so the
-    odd rows are its held-out figure.
+    keeps even/odd-numbered rows: the chooser's weights are fitted on the even rows
+    (:mod:`frontlines.geo.fit_eventloc`), so the odd rows are its held-out figure.
     """
     from frontlines.geo.eventloc import choose_event_location_candidates, location_name_span
     from frontlines.geo.geoparse import Geoparser
 
     gp = geoparser or Geoparser()
     nlp = nlp or load_spacy()
-    rows = []
-    with open(path or event_location_path(), encoding="utf-8") as fh:
-        n = 0
-        for line in fh:
-            if not line.strip():
-                continue
-            keep = rows_subset == "all" or (n % 2 == 0) == (rows_subset == "even")
-            n += 1
-            if keep:
-                rows.append(json.loads(line))
-            if limit and len(rows) >= limit:
-                break
+    rows = [r for _, r in read_event_location_rows(path, rows_subset=rows_subset, limit=limit)]
     tok_pred = tok_gold = tok_hit = 0
     ex_pred = ex_gold = ex_hit = 0
     n_with_gold = 0
@@ -274,36 +324,28 @@ def evaluate_event_location(path: str | Path | None = None, *, limit: int | None
     t0 = time.perf_counter()
     for row, sdoc in zip(rows, nlp.pipe((r["text"] for r in rows), batch_size=64)):
         text = row["text"]
-        verbs = [s for s in row["spans"] if s["label"] == "VERB"]
-        golds = []
-        for g in row["spans"]:
-            if g["label"] != "LOCATION":
-                continue
-            span = _realign_gold(text, g, sdoc) if realign else (g["start"], g["end"])
-            realigned += span != (g["start"], g["end"])
-            golds.append(span)
-        if not verbs:
+        ev = event_row(row, sdoc, realign)
+        realigned += ev.realigned
+        golds = ev.golds
+        if ev.verb is None:
             continue
-        if golds and all(b <= a for a, b in golds):
-            skipped_empty += 1  # a location marked with an empty span: annotation error
+        if ev.empty_gold:
+            skipped_empty += 1
             continue
-        v = verbs[0]
+        v = ev.verb
         ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
         tops = gp.parse(text, ents)
         if picker is not None:
             t = picker(text, tops, v["start"], v["end"], 0, len(text))
             spans = [(t.start, t.end)] if t is not None else []
         else:
-            trig = next((tok.i for tok in sdoc if tok.idx <= v["start"] < tok.idx + len(tok)), 0)
-            chosen = choose_event_location_candidates(sdoc, trig, tops, 0, threshold=threshold)
+            trig = trigger_token(sdoc, v)
+            chosen = choose_event_location_candidates(sdoc, trig, tops, 0, threshold=threshold,
+                                                      weights=weights)
             spans = [location_name_span(text, c.start, c.end) for c in chosen]
-        pred_toks = set()
-        for a, b in spans:
-            pred_toks |= {i for i, tok in enumerate(sdoc) if tok.idx < b and a < tok.idx + len(tok)}
+        pred_toks = span_tokens(sdoc, spans)
         ex_pred += len(spans)
-        gold_toks = set()
-        for a, b in golds:
-            gold_toks |= {i for i, tok in enumerate(sdoc) if tok.idx < b and a < tok.idx + len(tok)}
+        gold_toks = span_tokens(sdoc, golds)
         if golds:
             n_with_gold += 1
             ex_gold += len(golds)

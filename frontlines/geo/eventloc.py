@@ -19,21 +19,26 @@ governed by a locative preposition) gets a linear score over syntactic features:
 * origins ("from X to Y", except for withdrawals), token distance, side of the trigger;
 * what the gazetteer made of it (country, admin unit, settlement, unresolved) and its source.
 
-The weights were fitted offline (a softmax over each sentence's candidates plus a "no
-location" option, L2-regularised, numpy) on the even-numbered rows of Halterman's (2019)
-event-location development set and are plain constants here; ``frontlines eval
-event-location --rows odd`` gives the held-out figure.  A candidate's score is the sigmoid of
-its margin over "no location"; the best candidate is returned when it passes ``THRESHOLD``
-(0.4, where precision and recall are about equal), with the places coordinated with it ("in
-Yala and Pattani").
+The weights are fitted (a softmax over each sentence's candidates plus a "no location"
+option, L2-regularised, numpy) on the even-numbered rows of Halterman's (2019)
+event-location development set by ``python -m frontlines.geo.fit_eventloc`` (or
+``frontlines eval event-location --fit``), which writes them with the threshold and the
+training data's hash to ``frontlines/geo/data/eventloc_weights.json``, loaded here as
+``WEIGHTS``/``THRESHOLD``; ``frontlines eval event-location --rows odd`` gives the held-out
+figure.  A candidate's score is the sigmoid of its margin over "no location"; the best
+candidate is returned when it passes ``THRESHOLD`` (chosen where precision and recall are
+about equal on the training rows), with the places coordinated with it ("in Yala and
+Pattani").
 """
 from __future__ import annotations
 
 import bisect
+import json
 import logging
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Sequence
 
 from frontlines.records import Toponym
@@ -130,31 +135,28 @@ class EventLocationCandidate:
     score: float = 0.0
 
 
-# fitted weights (logistic regression, even rows of the dev set; see module docstring)
-WEIGHTS: dict[str, float] = {
-    "bias": -1.071, "src_gaz": 0.51, "src_ner": -0.067, "src_pp": -0.443, "ner_place": 0.353,
-    "ner_org": 0.098, "ner_person": 0.291, "ner_other": -0.944, "ner_none": 0.203,
-    "feat_country": -0.86, "feat_admin1": -0.303, "feat_admin2": 0.509,
-    "feat_settlement": 0.471, "feat_water": -0.332, "feat_region": -0.001,
-    "feat_unresolved": 0.516, "big_city": -0.15, "role_pobj": 0.516, "role_dobj_trig": 1.559,
-    "role_subjpass_trig": 0.379, "role_subj": -0.852, "role_subj_trig": -1.097,
-    "role_poss_place": 0.272, "role_poss_other": -0.47, "role_mod_other": -0.189,
-    "role_appos": -0.977, "role_conj": -0.251, "role_npadvmod": -0.148, "role_other": 0.281,
-    "prep_in": 0.885, "prep_at": 0.565, "prep_near": 0.557, "prep_across": 0.47,
-    "prep_into": -0.135, "prep_on": 0.3, "prep_over": 0.509, "prep_to": -0.134,
-    "prep_from": -1.092, "prep_of": -0.088, "prep_by": -1.116, "prep_between": -0.472,
-    "prep_against": -0.329, "prep_along": 0.245, "prep_through": 0.983,
-    "prep_otherprep": -0.632, "gov_trigger": 0.226, "gov_trigger_arg": 0.656,
-    "gov_place_noun": -0.001, "in_trig_subtree": -0.146, "trig_in_cand_subtree": 0.05,
-    "same_clause": 0.25, "up_cand": -0.346, "up_trig": -0.432, "verbs_on_path": -0.297,
-    "clause_on_trig_path": 0.187, "cand_on_path": -0.526, "contains_other": 0.206,
-    "qualifies_other": -0.38, "from_withdraw": 0.447, "from_origin": -0.058,
-    "actor_after": -0.612, "hyphen_after": 0.259, "tok_dist": -0.758, "after_trigger": 1.009,
-    "n_cands": -0.575, "sent_initial_dateline": -0.038, "first_of_chain": 0.242,
-    "place_noun_head": 0.255, "trigger_noun": 0.249, "name_of_place_noun": 0.763,
-    "shares_head_with_of_name": 0.071, "propn_person_like": -0.183, "sent_first_token": -0.606,
-}
-THRESHOLD = 0.4
+WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "eventloc_weights.json"
+WEIGHTS_FORMAT = "frontlines.eventloc-weights/1"
+
+
+def load_weights(path: str | Path | None = None) -> tuple[dict[str, float], float, dict[str, Any]]:
+    """The weights, threshold and whole record of a weights file (default: the shipped one,
+    written by ``python -m frontlines.geo.fit_eventloc``)."""
+    p = Path(path) if path is not None else WEIGHTS_PATH
+    data = json.loads(p.read_text(encoding="utf-8"))
+    if data.get("format") != WEIGHTS_FORMAT:
+        raise ValueError(f"{p}: not an event-location weights file (format {data.get('format')!r})")
+    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    unknown = sorted(set(weights) - set(FEATURES))
+    if unknown:
+        log.warning("%s: weights for unknown features ignored: %s", p, ", ".join(unknown))
+        for k in unknown:
+            del weights[k]
+    return weights, float(data["threshold"]), data
+
+
+# fitted weights (see module docstring; rebuilt by ``python -m frontlines.geo.fit_eventloc``)
+WEIGHTS, THRESHOLD, _WEIGHTS_RECORD = load_weights()
 
 
 def _sigmoid(x: float) -> float:

@@ -25,7 +25,7 @@ from typing import Sequence
 from frontlines.geo.gazetteer import (KIND_CODE, KIND_MAIN, KIND_QUALIFIED, KIND_TRANSLIT,
                                       Candidate, Gazetteer, open_gazetteer)
 from frontlines.geo.normalize import normalize_name
-from frontlines.records import Place, Toponym
+from frontlines.records import Toponym
 
 log = logging.getLogger(__name__)
 
