@@ -689,7 +689,13 @@ def find_claim(tok, doc, namer: ActorNamer, sent_text: str) -> tuple[list[str], 
         governs = t in list(tok.ancestors) or tail_report or (trig_in_quote and not in_quotes(sent_text, t.idx))
         if not governs:
             continue
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "nsubjpass"), None)
+        # "the ministry was quoted (by TASS) as saying ...": the quoted one is the speaker
+        speaker_deps = ("nsubj", "nsubjpass") if t.lemma_.lower() in ("quote", "cite") else ("nsubj",)
+        if t.lemma_.lower() == "say" and t.dep_ in ("pcomp", "advcl") and t.head.lemma_.lower() in ("as",) and \
+                t.head.head.lemma_.lower() in ("quote", "cite"):
+            t = t.head.head
+            speaker_deps = ("nsubj", "nsubjpass")
+        subj = next((c for c in t.children if c.dep_ in speaker_deps), None)
         if subj is None:
             continue
         ref = namer.speaker(span_text(subj), person=_person_in(subj))

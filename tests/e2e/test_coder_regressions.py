@@ -225,3 +225,10 @@ def test_withdrawal_then_capture_of_a_town_keeps_the_sides_right(pipeline):
     ev = transfers[0]
     assert ev.sub_event_type == "Government regains territory"
     assert ev.actor2 == "Military Forces of Russia (2000-)" and ev.actor1 != ev.actor2
+
+
+def test_quoted_as_saying_attributes_the_claim_to_the_quoted(pipeline):
+    events = code("Russia's defence ministry was quoted by TASS as saying troops near Balakliia had been regrouped "
+                  "on Saturday.", pipeline)
+    assert events and "Ministry of Defence of Russia" in events[0].claimed_by
+    assert events[0].actor1 == "Military Forces of Russia (2000-)"
