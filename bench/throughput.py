@@ -22,8 +22,10 @@ from frontlines.fusion import fuse_article  # noqa: E402
 from frontlines.store import open_store  # noqa: E402
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest spaCy worker (0 when none ran)."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
 def main() -> None:
@@ -66,7 +68,10 @@ def main() -> None:
     print(f"model+gazetteer   {t_load:.2f} s (once per process)")
     print(f"coding+storing+fusing {elapsed:.2f} s")
     print(f"throughput        {n / elapsed:.1f} articles/s   {words / elapsed:,.0f} words/s")
-    print(f"peak memory       {peak_rss_mb():.0f} MB (max resident set)")
+    main_mb, worker_mb = peak_rss_mb()
+    workers = args.n_process if args.n_process > 1 else 0
+    print(f"peak memory       {main_mb:.0f} MB main process" +
+          (f" + {workers} x {worker_mb:.0f} MB spaCy workers (max resident set)" if workers else " (max resident set)"))
 
 
 if __name__ == "__main__":
