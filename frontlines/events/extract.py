@@ -910,7 +910,7 @@ def compose_notes(ev: Event) -> str:
     text = f"{parts[0]}, {sentence}."
     if ev.fatalities:
         text += f" {ev.fatalities} reported killed."
-    for q in ev.quantities[:3]:
+    for q in [q for q in ev.quantities if "killed" not in q.get("of", "")][:3]:   # deaths are said above
         text += f" {q['value']:g} {q['unit']}" + (f" ({q['of']})" if q.get("of") else "") + "."
     if ev.tags:
         text += f" [{ev.tags}]"

@@ -616,7 +616,7 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
 BACKGROUND_PHRASES = re.compile(
     r"\b(at the (start|beginning|outset|onset) of the (war|invasion|conflict|full-scale invasion)|"
     r"(early|earlier) in the (war|invasion|conflict)|in the (first|early|opening) (days|weeks|months) of the "
-    r"(war|invasion|conflict)|(years|decades) ago|during the soviet|in world war|since the (start|beginning) of)",
+    r"(war|invasion|conflict)|(years|decades) ago|during the soviet|in world war|since the (start|beginning) of the (war|invasion|conflict))",
     re.IGNORECASE)
 
 

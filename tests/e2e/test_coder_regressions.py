@@ -232,3 +232,9 @@ def test_quoted_as_saying_attributes_the_claim_to_the_quoted(pipeline):
                   "on Saturday.", pipeline)
     assert events and "Ministry of Defence of Russia" in events[0].claimed_by
     assert events[0].actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_since_the_start_of_the_week_is_recent_not_background(pipeline):
+    events = code("The General Staff said its units had advanced 50 kilometres and liberated over 20 settlements "
+                  "since the start of the week.", pipeline)
+    assert [e.sub_event_type for e in events] == ["Government regains territory"]
