@@ -373,10 +373,12 @@ class EventExtractor:
 
     def _place_placeless(self, drafts: list[Draft], toponyms: Sequence[Toponym]) -> None:
         focus = _focus_region(toponyms)
+        taken = {d.toponym.place.geonameid for d in drafts if d.toponym is not None and d.toponym.place is not None
+                 and d.toponym.geo_precision < 3}
         for d in drafts:
             if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3:
                 town = _only_settlement_inside(d.toponym.place, toponyms)
-                if town is not None:
+                if town is not None and town.place.geonameid not in taken:
                     # "killed in eastern Ukraine ... in Horlivka": the story names one town in that area
                     d.toponym = Toponym(town.text, town.start, town.end, town.place, 2, town.score, "",
                                         ["geo:only_town_of_region_in_story"])

@@ -238,3 +238,10 @@ def test_since_the_start_of_the_week_is_recent_not_background(pipeline):
     events = code("The General Staff said its units had advanced 50 kilometres and liberated over 20 settlements "
                   "since the start of the week.", pipeline)
     assert [e.sub_event_type for e in events] == ["Government regains territory"]
+
+
+def test_a_region_wide_event_does_not_borrow_another_events_town(pipeline):
+    events = code("Russian forces shelled the town of Nikopol on Monday night, killing two civilians. "
+                  "Air defences also shot down eleven drones over the Dnipropetrovsk region on Monday.", pipeline)
+    drones = [e for e in events if e.sub_event_type == "Disrupted weapons use"]
+    assert drones and drones[0].location != "Nikopol" and drones[0].geo_precision == 3
