@@ -60,13 +60,17 @@ class Database:
 
     def add_text(self, text: str, date: str | dt.date, *, title: str = "", url: str = "", source: str = "",
                  pipeline: Pipeline | None = None) -> list[Event]:
-        """Code one report and store it (a report already stored adds nothing)."""
+        """Code one report, store it and fuse it with what the database holds (a report already
+        stored adds nothing). Returns the report's own coded events."""
         article = Article(article_id=make_article_id(text, url), text=text, date=_as_date(date), title=title,
                           url=url, source=source, origin="<api>", date_reason="date:api")
         if self.store.has_article(article.article_id):
             return []
+        from .fusion import fuse_article
+
         events = (pipeline or default_pipeline()).code_article(article).events
         self.store.add_article(article, events)
+        fuse_article(self.store, article.article_id)     # as `frontlines run` does
         return events
 
     def close(self) -> None:

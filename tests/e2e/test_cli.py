@@ -119,3 +119,14 @@ def test_python_api_extracts_without_a_database(pipeline):
     events = frontlines.extract_events("Russian forces shelled Kupiansk on Sunday, killing two civilians.",
                                        "2022-12-06", pipeline=pipeline)
     assert [(e.event_date, e.fatalities, e.location) for e in events] == [("2022-12-04", 2, "Kupyansk")]
+
+
+def test_python_api_adds_a_report_once(tmp_path, pipeline):
+    import frontlines
+
+    text = "Russian forces shelled Kupiansk on Sunday, killing two civilians."
+    with frontlines.open_database(tmp_path / "api.db") as db:
+        first = db.add_text(text, "2022-12-06", pipeline=pipeline)
+        again = db.add_text(text, "2022-12-06", pipeline=pipeline)
+        assert first and again == []
+        assert [e.event_id for e in db.events()] == [e.event_id for e in first]
