@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="code the corpus this many times (fresh ids each time)")
     ap.add_argument("--date", default="2023-01-01", help="date for undated reports")
     ap.add_argument("--n-process", type=int, default=2, help="spaCy worker processes (1: parse in this process)")
+    ap.add_argument("--batch-size", type=int, default=64, help="sentences per spaCy batch")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -54,7 +55,7 @@ def main() -> None:
             if r:
                 from dataclasses import replace
                 batch = [replace(a, article_id=f"{a.article_id}-{r}") for a in articles]
-            for result in pipeline.process(batch, n_process=args.n_process):
+            for result in pipeline.process(batch, n_process=args.n_process, batch_size=args.batch_size):
                 store.add_article(result.article, result.events)
                 fuse_article(store, result.article.article_id)
                 n_events += len(result.events)

@@ -53,7 +53,7 @@ def main(verbose: int) -> None:
 @click.option("--actors", type=click.Path(exists=True, dir_okay=False), help="Extra actor lexicon (TSV).")
 @click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
 @click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")
-@click.option("--batch-size", default=128, show_default=True, help="Sentences per spaCy batch.")
+@click.option("--batch-size", default=64, show_default=True, help="Sentences per spaCy batch.")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
         include_background: bool, rows: int, batch_size: int) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""

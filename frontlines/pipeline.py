@@ -68,7 +68,7 @@ class Pipeline:
             s.candidate = self.lexicon.is_candidate(s.text)
         return sentences
 
-    def process(self, articles: Iterable[Article], *, batch_size: int = 128, n_process: int = 1,
+    def process(self, articles: Iterable[Article], *, batch_size: int = 64, n_process: int = 1,
                 on_article: Callable[[ArticleResult], None] | None = None) -> Iterator[ArticleResult]:
         """Code a stream of articles, in order.
 
