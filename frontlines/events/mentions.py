@@ -156,6 +156,8 @@ _SEIZED_GOODS = re.compile(r"\b(weapons?|arms|guns?|pistols?|rifles?|ammunition|
                            r"heroin|cache|caches|munitions?|grenades?|missiles?|launchers?|tanks?|vehicles?)\b", re.I)
 
 
+_MILITARY_SITE = re.compile(r"\b(military|army|air|naval|forward|observation|new)?\s*(bases?|headquarters|outposts?|"
+                            r"checkpoints?|camps?|posts?|points?|barracks|garrisons?|positions)\b", re.IGNORECASE)
 _FIGURATIVE_OBJECTS = {"note", "tone", "chord", "deal", "balance", "agreement", "record", "low", "high", "nerve",
                        "bottom", "wall", "headline", "market", "target", "goal", "pose", "bargain", "compromise"}
 # Verbs that characterise rather than report: "called them terrorists who kill civilians".
@@ -277,8 +279,9 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if lemma in ("down", "neutralise", "neutralize", "intercept"):
         return any(_WEAPON_WORDS.match(o.lemma_) or re.match(r"^(drones?|missiles?|aircraft|jets?|helicopters?|uavs?|shaheds?|targets?)$", o.lower_)
                    for o in objs)
-    if lemma == "establish":
-        return any(re.match(r"^(base|bases|headquarters|outpost|checkpoint|camp|command)$", o.lower_) for o in objs)
+    if lemma in ("establish", "create"):
+        # "established 156 military observation points", "a new military post was established"
+        return bool(_MILITARY_SITE.search(" ".join(span_text(o) for o in objs)))
     if lemma in ("march", "demonstrate", "rally"):
         return not bool(_MILITARY_SUBJ.search(subj)) and lemma != "rally" or bool(
             re.search(r"\b(protesters|demonstrators|supporters|thousands|hundreds|people|crowds?)\b", subj, re.I))

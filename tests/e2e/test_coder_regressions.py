@@ -245,3 +245,9 @@ def test_a_region_wide_event_does_not_borrow_another_events_town(pipeline):
                   "Air defences also shot down eleven drones over the Dnipropetrovsk region on Monday.", pipeline)
     drones = [e for e in events if e.sub_event_type == "Disrupted weapons use"]
     assert drones and drones[0].location != "Nikopol" and drones[0].geo_precision == 3
+
+
+def test_military_posts_established_are_headquarters_or_base_established(pipeline):
+    events = code("Turkish forces established a new military observation post near Idlib on Monday.", pipeline)
+    assert [e.sub_event_type for e in events] == ["Headquarters or base established"]
+    assert code("The ministry established a new committee on Monday.", pipeline) == []
