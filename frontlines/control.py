@@ -148,8 +148,11 @@ def undated_articles(store) -> set[str]:
                                      GUESSED_DATE_REASONS)}
 
 
-def all_timelines(store) -> dict[str, list[ControlChange]]:
-    return control_timelines(_territorial_events(store), undated_articles(store))
+def all_timelines(store, *, include_guessed_dates: bool = False) -> dict[str, list[ControlChange]]:
+    """Every settlement's timeline. Reports whose publication date was only a stand-in (``--date``
+    for undated reports) are left out unless ``include_guessed_dates``."""
+    guessed = set() if include_guessed_dates else undated_articles(store)
+    return control_timelines(_territorial_events(store), guessed)
 
 
 def _matches(changes: list[ControlChange], place: str) -> bool:
@@ -158,10 +161,10 @@ def _matches(changes: list[ControlChange], place: str) -> bool:
     return p == str(c.geonameid) or p == c.place.lower()
 
 
-def timeline(store, place: str) -> list[ControlChange]:
+def timeline(store, place: str, *, include_guessed_dates: bool = False) -> list[ControlChange]:
     """The control changes of the settlement named ``place`` (a name or a geonameid); if
     the name is a region, the changes of every settlement in it."""
-    lines = all_timelines(store)
+    lines = all_timelines(store, include_guessed_dates=include_guessed_dates)
     hits = [ch for ch in lines.values() if _matches(ch, place)]
     if not hits:
         p = place.strip().lower()
@@ -172,12 +175,13 @@ def timeline(store, place: str) -> list[ControlChange]:
     return out
 
 
-def control_on(store, day: str | dt.date, region: str | None = None) -> list[dict[str, Any]]:
+def control_on(store, day: str | dt.date, region: str | None = None, *,
+               include_guessed_dates: bool = False) -> list[dict[str, Any]]:
     """Settlements with a known controller on ``day``: the last change on or before it."""
     day = day.isoformat() if isinstance(day, dt.date) else str(day)
     reg = (region or "").strip().lower()
     rows = []
-    for changes in all_timelines(store).values():
+    for changes in all_timelines(store, include_guessed_dates=include_guessed_dates).values():
         last = None
         for c in changes:
             if c.date <= day:

@@ -66,8 +66,11 @@ def fuse(db: str, as_json: bool) -> None:
 @click.option("--region", help="With --on: only settlements in this province (admin1) or country.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one record per change (or per settlement with --on).")
 @click.option("--geojson", "as_geojson", is_flag=True, help="Print a GeoJSON FeatureCollection.")
+@click.option("--include-guessed-dates", is_flag=True,
+              help="Also use reports whose publication date was only given by --date (left out by default: "
+                   "a date given to a batch of undated reports is a guess).")
 def control(place: str | None, db: str, on_day: str | None, region: str | None, as_json: bool,
-            as_geojson: bool) -> None:
+            as_geojson: bool, include_guessed_dates: bool) -> None:
     """Who controlled a settlement since when (with the evidence), or every settlement on a day."""
     from frontlines import control as ctl
 
@@ -75,7 +78,7 @@ def control(place: str | None, db: str, on_day: str | None, region: str | None, 
         raise click.UsageError("give a PLACE, or --on DATE")
     with _open(db) as store:
         if on_day:
-            rows = ctl.control_on(store, _day(on_day), region=region)
+            rows = ctl.control_on(store, _day(on_day), region=region, include_guessed_dates=include_guessed_dates)
             if place:
                 p = place.lower()
                 rows = [r for r in rows if r["place"].lower() == p or str(r["geonameid"]) == p]
@@ -92,7 +95,11 @@ def control(place: str | None, db: str, on_day: str | None, region: str | None, 
                                   r["claim_status"], ", ".join(r["event_ids"]))
                 console.print(table)
             return
-        changes = ctl.timeline(store, place)
+        changes = ctl.timeline(store, place, include_guessed_dates=include_guessed_dates)
+        left_out = 0 if include_guessed_dates else len(ctl.undated_articles(store))
+    if left_out and not changes and not (as_json or as_geojson):
+        err_console.print(f"[dim]{left_out} report(s) dated only by --date were left out; "
+                          f"see --include-guessed-dates[/]")
     if as_geojson:
         click.echo(json.dumps(ctl.to_geojson(changes), ensure_ascii=False, indent=2))
     elif as_json:

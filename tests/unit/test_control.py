@@ -108,3 +108,23 @@ def test_cli(tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["found"]
     r = CliRunner().invoke(group, ["control", "--db", str(db)])
     assert r.exit_code != 0
+
+
+def test_guessed_dates_can_be_included_on_request(tmp_path):
+    import datetime as dt
+
+    from frontlines import control as ctl
+    from frontlines.records import Article, Event
+    from frontlines.store import open_store
+
+    ev = Event(event_id="UKR-T1", event_date="2023-02-05", event_type="Strategic developments",
+               sub_event_type="Non-violent transfer of territory", actor1="Military Forces of Russia (2000-)",
+               inter1=1, location="Dvorichna", geonameid=710000, latitude=49.85, longitude=37.68,
+               geo_precision=1, country="Ukraine", admin1="Kharkiv", article_ids=["a1"])
+    art = Article(article_id="a1", text="Russian troops withdrew from Dvorichna on Sunday.",
+                  date=dt.date(2023, 2, 7), origin="-", date_reason="date:cli")
+    with open_store(tmp_path / "c.db") as store:
+        store.add_article(art, [ev])
+        assert ctl.timeline(store, "Dvorichna") == []
+        changes = ctl.timeline(store, "Dvorichna", include_guessed_dates=True)
+        assert [(c.date, c.controller) for c in changes] == [("2023-02-05", "Ukraine")]
