@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from frontlines.records import Toponym
+from frontlines.geo.geoparse import _trim
 
 log = logging.getLogger(__name__)
 
@@ -479,17 +480,8 @@ def _after_locative(tok: Any) -> bool:
 
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    s = text[start:end]
-    m = re.match(r"(?:the|The)\s+", s)
-    if m:
-        start += m.end()
-    s = text[start:end]
-    m = re.search(r"(?:'s|’s|'|’)$", s)
-    if m:
-        end = start + m.start()
-    while end > start and text[end - 1] in ".,;:!?\"”) ":
-        end -= 1
-    return start, end
+    """A candidate's name without article, possessive, punctuation or quotes (as the geoparser trims)."""
+    return _trim(text, start, end)
 
 
 def score_candidates(cands: Sequence[EventLocationCandidate],
