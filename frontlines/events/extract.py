@@ -68,6 +68,7 @@ class Draft:
     plover_mode: str = ""
     denied_by: list[str] = field(default_factory=list)
     anaphoric: bool = False
+    names_unknown_place: bool = False   # "freed Balaklia" with no gazetteer entry: a place, just not one we know
     assoc1: list[str] = field(default_factory=list)   # units of actor1 named in any of the mentions
 
     @property
@@ -93,12 +94,14 @@ class EventExtractor:
         self.lex = lexicon
         self.include_background = include_background
         self._denials: list[tuple] = []
+        self._story_toponyms: list[Toponym] = []
 
     # ------------------------------------------------------------------------------------
     def extract(self, article: Article, sentences: Sequence[Sentence], toponyms: Sequence[Toponym]) -> list[Event]:
         if article.date is None:
             raise ValueError("an article needs a date before its events can be coded")
         main_country = _main_country(toponyms)
+        self._story_toponyms = list(toponyms)
         namer = ActorNamer(self.lex, article_country=main_country)
         drafts: list[Draft] = []
         times_by_sentence: dict[int, list[TimeExpression]] = {}
@@ -147,9 +150,11 @@ class EventExtractor:
                 reason = background_clause(tok, sent.text, own_time)
                 if reason:
                     mode, mode_reason = "historical", reason
-            if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I) and \
-                    any((article.date - (t.start_date or t.date)).days > HISTORY_DAYS for t in times):
-                mode, mode_reason = "historical", "mode:since_background"
+            if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I):
+                clause = _clause_chars(tok)       # "freed X, which Russia had held since February": not the capture's
+                if any((article.date - (t.start_date or t.date)).days > HISTORY_DAYS and
+                       (t.start - sent.start) in clause for t in times):
+                    mode, mode_reason = "historical", "mode:since_background"
             if mode == "negation" and mode_reason in ("mode:head_deny", "mode:head_dismiss", "mode:head_reject"):
                 speaker = _denier(tok, namer)
                 if speaker:
@@ -222,6 +227,15 @@ class EventExtractor:
         drafts = [groups[k] for k in order]
         for d in drafts:
             d.anaphoric = all(is_anaphoric(m.token) for m in d.mentions)
+            if d.toponym is None:
+                names = [n for m in d.mentions if m.cls in ("CAPTURE", "WITHDRAW") for n in _object_proper_names(m.token)]
+                known = next((t for n in names for t in self._story_toponyms
+                              if t.place is not None and t.text.lower() == n.lower()), None)
+                if known is not None:     # the story resolved this name elsewhere ("Izium ... Izium had been freed")
+                    d.toponym = Toponym(known.text, known.start, known.end, known.place, known.geo_precision,
+                                        known.score, "", ["geo:same_name_elsewhere_in_story"])
+                    d.reasons.append("geo:same_name_elsewhere_in_story")
+                d.names_unknown_place = d.toponym is None and bool(names)
             self._fill_from_mentions(d)
             if d.family in VIOLENT and fatal is not None:
                 d.fatalities, d.fatality_reason = fatal
@@ -348,9 +362,11 @@ class EventExtractor:
         for i, d in enumerate(drafts):
             if d.time is not None:
                 continue
-            earlier = next((e for e in reversed(drafts[:i]) if e.time is not None and e.family == d.family), None)
+            earlier = next((e for e in reversed(drafts[:i]) if e.time is not None and e.family == d.family
+                            and _same_or_no_place(e, d)), None)
             if earlier is None:
                 earlier = next((e for e in drafts if e.time is not None and e.family == d.family and
+                                _same_or_no_place(e, d) and
                                 e.actor1 and d.actor1 and e.actor1.country == d.actor1.country), None)
             if earlier is not None:
                 d.time, d.time_reason = earlier.time, "time:inherited_same_kind"
@@ -747,6 +763,8 @@ def _same_happening(a: Draft, b: Draft) -> bool:
             return False
     if not _compatible_actors(a, b):
         return False
+    if (a.names_unknown_place and b.toponym is not None) or (b.names_unknown_place and a.toponym is not None):
+        return False          # it names a place we cannot resolve: not the same place as a known one
     if a.tense != b.tense and (a.time is None or b.time is None):
         return False          # "is killing civilians" (ongoing) is not the strike "launched on Sunday"
     if set(a.claimants) != set(b.claimants) and ("both sides" in a.claimants or "both sides" in b.claimants):
@@ -768,6 +786,24 @@ def _same_happening(a: Draft, b: Draft) -> bool:
     if a.actor2 and b.actor2 and a.actor2.name != b.actor2.name and a.family != tx.BATTLES:
         return False
     return True
+
+
+def _same_or_no_place(a: Draft, b: Draft) -> bool:
+    """A date is only lent between reports that are not about two different known places."""
+    pa = a.toponym.place if a.toponym is not None else None
+    pb = b.toponym.place if b.toponym is not None else None
+    if pa is None or pb is None or pa.geonameid == pb.geonameid:
+        return True
+    # a region and a town inside it ("withdrew from the Kharkiv region" ... "left Izyum")
+    for region, town in ((pa, pb), (pb, pa)):
+        if region.feature in ("admin1", "region") and region.admin1 and town.admin1 == region.admin1 \
+                and town.iso2 == region.iso2:
+            return True
+    return False
+
+
+def _object_proper_names(tok) -> list[str]:
+    return [c.text for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass") and c.pos_ == "PROPN"]
 
 
 def _is_present(tok) -> bool:

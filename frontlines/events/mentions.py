@@ -246,6 +246,13 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if lemma == "launch" or lemma == "fire":
         return any(_WEAPON_WORDS.match(o.lemma_) or _WEAPON_WORDS.match(o.lower_) for o in objs) or (
             lemma == "fire" and ("at" in preps or "on" in preps))
+    if lemma == "free":
+        # "freed Balakliia" is a recapture; "freed prisoners" or "freed up funds" is not
+        armed = bool(_MILITARY_SUBJ.search(_subject_text(tok)))
+        return any(o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) or
+                   (o.pos_ == "PROPN" and o.ent_type_ not in ("ORG", "NORP") and
+                    (o.ent_type_ != "PERSON" or armed and _single_token_entity(o)))   # small model: "Balakliia" PERSON
+                   for o in objs)
     if lemma == "take":
         return any(_PLACE_WORDS.match(o.lemma_) or o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs) and \
             not any(o.lemma_ in ("position", "positions") for o in objs)
@@ -311,6 +318,11 @@ _RESULT_VERBS = {"kill", "injure", "wound", "destroy", "damage", "die", "hit", "
 _AGREE_VERBS = {"sign", "reach", "agree", "announce", "declare", "broker", "seal", "strike", "conclude", "accept",
                 "implement", "secure", "hold"}
 _JOIN_VERBS = {"join", "attend", "lead", "organise", "organize", "rock", "sweep", "spread", "erupt", "hold"}
+
+
+def _single_token_entity(tok) -> bool:
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.ent_iob_ == "B" and (nxt is None or nxt.ent_iob_ != "I")
 
 
 def _noun_is_happening(tok) -> bool:
@@ -428,7 +440,7 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
                 return "Government regains territory", reasons
             reasons.append("type:foreign_or_nonstate_takes_territory")
             return "Non-state actor overtakes territory", reasons
-        if lemma in ("retake", "recapture", "regain", "liberate", "liberation"):
+        if lemma in ("retake", "recapture", "regain", "liberate", "liberation", "free"):
             reasons.append("type:regain_verb")
             return "Government regains territory", reasons
         return "Non-state actor overtakes territory", reasons

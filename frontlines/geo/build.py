@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -237,6 +238,8 @@ def _translit_forms(cyr: str) -> set[str]:
     if not ukr:
         for tab in (t.RussianInternationalPassport1997Reduced, t.RussianICAO):
             out.add(translit(cyr, tab))
+    # the press often drops KMU's doubled i before a vowel: "Balakliia" -> "Balaklia", "Kupiianka" -> "Kupianka"
+    out |= {re.sub(r"ii(?=[aeiouy])", "i", o) for o in out if "ii" in o}
     return {o for o in out if o}
 
 

@@ -52,6 +52,7 @@ _CUE_WORDS = {"in", "at", "near", "from", "to", "outside", "around", "of", "towa
               "into", "across", "inside", "on", "over", "via", "through", "between", "and",
               "besieged", "occupied", "liberated", "recaptured", "captured", "retook", "took",
               "seized", "shelled", "struck", "hit", "entered", "reached", "encircled", "outskirts",
+              "freed", "retaken", "abandoned", "bombed", "attacked", "stormed", "overran", "regained",
               "within", "beyond", "west", "east", "north", "south", "southwest", "southeast",
               "northwest", "northeast", "nearby"}
 _CUE_FILLERS = {"the", "village", "town", "city", "settlement", "villages", "towns", "cities",

@@ -251,3 +251,21 @@ def test_military_posts_established_are_headquarters_or_base_established(pipelin
     events = code("Turkish forces established a new military observation post near Idlib on Monday.", pipeline)
     assert [e.sub_event_type for e in events] == ["Headquarters or base established"]
     assert code("The ministry established a new committee on Monday.", pipeline) == []
+
+
+def test_freeing_a_town_is_a_recapture_but_freeing_prisoners_is_not(pipeline):
+    events = code("On September 8, the Armed Forces freed Balakliia, which Russian troops had held since late "
+                  "February.", pipeline)
+    assert [(e.sub_event_type, e.location, e.event_date) for e in events] == [
+        ("Government regains territory", "Balakliya", "2022-09-08")]
+    assert not [e for e in code("Russia freed 50 prisoners on Monday in an exchange.", pipeline)
+                if "territory" in e.sub_event_type]
+
+
+def test_informal_romanisation_and_no_date_lent_across_towns(pipeline):
+    events = code("On Tuesday, Ukrainian forces freed Balaklia.\n\n"
+                  "Russian troops later left Kupiansk, officials said.", pipeline)
+    by_place = {e.location: e for e in events if "territory" in e.sub_event_type}
+    assert by_place["Balakliya"].event_date == "2022-10-04"
+    assert by_place["Kupyansk"].event_date != "2022-10-04" or \
+        "time:inherited_same_kind" not in by_place["Kupyansk"].reasons
