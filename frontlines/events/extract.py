@@ -649,9 +649,9 @@ def _article_text(sent: Sentence) -> str:
 
 
 def _conjuncts(sent: Sentence, chosen: Toponym, usable: list[Toponym]) -> list[Toponym]:
+    from ..geo.eventloc import coordinated_run
+
     ordered = sorted(usable, key=lambda t: t.start)
-    idx = ordered.index(chosen)
-    group = [chosen]
     base = sent.start
 
     def joined(a: Toponym, b: Toponym) -> bool:
@@ -659,15 +659,7 @@ def _conjuncts(sent: Sentence, chosen: Toponym, usable: list[Toponym]) -> list[T
         return bool(re.fullmatch(r"\s*(,|and|, and|&|or)\s*", between)) and \
             _kind(a) == _kind(b)
 
-    j = idx
-    while j + 1 < len(ordered) and joined(ordered[j], ordered[j + 1]):
-        group.append(ordered[j + 1])
-        j += 1
-    j = idx
-    while j - 1 >= 0 and joined(ordered[j - 1], ordered[j]):
-        group.insert(0, ordered[j - 1])
-        j -= 1
-    return group
+    return coordinated_run(ordered, ordered.index(chosen), joined)
 
 
 def _kind(t: Toponym) -> str:

@@ -447,14 +447,20 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
     return cands
 
 
-def _argument_of(tok: Any, trig: Any) -> bool:
-    """A proper name that is the trigger's object or passive subject ("patrolled Harare")."""
+def _name_head(tok: Any) -> Any:
+    """The head a (multi-word, apposed or coordinated) name hangs from, at most three steps up."""
     h = tok
     for _ in range(3):
         if h.dep_ in ("compound", "flat", "nmod", "appos", "conj") and h.head.i != h.i:
             h = h.head
             continue
         break
+    return h
+
+
+def _argument_of(tok: Any, trig: Any) -> bool:
+    """A proper name that is the trigger's object or passive subject ("patrolled Harare")."""
+    h = _name_head(tok)
     return h.head.i == trig.i and h.dep_ in ("dobj", "obj", "nsubjpass")
 
 
@@ -465,12 +471,7 @@ def _names_facility(tok: Any) -> bool:
 
 
 def _after_locative(tok: Any) -> bool:
-    h = tok
-    for _ in range(3):
-        if h.dep_ in ("compound", "flat", "nmod", "appos", "conj") and h.head.i != h.i:
-            h = h.head
-            continue
-        break
+    h = _name_head(tok)
     if h.dep_ == "pobj":
         if h.head.lower_ in _PREP_FEATURES and h.head.lower_ not in ("of", "by", "against", "to", "from"):
             return True
@@ -516,12 +517,17 @@ def _coordinated(doc: Any, best: EventLocationCandidate,
     text = doc.text
     ordered = sorted(cands, key=lambda c: c.start)
     k = ordered.index(best)
-    group = [best]
 
     def joined(a: EventLocationCandidate, b: EventLocationCandidate) -> bool:
         between = text[a.end:b.start]
         return bool(re.fullmatch(r"\s*(?:,|and|or|&|/|, and|, or)\s*", between))
 
+    return coordinated_run(ordered, k, joined)
+
+
+def coordinated_run(ordered: Sequence[Any], k: int, joined: Any) -> list[Any]:
+    """``ordered[k]`` and its neighbours on either side linked pairwise by ``joined(left, right)``."""
+    group = [ordered[k]]
     j = k
     while j + 1 < len(ordered) and joined(ordered[j], ordered[j + 1]):
         group.append(ordered[j + 1])
