@@ -5,7 +5,6 @@ tests can check them on hand-made rows.
 """
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -93,13 +92,6 @@ def confusions(gold: Sequence[str], pred: Sequence[str], top: int | None = None)
     return [(g, p, n) for (g, p), n in ranked]
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (mean Earth radius 6371.0088 km)."""
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def median(values: Sequence[float]) -> float | None:

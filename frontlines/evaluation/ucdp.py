@@ -27,6 +27,7 @@ from typing import Sequence
 from ..records import Event
 from . import metrics as m
 from .common import bench_path, code_texts, event_summary, pick_event, spread
+from ..geo.distance import haversine_km
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ def score_row(row: UcdpRow, events: Sequence[Event], strategy: str = "violent") 
         date_ok = False
     km = None
     if ev.latitude is not None and ev.longitude is not None and row.latitude is not None and row.longitude is not None:
-        km = m.haversine_km(ev.latitude, ev.longitude, row.latitude, row.longitude)
+        km = haversine_km(ev.latitude, ev.longitude, row.latitude, row.longitude)
     fat_ok = ev.fatalities == row.best or row.low <= ev.fatalities <= row.high
     return RowScore(row, ev, len(events), date_ok, km, fat_ok)
 

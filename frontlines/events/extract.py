@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .. import quantities as qty
+from ..geo.distance import haversine_km
 from .. import temporal
 from ..nlp import Sentence
 from ..records import Article, Event, Evidence, TimeExpression, Toponym
@@ -845,10 +846,7 @@ def _only_settlement_inside(region, toponyms: Sequence[Toponym]) -> Toponym | No
 
 
 def _km(a, b) -> float:
-    import math
-    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def _focus_region(toponyms: Sequence[Toponym]) -> Toponym | None:

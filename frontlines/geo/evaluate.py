@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from frontlines.geo.distance import haversine_km
+
 log = logging.getLogger(__name__)
 
 MAX_KM = 20039.0
@@ -99,13 +101,6 @@ def load_corpus(corpus: str, limit: int | None = None) -> list[GoldDoc]:
         if limit and len(docs) >= limit:
             break
     return docs
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def auc_log_error(errors: Sequence[float]) -> float:

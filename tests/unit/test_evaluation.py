@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from frontlines.evaluation import common, event_type as et, metrics as m, plover, ucdp
 from frontlines.events import taxonomy as tx
 from frontlines.records import Event
+from frontlines.geo.distance import haversine_km
 
 
 # ---------------------------------------------------------------------------------------- metrics
@@ -46,11 +47,11 @@ def test_confusions_ranked_and_accuracy():
 
 
 def test_haversine_and_median():
-    assert m.haversine_km(50.45, 30.52, 50.45, 30.52) == 0.0
+    assert haversine_km(50.45, 30.52, 50.45, 30.52) == 0.0
     # Kyiv - Kharkiv is about 410 km
-    assert 400 < m.haversine_km(50.4501, 30.5234, 49.9935, 36.2304) < 420
+    assert 400 < haversine_km(50.4501, 30.5234, 49.9935, 36.2304) < 420
     # one degree of latitude is about 111 km
-    assert m.haversine_km(0, 0, 1, 0) == pytest.approx(111.2, abs=0.2)
+    assert haversine_km(0, 0, 1, 0) == pytest.approx(111.2, abs=0.2)
     assert m.median([]) is None
     assert m.median([3, 1, 2]) == 2
     assert m.median([4, 1, 2, 3]) == 2.5
