@@ -703,17 +703,13 @@ def _victims_in_sentence(text: str, namer: ActorNamer, place_country: str, cls: 
 def _target_in_sentence(text: str, lex: Lexicon, sub_event: str) -> tuple[str, str, str]:
     if tx.BY_NAME[sub_event].event_type not in (tx.REMOTE, tx.VAC) and sub_event != "Looting/property destruction":
         return "", "", ""
-    low = text.lower()
-    best = None
-    for phrase, cat in lex.targets.items():
-        if cat == "civilians" or len(phrase) < 4:
-            continue
-        m = re.search(r"\b" + re.escape(phrase) + r"\b", low)
-        if m and (best is None or len(phrase) > len(best[0])):
-            best = (phrase, cat)
-    if best:
-        return best[0], best[1], "target:in_sentence"
-    return "", "", ""
+    pattern, order = lex.target_finder()
+    found = {m.group(1) for m in pattern.finditer(text.lower())}
+    if not found:
+        return "", "", ""
+    # the longest phrase named; among equals, the one listed first in the lexicon
+    best = max(found, key=lambda p: (len(p), -order[p]))
+    return best, lex.targets[best], "target:in_sentence"
 
 
 def _denier(tok, namer: ActorNamer) -> str:

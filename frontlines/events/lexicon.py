@@ -55,6 +55,8 @@ class Lexicon:
     prefilter: re.Pattern | None = None
     weak_prefilter: re.Pattern | None = None
     _actor_re: re.Pattern | None = None
+    _target_re: re.Pattern | None = None
+    _target_order: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra_actors: str | Path | None = None) -> "Lexicon":
@@ -99,6 +101,16 @@ class Lexicon:
         if self.prefilter.search(sentence):
             return True
         return bool(self.weak_prefilter.search(sentence) and CONFLICT_CONTEXT.search(sentence))
+
+    def target_finder(self) -> tuple[re.Pattern, dict[str, int]]:
+        """One overlapping pattern for the non-civilian target phrases (4+ characters), and their
+        order in the lexicon (for ties)."""
+        if self._target_re is None:
+            phrases = [p for p, cat in self.targets.items() if cat != "civilians" and len(p) >= 4]
+            alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+            self._target_re = re.compile(r"(?=\b(" + alternation + r")\b)")
+            self._target_order = {p: i for i, p in enumerate(self.targets)}
+        return self._target_re, self._target_order
 
     def trigger_for(self, lemma: str, pos: str) -> Trigger | None:
         return self.triggers.get((lemma, pos)) or self.triggers.get((lemma, "ANY"))
