@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # name kinds, as stored by the builder
 KIND_MAIN, KIND_ALT, KIND_TRANSLIT, KIND_QUALIFIED, KIND_CODE = range(5)
+# set by the resolver, never stored: the name is a demonym of the place ("Spanish" -> Spain)
+KIND_DEMONYM = 5
 
 
 @dataclass(slots=True, frozen=True)

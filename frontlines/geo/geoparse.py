@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from frontlines.geo.gazetteer import (KIND_CODE, KIND_MAIN, KIND_QUALIFIED, KIND_TRANSLIT,
-                                      Candidate, Gazetteer, open_gazetteer)
+from frontlines.geo.gazetteer import (KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
+                                      KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
 from frontlines.geo.normalize import normalize_name
 from frontlines.records import Toponym
 
@@ -163,7 +163,8 @@ class Geoparser:
             surface = text[start:end]
             cc = self.gaz.demonym(surface)
             if cc and label in ("NORP", "GPE") and not self._is_country_name(surface):
-                context[cc] = context.get(cc, 0.0) + 0.5
+                if not cc.startswith("@"):
+                    context[cc] = context.get(cc, 0.0) + 0.5
                 continue
             if label == "NORP" and not self.gaz.has_name(normalize_name(surface)):
                 continue
@@ -255,7 +256,7 @@ class Geoparser:
                 # a demonym is context, never a location
                 if t.cap:
                     cc = self.gaz.demonym(t.text)
-                    if cc:
+                    if cc and not cc.startswith("@"):
                         context[cc] = context.get(cc, 0.0) + 0.5
                 i += 1
                 continue
@@ -419,16 +420,31 @@ class Geoparser:
                     seen[c.pid] = c if i == 0 else Candidate(c.pid, c.place, c.a1code, c.precision,
                                                              c.note, max(c.kind, KIND_TRANSLIT))
         cands = list(seen.values())
-        if not cands:
-            cc = self.gaz.demonym(m.name)
-            country = self.gaz.country(cc) if cc else None
-            if country is not None:
-                cands = [Candidate(country.pid, country.place, country.a1code, country.precision,
-                                   "demonym", KIND_CODE)]
+        demonym = self._demonym_candidate(m.name)
+        if demonym is not None and demonym.pid not in seen \
+                and not any(c.place.feature in AREA_FEATURES and c.kind == KIND_MAIN for c in cands):
+            cands.append(demonym)
+            if len(cands) == 1:
                 m.reasons.append("geo:demonym")
         if m.cls == "admin1":
             cands = self._as_admin1(cands)
         return cands
+
+    def _demonym_candidate(self, name: str) -> Candidate | None:
+        """The country (or continent, for "@Name" entries) a demonym such as "Spanish" names."""
+        cc = self.gaz.demonym(name)
+        if not cc:
+            return None
+        if cc.startswith("@"):
+            for c in self.gaz.candidates(cc[1:], 10):
+                if c.place.feature in ("continent", "region") and c.kind == KIND_MAIN:
+                    return Candidate(c.pid, c.place, c.a1code, c.precision, "demonym", KIND_DEMONYM)
+            return None
+        country = self.gaz.country(cc)
+        if country is None:
+            return None
+        return Candidate(country.pid, country.place, country.a1code, country.precision, "demonym",
+                         KIND_DEMONYM)
 
     def _as_admin1(self, cands: list[Candidate]) -> list[Candidate]:
         """For "X region": admin1 units called X, else the admin1 whose main city is X."""
@@ -480,6 +496,8 @@ class Geoparser:
             why.append("geo:qualified_name")
         elif c.kind == KIND_CODE:
             s -= 1.0
+        elif c.kind == KIND_DEMONYM:
+            why.append("geo:demonym")
         else:
             why.append("geo:alternate_name")
         # a bare name that is both a big city and its admin unit is the city ("Kharkiv")

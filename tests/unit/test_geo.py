@@ -224,3 +224,38 @@ def test_import_geonames_dump_into_empty_index(tmp_path):
     [c] = g.candidates("Grakovo")
     assert c.place.geonameid == 99000001 and c.place.latitude == pytest.approx(49.72)
     assert g.get(99000001).name == "Hrakove"
+
+
+def test_demonym_mention_resolves_to_its_country_not_a_namesake_village():
+    """Given a demonym as a place mention ("Spanish"), the country wins over a village called so."""
+    from frontlines.geo.geoparse import Mention
+
+    g = MemoryGazetteer()
+    g.add(Place(2510769, "Spain", 40.0, -4.0, "country", "Spain", "ES", 724, population=46_000_000))
+    g.add(Place(6156, "Spanish", 46.2, -82.3, "settlement", "Canada", "CA", 124,
+                admin1="Ontario", population=700), [], a1code="CA.08")
+    g.add(Place(6255148, "Europe", 48.7, 9.1, "continent", population=740_000_000))
+    g.add_demonym("Spanish", "ES")
+    g.add_demonym("European", "@Europe")
+    gp = Geoparser(g)
+    text = "Spanish police said European leaders met."
+    ms = [Mention(0, 7, "Spanish", "gold"), Mention(20, 28, "European", "gold")]
+    tops = gp.resolve(text, ms)
+    assert tops[0].place.name == "Spain" and "geo:demonym" in tops[0].reasons
+    assert tops[1].place.name == "Europe"
+    # recognition still treats them as context only
+    assert not gp.parse(text)
+
+
+def test_gold_spans_shifted_by_the_set_are_realigned():
+    from frontlines.geo.evaluate import GoldToponym, _realign
+
+    text = "Officials in Edmonton said the storm reached Calgary and then Edmonton again."
+    shifted = GoldToponym(20, 28, "Edmonton", 53.5, -113.5)       # 7 characters late
+    fixed = _realign(text, shifted)
+    assert text[fixed.start:fixed.end] == "Edmonton" and fixed.start == 13
+    # the nearest occurrence wins, and a phrase absent from the window is left alone
+    late = _realign(text, GoldToponym(60, 68, "Edmonton", 53.5, -113.5))
+    assert late.start == text.rindex("Edmonton")
+    missing = GoldToponym(0, 5, "Toronto", 43.7, -79.4)
+    assert _realign(text, missing) is missing
