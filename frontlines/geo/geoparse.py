@@ -81,6 +81,7 @@ FEATURE_PRECISION = {"country": 3, "admin1": 3, "region": 3, "sea": 3, "ocean": 
                      "continent": 3, "admin2": 2, "admin3": 2, "river": 2, "reservoir": 2,
                      "strait": 2, "spit": 2, "lake": 2, "island": 2}
 WATER_FEATURES = {"river", "reservoir", "sea", "ocean", "strait", "lake", "spit", "bay"}
+SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
 
 
@@ -539,8 +540,16 @@ class Geoparser:
         city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
                                and (c.place.population >= 100000
                                     or (c.a1code, normalize_name(c.place.name)) in unit_names))
+        # a state of this very name: a village named after it is the lesser reading
+        big_names = {normalize_name(c.place.name) for c in cands
+                     if c.kind == KIND_MAIN and c.place.feature == "admin1"}
         for c in cands:
             s, why = self._score(m, c, doc, city_units)
+            if big_names and c.place.feature == "settlement" and m.cls != "settlement" \
+                    and c.place.population < SMALL_NAMESAKE_POP and c.a1code not in city_units \
+                    and normalize_name(c.place.name) in big_names:
+                s -= 2.0
+                why = [*why, "geo:namesake_of_state"]
             if s > best[1]:
                 best = (c, s, why)
         return best

@@ -259,3 +259,23 @@ def test_gold_spans_shifted_by_the_set_are_realigned():
     assert late.start == text.rindex("Edmonton")
     missing = GoldToponym(0, 5, "Toronto", 43.7, -79.4)
     assert _realign(text, missing) is missing
+
+
+def test_bare_state_name_is_the_state_not_a_village_named_after_it():
+    from frontlines.geo.geoparse import Mention
+
+    g = MemoryGazetteer()
+    g.add(Place(6252001, "United States", 39.8, -98.5, "country", "United States", "US", 840,
+                population=327_000_000))
+    g.add(Place(4155751, "Florida", 28.75, -82.5, "admin1", "United States", "US", 840,
+                admin1="Florida", population=20_000_000), [], a1code="US.FL")
+    g.add(Place(5117378, "Florida", 41.33, -74.36, "settlement", "United States", "US", 840,
+                admin1="New York", population=2_800), [], a1code="US.NY")
+    g.add(Place(5128581, "New York City", 40.71, -74.0, "settlement", "United States", "US", 840,
+                admin1="New York", population=8_000_000), ["New York"], a1code="US.NY")
+    gp = Geoparser(g)
+    text = "He moved from New York City to Florida last year."
+    tops = gp.resolve(text, [Mention(0 + 14, 27, "New York City", "gold"), Mention(31, 38, "Florida", "gold")])
+    assert tops[1].place.feature == "admin1"
+    # with an explicit settlement cue the village is still reachable
+    assert any(c.place.feature == "settlement" for c in gp._candidates(Mention(31, 38, "Florida", "gold")))
