@@ -172,3 +172,12 @@ def test_province_abbreviations_and_state_points(gp):
     city = next(c for c in gp.gaz.candidates("Kharkiv") if c.place.feature in ("settlement", "capital"))
     assert haversine_km(region.place.latitude, region.place.longitude,
                         city.place.latitude, city.place.longitude) > 20
+
+
+@pytest.mark.parametrize("name,feature,lat,lon", [
+    ("Sumatra", "island", 0.0, 101.5), ("Ural Mountains", "region", 60.0, 60.0),
+    ("Bab el-Mandeb", "strait", 12.6, 43.3), ("the Levant", "region", 33.5, 36.0),
+])
+def test_world_regions_islands_and_waters_are_in_the_gazetteer(gp, name, feature, lat, lon):
+    c = next(c for c in gp.gaz.candidates(name) if c.place.feature == feature)
+    assert haversine_km(c.place.latitude, c.place.longitude, lat, lon) < 50
