@@ -46,7 +46,7 @@ from frontlines.geo.normalize import normalize_name, script_of
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # ACLED admin1 names for Ukraine, keyed by GeoNames admin1 code.
@@ -172,7 +172,7 @@ CREATE TABLE place(
 CREATE TABLE name(norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
                   PRIMARY KEY(norm, pid)) WITHOUT ROWID;
 CREATE TABLE country(cc TEXT PRIMARY KEY, name TEXT, iso3 TEXT, isonum INTEGER,
-                     geonameid INTEGER, pid INTEGER);
+                     geonameid INTEGER, pid INTEGER, neighbours TEXT NOT NULL DEFAULT '');
 CREATE TABLE demonym(norm TEXT PRIMARY KEY, cc TEXT NOT NULL);
 """
 # name.kind: 0 the place's own name, 1 an alternate name, 2 a transliteration,
@@ -569,8 +569,9 @@ def _populate(con: sqlite3.Connection) -> None:
         pid = b.add_place(geonameid=c["geonameid"], name=c["name"], lat=pt[0], lon=pt[1],
                           feature="country", cc=cc, population=int(c.get("population") or 0),
                           note="point:centre")
-        con.execute("INSERT INTO country VALUES (?,?,?,?,?,?)",
-                    (cc, c["name"], c.get("iso3", ""), c.get("isonumeric"), c["geonameid"], pid))
+        con.execute("INSERT INTO country VALUES (?,?,?,?,?,?,?)",
+                    (cc, c["name"], c.get("iso3", ""), c.get("isonumeric"), c["geonameid"], pid,
+                     c.get("neighbours") or ""))
         for lid, (lcc, lnames) in lcountries.items():
             if lcc == cc:
                 for n in lnames:

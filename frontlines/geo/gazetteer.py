@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import threading
+from typing import Mapping
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,10 @@ class Gazetteer(ABC):
     def demonym(self, word: str) -> str | None:
         """ISO alpha-2 of the country a demonym/adjective refers to ("Russian" -> "RU")."""
 
+    def neighbours(self) -> Mapping[str, frozenset[str]]:
+        """ISO 3166-1 alpha-2 code -> the codes of the countries that share a land border."""
+        return {}
+
     def search(self, name: str, limit: int = 25) -> list[Place]:
         """Places called ``name`` (case/diacritics/apostrophe-insensitive, all alternate names)."""
         return [c.place for c in self.candidates(name, limit)]
@@ -106,6 +111,7 @@ class SQLiteGazetteer(Gazetteer):
             raise GazetteerError("E301", path=str(self.path)) from exc
         self._cand_cache: dict[str, tuple[Candidate, ...]] = {}
         self._has_cache: dict[str, bool] = {}
+        self._neighbours: dict[str, frozenset[str]] | None = None
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -170,6 +176,15 @@ class SQLiteGazetteer(Gazetteer):
                                   "WHERE c.cc = ?", (iso2,)).fetchone()
         return self._place(row) if row else None
 
+    def neighbours(self) -> Mapping[str, frozenset[str]]:
+        if self._neighbours is None:
+            try:
+                rows = self._con().execute("SELECT cc, neighbours FROM country").fetchall()
+            except sqlite3.OperationalError:  # an index from before the column existed
+                rows = []
+            self._neighbours = {cc: frozenset(n for n in nb.split(",") if n) for cc, nb in rows}
+        return self._neighbours
+
     @lru_cache(maxsize=8192)
     def admin1(self, a1code: str) -> Candidate | None:
         row = self._con().execute(f"SELECT {_PLACE_COLS} FROM place p WHERE p.a1code = ? AND "
@@ -199,6 +214,7 @@ class MemoryGazetteer(Gazetteer):
         self._countries: dict[str, Candidate] = {}
         self._admin1: dict[str, Candidate] = {}
         self._demonyms: dict[str, str] = {}
+        self._nb: dict[str, set[str]] = {}
         self._pid = 0
 
     def add(self, place: Place, names: list[str] = (), *, a1code: str = "", precision: int = 1,
@@ -222,6 +238,15 @@ class MemoryGazetteer(Gazetteer):
 
     def add_demonym(self, word: str, iso2: str) -> None:
         self._demonyms[normalize_name(word)] = iso2
+
+    def add_neighbours(self, iso2: str, *others: str) -> None:
+        """Record land borders (both ways)."""
+        for o in others:
+            self._nb.setdefault(iso2, set()).add(o)
+            self._nb.setdefault(o, set()).add(iso2)
+
+    def neighbours(self) -> Mapping[str, frozenset[str]]:
+        return {k: frozenset(v) for k, v in self._nb.items()}
 
     def candidates(self, name: str, limit: int = 25) -> list[Candidate]:
         lst = self._by_norm.get(normalize_name(name), [])

@@ -81,6 +81,7 @@ FEATURE_PRECISION = {"country": 3, "admin1": 3, "region": 3, "sea": 3, "ocean": 
                      "continent": 3, "admin2": 2, "admin3": 2, "river": 2, "reservoir": 2,
                      "strait": 2, "spit": 2, "lake": 2, "island": 2}
 WATER_FEATURES = {"river", "reservoir", "sea", "ocean", "strait", "lake", "spit", "bay"}
+NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
 
@@ -133,6 +134,7 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else open_gazetteer()
         self.max_ngram = max_ngram
         self.limit = candidates
+        self._neighbours = self.gaz.neighbours()
 
     # ------------------------------------------------------------------ public API
     def parse(self, text: str, entities: Sequence[tuple[int, int, str]] = ()) -> list[Toponym]:
@@ -518,6 +520,11 @@ class Geoparser:
             if cw > 0:
                 s += 3.0 * cw
                 why.append(f"geo:doc_country={p.iso2}")
+            else:
+                nw = doc.neighbour_share(self._neighbours.get(p.iso2, ()))
+                if nw > 0:
+                    s += NEIGHBOUR_WEIGHT * nw
+                    why.append("geo:doc_neighbour_country")
             if c.a1code and c.a1code in doc.admin1s and f not in ("admin1", "country"):
                 s += 1.5
                 why.append("geo:doc_admin1")
@@ -630,6 +637,12 @@ class _DocContext:
         if not cc or self.total <= 0:
             return 0.0
         return max(0.0, self.countries.get(cc, 0.0)) / self.total
+
+    def neighbour_share(self, neighbours) -> float:
+        """The share of the story's country weight that falls on ``neighbours``."""
+        if not neighbours or self.total <= 0:
+            return 0.0
+        return sum(max(0.0, self.countries.get(cc, 0.0)) for cc in neighbours) / self.total
 
     def nearest_km(self, lat: float, lon: float) -> float | None:
         best = None

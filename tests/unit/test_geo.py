@@ -279,3 +279,21 @@ def test_bare_state_name_is_the_state_not_a_village_named_after_it():
     assert tops[1].place.feature == "admin1"
     # with an explicit settlement cue the village is still reachable
     assert any(c.place.feature == "settlement" for c in gp._candidates(Mention(31, 38, "Florida", "gold")))
+
+
+def test_a_story_about_a_country_favours_places_across_its_borders():
+    """'Gaza' in a story about Israel is the Palestinian city, not Mozambique's province."""
+    from frontlines.geo.geoparse import Mention
+
+    g = MemoryGazetteer()
+    g.add(Place(294640, "Israel", 31.5, 34.75, "country", "Israel", "IL", 376, population=8_900_000))
+    g.add(Place(281133, "Gaza", 31.5, 34.47, "settlement", "Palestinian Territory", "PS", 275,
+                population=410_000), [], a1code="PS.GZ")
+    g.add(Place(1045114, "Gaza", -23.0, 33.0, "admin1", "Mozambique", "MZ", 508,
+                admin1="Gaza", population=1_400_000), [], a1code="MZ.02")
+    text = "Israel said rockets were fired from Gaza."
+    ms = [Mention(0, 6, "Israel", "gold"), Mention(36, 40, "Gaza", "gold")]
+    assert Geoparser(g).resolve(text, ms)[1].place.iso2 == "MZ"     # no border knowledge
+    g.add_neighbours("PS", "IL", "EG", "JO")
+    top = Geoparser(g).resolve(text, ms)[1]
+    assert top.place.iso2 == "PS" and "geo:doc_neighbour_country" in top.reasons
