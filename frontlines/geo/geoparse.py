@@ -175,6 +175,9 @@ class Geoparser:
         gaz = self._match(text, toks, context)
         gaz.extend(_place_noun_mentions(text, ner, gaz))
         mentions = _merge(ner, gaz, blocked, text)
+        surnames = _surnames(text, blocked)
+        if surnames:
+            mentions = [m for m in mentions if not self._is_surname(m, surnames)]
         for m in mentions:
             self._qualify(text, m)
         mentions.sort(key=lambda m: m.start)
@@ -272,6 +275,14 @@ class Geoparser:
                                    strong=self._strong(text, span[0].start, surface)))
             i += k
         return _coordinated_directions(text, toks, out, self.gaz)
+
+    def _is_surname(self, m: Mention, surnames: frozenset[str]) -> bool:
+        """A one-word mention that is the surname of a person named in full in the story
+        ("Mahsa Amini ... Amini's death"), unless it also names a country, a state or a big city."""
+        if " " in m.name or normalize_name(m.name) not in surnames:
+            return False
+        return not any(c.place.feature in ("country", "admin1", "capital", "continent")
+                       or c.place.population >= 100000 for c in self.gaz.candidates(m.name, 10))
 
     def _prominent(self, surface: str) -> bool:
         return any(c.place.feature in AREA_FEATURES or c.place.feature == "capital"
@@ -656,6 +667,18 @@ class _DocContext:
             if d > 0.5 and (best is None or d < best):
                 best = d
         return best
+
+
+def _surnames(text: str, blocked: Sequence[tuple[int, int, str]]) -> frozenset[str]:
+    """Last words of the multi-word PERSON names of a text."""
+    out = set()
+    for start, end, label in blocked:
+        if label != "PERSON":
+            continue
+        words = text[start:end].replace("’s", "").replace("'s", "").split()
+        if len(words) >= 2 and words[-1][:1].isupper():
+            out.add(normalize_name(words[-1]))
+    return frozenset(out)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -297,3 +297,19 @@ def test_a_story_about_a_country_favours_places_across_its_borders():
     g.add_neighbours("PS", "IL", "EG", "JO")
     top = Geoparser(g).resolve(text, ms)[1]
     assert top.place.iso2 == "PS" and "geo:doc_neighbour_country" in top.reasons
+
+
+def test_surname_of_a_person_named_in_full_is_not_a_place():
+    g = MemoryGazetteer()
+    g.add(Place(1, "Amini", 27.3, 78.1, "settlement", "India", "IN", 356, population=3_000), [])
+    g.add(Place(2, "Washington", 38.9, -77.04, "capital", "United States", "US", 840,
+                population=690_000), [])
+    gp = Geoparser(g)
+    text = "Mahsa Amini died in custody. Protests over Amini's death spread to Washington."
+    ents = [(0, 11, "PERSON")]
+    assert [t.text for t in gp.parse(text, ents)] == ["Washington"]
+    # without the full name in the story, "in Amini" is a place
+    assert [t.text for t in gp.parse("Protests spread in Amini and Washington.", [])] == ["Amini", "Washington"]
+    # a capital keeps its place reading even when it is someone's surname
+    text2 = "Denzel Washington spoke. Officials in Washington agreed."
+    assert [t.text for t in gp.parse(text2, [(0, 17, "PERSON")])] == ["Washington"]
