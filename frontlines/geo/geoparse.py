@@ -285,9 +285,17 @@ class Geoparser:
                        or c.place.population >= 100000 for c in self.gaz.candidates(m.name, 10))
 
     def _prominent(self, surface: str) -> bool:
-        return any(c.place.feature in AREA_FEATURES or c.place.feature == "capital"
-                   or (c.place.population >= 20000 and c.kind in (KIND_MAIN, KIND_TRANSLIT))
-                   or c.place.population >= 150000 for c in self.gaz.candidates(surface, 10))
+        # a county or district known by its bare name ("Clark" for Clark County) is no more
+        # prominent than a village: most such names are surnames
+        bare_unit = not (set(surface.lower().split()) & _ADMIN2_WORDS)
+        for c in self.gaz.candidates(surface, 10):
+            f = c.place.feature
+            if bare_unit and f in ("admin2", "admin3"):
+                continue
+            if f in AREA_FEATURES or f == "capital" or c.place.population >= 150000 \
+                    or (c.place.population >= 20000 and c.kind in (KIND_MAIN, KIND_TRANSLIT)):
+                return True
+        return False
 
     def _strong(self, text: str, start: int, surface: str) -> bool:
         if self._prominent(surface):
@@ -681,6 +689,18 @@ def _surnames(text: str, blocked: Sequence[tuple[int, int, str]]) -> frozenset[s
     return frozenset(out)
 
 
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z]\.\s?[A-Z][a-z]{1,3}\.")
+
+
+@lru_cache(maxsize=1)
+def _press_abbreviations() -> frozenset[str]:
+    """One-word abbreviations with a final period that the gazetteer knows ("Ind.", "Ont.")."""
+    from frontlines.geo.build import ADMIN1_ABBREV, US_STATE_ABBREV
+
+    return frozenset(ab for forms in (*US_STATE_ABBREV.values(), *ADMIN1_ABBREV.values())
+                     for ab in forms if ab.endswith("."))
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     s = text[start:end]
     m = re.match(r"(?:the|The)\s+", s)
@@ -692,6 +712,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end = start + m.start()
     while end > start and text[end - 1] in ".,;:!?\"”) ":
         end -= 1
+    if end < len(text) and text[end] == "." and (_ABBREVIATION.fullmatch(text[start:end + 1])
+                                                 or text[start:end + 1] in _press_abbreviations()):
+        end += 1  # "U.S.", "D.C.", "W.Va.", "Ind." keep their final period
     while start < end and text[start] in "\"“( ":
         start += 1
     return start, end

@@ -313,3 +313,27 @@ def test_surname_of_a_person_named_in_full_is_not_a_place():
     # a capital keeps its place reading even when it is someone's surname
     text2 = "Denzel Washington spoke. Officials in Washington agreed."
     assert [t.text for t in gp.parse(text2, [(0, 17, "PERSON")])] == ["Washington"]
+
+
+def test_abbreviations_keep_their_final_period_and_names_do_not_gain_one():
+    g = MemoryGazetteer()
+    g.add(Place(6252001, "United States", 39.8, -98.5, "country", "United States", "US", 840,
+                population=327_000_000), ["U.S.", "US"])
+    g.add(Place(4921868, "Indiana", 40.0, -86.25, "admin1", "United States", "US", 840,
+                population=6_700_000), ["Ind."], a1code="US.IN")
+    g.add(Place(281133, "Gaza", 31.5, 34.47, "settlement", "Palestinian Territory", "PS", 275,
+                population=410_000), [])
+    gp = Geoparser(g)
+    text = "Troops came home to the U.S. Others went to Gary, Ind. Aid reached Gaza."
+    ents = [(24, 28, "GPE"), (50, 53, "GPE"), (67, 72, "GPE")]   # spans as NER gives them
+    assert [t.text for t in gp.parse(text, ents)] == ["U.S.", "Ind.", "Gaza"]
+
+
+def test_bare_county_name_is_a_surname_without_a_locative_cue():
+    g = MemoryGazetteer()
+    g.add(Place(1, "Johnson County", 38.9, -94.8, "admin2", "United States", "US", 840,
+                population=600_000), ["Johnson"], a1code="US.KS")
+    gp = Geoparser(g)
+    assert not gp.parse("Johnson said the budget would pass.")
+    assert [t.text for t in gp.parse("Flooding hit Johnson County on Monday.")] == ["Johnson County"]
+    assert [t.text for t in gp.parse("Flooding hit homes in Johnson on Monday.")] == ["Johnson"]
