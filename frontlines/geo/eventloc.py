@@ -17,7 +17,19 @@ governed by a locative preposition) gets a linear score over syntactic features:
   clause), whether another candidate lies on the path (the candidate then contains or
   qualifies a more specific place: "Karradah neighbourhood in central Baghdad");
 * origins ("from X to Y", except for withdrawals), token distance, side of the trigger;
-* what the gazetteer made of it (country, admin unit, settlement, unresolved) and its source.
+* what the gazetteer made of it (country, admin unit, settlement, unresolved) and its source;
+* which argument of the trigger holds it (subject, object, prepositional phrase, agent,
+  clause), whether it sits in the subject of the verb governing the trigger or under a
+  reporting verb ("officials in Kabul said ..."), the trigger's own clause (main, subordinate,
+  relative, nominal; reporting verb; passive);
+* specificity against the other candidates: a place qualifying another candidate's phrase
+  ("Sadr city in eastern Baghdad": the annotators keep the most specific place), the
+  coarsest/finest gazetteer level present, the nearest candidate to the trigger.
+
+Proper names the trigger takes as object ("captured Kasumbalesa") are candidates too.
+On top of the linear score, a few hundred small regression trees (gradient boosting of the
+same loss, fitted after the linear weights) add the feature interactions a linear score
+cannot express; the trees are stored in the same weights file.
 
 The weights are fitted (a softmax over each sentence's candidates plus a "no location"
 option, L2-regularised, numpy) on the even-numbered rows of Halterman's (2019)
@@ -28,7 +40,8 @@ training data's hash to ``frontlines/geo/data/eventloc_weights.json``, loaded he
 figure.  A candidate's score is the sigmoid of its margin over "no location"; the best
 candidate is returned when it passes ``THRESHOLD`` (chosen where precision and recall are
 about equal on the training rows), with the places coordinated with it ("in Yala and
-Pattani").
+Pattani", "Rafah ... and the town of Khan Yunis"; not a country or province after a comma:
+"Izmir, Turkey").
 """
 from __future__ import annotations
 
@@ -121,7 +134,28 @@ FEATURES = (
     "tok_dist", "after_trigger", "n_cands", "sent_initial_dateline",
     "first_of_chain", "place_noun_head", "trigger_noun", "name_of_place_noun",
     "shares_head_with_of_name", "propn_person_like", "sent_first_token",
+    # added: how the candidate hangs on the trigger / the trigger on its clause, reporting
+    # clauses, specificity relative to the other candidates, trigger objects as candidates
+    "src_arg", "tchild_subj", "tchild_obj", "tchild_prep", "tchild_agent", "tchild_clause",
+    "tchild_other", "gov_subj", "report_on_path", "trig_report", "trig_dep_clause",
+    "trig_dep_rel", "trig_dep_nominal", "trig_passive", "qualifies_other_phrase",
+    "has_qualifier", "coarser_than_other", "finest_level", "nearest_cand", "sent_len",
 )
+_REPORT = re.compile(r"(?:say|says|said|saying|tell|tells|told|telling|report|reports|reported|"
+                     r"reporting|add|adds|added|claim|claims|claimed|claiming|state|states|"
+                     r"stated|announce[sd]?|announcing|confirm|confirms|confirmed|according|"
+                     r"quoted?|accuse[sd]?|accusing|condemn|condemns|condemned|condemning|"
+                     r"den(?:y|ies|ied|ying)|blame[sd]?|blaming|warn|warns|warned|urge[sd]?|"
+                     r"call|calls|called|calling)")
+_TCHILD = {"nsubj": "subj", "nsubjpass": "subj", "csubj": "subj", "csubjpass": "subj",
+           "expl": "subj", "dobj": "obj", "obj": "obj", "attr": "obj", "oprd": "obj",
+           "dative": "obj", "prep": "prep", "agent": "agent", "advcl": "clause",
+           "ccomp": "clause", "xcomp": "clause", "conj": "clause", "parataxis": "clause",
+           "relcl": "clause", "acl": "clause", "pcomp": "clause"}
+# granularity of a resolved place: country 0 .. settlement 3, unresolved names (mostly small
+# places: neighbourhoods, villages, facilities) 4
+_LEVEL = {"country": 0, "continent": 0, "admin1": 1, "region": 1, "water": 1, "admin2": 2,
+          "settlement": 3, "facility": 4, "unresolved": 4}
 
 
 @dataclass(slots=True)
@@ -140,9 +174,38 @@ WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "eventloc_weights.json
 WEIGHTS_FORMAT = "frontlines.eventloc-weights/1"
 
 
+class Weights(dict):
+    """Feature weights (a ``dict``) and the boosted trees fitted on top of them (``trees``).
+
+    A tree is a leaf value (a number) or ``[feature, threshold, left, right]``: ``left`` when
+    the candidate's feature value (0 when absent) is ``<= threshold``, else ``right``.  A
+    candidate's margin over "no location" is ``w . features`` plus the leaves it reaches."""
+
+    def __init__(self, weights: Any = (), trees: Sequence[Any] = ()) -> None:
+        super().__init__(weights)
+        self.trees = list(trees)
+
+
+def tree_value(tree: Any, feats: dict[str, float]) -> float:
+    """The leaf of one tree that a candidate's features reach."""
+    node = tree
+    while isinstance(node, list):
+        node = node[2] if feats.get(node[0], 0.0) <= node[1] else node[3]
+    return float(node)
+
+
+def margin(feats: dict[str, float], weights: dict[str, float]) -> float:
+    """A candidate's score before the sigmoid: the linear part plus the trees (if any)."""
+    x = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+    for t in getattr(weights, "trees", ()):
+        x += tree_value(t, feats)
+    return x
+
+
 def load_weights(path: str | Path | None = None) -> tuple[dict[str, float], float, dict[str, Any]]:
     """The weights, threshold and whole record of a weights file (default: the shipped one,
-    written by ``python -m frontlines.geo.fit_eventloc``)."""
+    written by ``python -m frontlines.geo.fit_eventloc``).  The weights are a :class:`Weights`
+    dict carrying the file's trees, so passing them on scores with the whole model."""
     p = Path(path) if path is not None else WEIGHTS_PATH
     data = json.loads(p.read_text(encoding="utf-8"))
     if data.get("format") != WEIGHTS_FORMAT:
@@ -153,7 +216,17 @@ def load_weights(path: str | Path | None = None) -> tuple[dict[str, float], floa
         log.warning("%s: weights for unknown features ignored: %s", p, ", ".join(unknown))
         for k in unknown:
             del weights[k]
-    return weights, float(data["threshold"]), data
+    trees = data.get("trees", [])
+    bad = sorted({n for t in trees for n in _tree_features(t)} - set(FEATURES))
+    if bad:
+        raise ValueError(f"{p}: trees split on unknown features: {', '.join(bad)}")
+    return Weights(weights, trees), float(data["threshold"]), data
+
+
+def _tree_features(tree: Any) -> set[str]:
+    if not isinstance(tree, list):
+        return set()
+    return {tree[0]} | _tree_features(tree[2]) | _tree_features(tree[3])
 
 
 # fitted weights (see module docstring; rebuilt by ``python -m frontlines.geo.fit_eventloc``)
@@ -292,6 +365,20 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         cands.append(EventLocationCandidate(a, b, None, "pp"))
         taken.append((a, b))
+    # a proper name the trigger takes as object ("captured Kasumbalesa", "entered Tal Bizam")
+    for tok in doc[t_lo:t_hi]:
+        if (tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in _NER_NEVER
+                or tok.ent_type_ == "PERSON" or tok.dep_ in ("compound", "flat")):
+            continue
+        if any(x <= tok.idx < y for x, y in taken) or not _argument_of(tok, trig):
+            continue
+        left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
+        first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
+        a, b = first.idx, tok.idx + len(tok.text)
+        if any(x < b and a < y for x, y in taken):
+            continue
+        cands.append(EventLocationCandidate(a, b, None, "arg"))
+        taken.append((a, b))
     if not cands:
         return cands
     roots = []
@@ -304,11 +391,25 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
     trig_anc_ids = {t.i: k for k, t in enumerate(trig_anc)}
     withdraw = bool(_WITHDRAW.search(trig.lower_))
     text = doc.text
+    # the trigger and its clause, the same for every candidate (they move "no location")
+    trig_f: dict[str, float] = {"sent_len": min(t_hi - t_lo, 60) / 30.0}
+    if _REPORT.fullmatch(trig.lower_):
+        trig_f["trig_report"] = 1.0
+    if trig.head.i != trig.i:
+        td = trig.dep_
+        trig_f["trig_dep_clause" if td in ("advcl", "ccomp", "xcomp", "conj", "parataxis", "pcomp")
+               else "trig_dep_rel" if td in ("relcl", "acl") else "trig_dep_nominal"] = 1.0
+    if any(ch.dep_ in ("auxpass", "nsubjpass") for ch in trig.children):
+        trig_f["trig_passive"] = 1.0
+    levels = []
     for k, (c, r) in enumerate(zip(cands, roots)):
         f = c.features
         f["bias"] = 1.0
         f["src_" + c.source] = 1.0
         f["n_cands"] = min(len(cands), 6) / 6.0
+        f.update(trig_f)
+        levels.append(_LEVEL["unresolved"] if c.toponym is None or c.toponym.place is None
+                      else _LEVEL.get(_feature_key(c.toponym.place.feature), 4))
         if r is None:
             f["role_other"] = 1.0
             continue
@@ -321,12 +422,7 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             f["feat_unresolved"] = 1.0
         else:
             ft = p.feature
-            key = ("country" if ft in ("country", "continent") else "admin1" if ft == "admin1" else
-                   "admin2" if ft in ("admin2", "admin3") else
-                   "settlement" if ft in ("settlement", "capital") else
-                   "water" if ft in ("river", "reservoir", "sea", "ocean", "lake", "strait", "bay") else
-                   "region" if ft == "region" else "facility")
-            f["feat_" + key] = 1.0
+            f["feat_" + _feature_key(ft)] = 1.0
             if ft in ("settlement", "capital") and p.population >= 1_000_000:
                 f["big_city"] = 1.0
         a, notes = _attachment(r, cand_ids - span_ids)
@@ -396,6 +492,16 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
         verbs = sum(1 for t in path_c if t.pos_ in ("VERB", "AUX") and t.i != trig.i)
         f["verbs_on_path"] = min(verbs, 3)
         f["clause_on_trig_path"] = float(any(t.dep_ in _CLAUSE_DEPS for t in trig_anc[:lca_t]))
+        if lca_t == 0 and 0 < lca_c <= len(anc):
+            # which argument of the trigger holds it: "in Y" (prep), "X was captured" (subj),
+            # "targeting positions near Y" (obj), "by X's troops" (agent)
+            f["tchild_" + _TCHILD.get(anc[lca_c - 1].dep_, "other")] = 1.0
+        elif 0 < lca_c < len(anc) and anc[lca_c - 1].dep_ in _TCHILD and \
+                _TCHILD[anc[lca_c - 1].dep_] == "subj":
+            # the subject of the verb that governs the trigger ("groups in Aleppo said that ...")
+            f["gov_subj"] = 1.0
+        if any(_REPORT.fullmatch(t.lower_) for t in anc[1:lca_c + 1] if t.i != trig.i):
+            f["report_on_path"] = 1.0
         if verbs == 0 and f["clause_on_trig_path"] == 0:
             f["same_clause"] = 1.0
         if any(t.i in root_of and root_of[t.i] != k for t in path_c):
@@ -433,6 +539,43 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             c.features["propn_person_like"] = 1.0
         if c.start == s_lo or not doc.text[s_lo:c.start].strip():
             c.features["sent_first_token"] = 1.0
+    # a place inside another candidate's phrase qualifies it ("Sadr city in eastern Baghdad",
+    # "the Zahra neighborhood of the port city of Jiddah", "Ramadi, the capital of Anbar"):
+    # the annotators keep the most specific place
+    heads = [(_attachment(r, cand_ids)[0] if r is not None else None) for r in roots]
+    for k, r in enumerate(roots):
+        if r is None:
+            continue
+        span_k = {t.i for t in index.tokens(cands[k].start, cands[k].end)}
+        for k2, h2 in enumerate(heads):
+            if k2 == k or h2 is None or h2.i in span_k:
+                continue
+            if heads[k] is not None and heads[k].i == h2.i:
+                # one head: "the Zahra neighborhood of Jiddah" - the "of" name is the container
+                # when the place noun has a name of its own
+                if cands[k].features.get("name_of_place_noun") and \
+                        not cands[k2].features.get("name_of_place_noun"):
+                    cands[k].features["qualifies_other_phrase"] = 1.0
+                    cands[k2].features["has_qualifier"] = 1.0
+                continue
+            path = _ancestors(r)[1:7]
+            ids = [t.i for t in path]
+            if h2.i in ids and trig.i not in ids[:ids.index(h2.i) + 1] and not any(
+                    t.dep_ == "conj" for t in [r] + path[:ids.index(h2.i)]):
+                cands[k].features["qualifies_other_phrase"] = 1.0
+                cands[k2].features["has_qualifier"] = 1.0
+    # granularity against the other candidates, nearness to the trigger
+    if levels:
+        top = max(levels)
+        dists = [abs(r.i - trig.i) if r is not None else 10 ** 6 for r in roots]
+        near = min(dists)
+        for k, c in enumerate(cands):
+            if levels[k] == top:
+                c.features["finest_level"] = 1.0
+            elif levels[k] <= 1 and top >= 2:
+                c.features["coarser_than_other"] = 1.0
+            if dists[k] == near and roots[k] is not None:
+                c.features["nearest_cand"] = 1.0
     # a name that other candidates hang on (a container, "Baghdad" for "Karradah ... in Baghdad")
     for k, c in enumerate(cands):
         r = roots[k]
@@ -445,6 +588,15 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
                 roots[k2] is None or roots[k2].i > r.i for k2 in range(len(cands)) if k2 != k):
             c.features["first_of_chain"] = 1.0
     return cands
+
+
+def _feature_key(ft: str) -> str:
+    """The gazetteer feature class of a resolved place (``feat_*``)."""
+    return ("country" if ft in ("country", "continent") else "admin1" if ft == "admin1" else
+            "admin2" if ft in ("admin2", "admin3") else
+            "settlement" if ft in ("settlement", "capital") else
+            "water" if ft in ("river", "reservoir", "sea", "ocean", "lake", "strait", "bay") else
+            "region" if ft == "region" else "facility")
 
 
 def _name_head(tok: Any) -> Any:
@@ -489,7 +641,7 @@ def score_candidates(cands: Sequence[EventLocationCandidate],
                      weights: dict[str, float] | None = None) -> None:
     w = WEIGHTS if weights is None else weights
     for c in cands:
-        c.score = _sigmoid(sum(w.get(k, 0.0) * v for k, v in c.features.items()))
+        c.score = _sigmoid(margin(c.features, w))
 
 
 def choose_event_location_candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym],
@@ -520,9 +672,31 @@ def _coordinated(doc: Any, best: EventLocationCandidate,
 
     def joined(a: EventLocationCandidate, b: EventLocationCandidate) -> bool:
         between = text[a.end:b.start]
-        return bool(re.fullmatch(r"\s*(?:,|and|or|&|/|, and|, or)\s*", between))
+        if _SPLIT_NAME.fullmatch(between) or _AND_JOIN.fullmatch(between):
+            return True
+        if _COMMA_JOIN.fullmatch(between):
+            # "Izmir, Turkey", "Dambar, Central Darfur": a larger unit after a comma is the
+            # container of the place before it, not a second place
+            return not (_coarse(b) and not _coarse(a))
+        return False
 
     return coordinated_run(ordered, k, joined)
+
+
+# what links coordinated places: "Yala and Pattani", "Rafah ... and the town of Khan Yunis",
+# "and in Zubair"; a name the parser split in two ("Beit Yahoun", "Sa'eed-Kaunin")
+_AND_JOIN = re.compile(
+    r"\s*,?\s*(?:and|or|&|/)\s*(?:(?:in|at|near|on)\s+)?(?:the\s+)?(?:nearby\s+)?"
+    r"(?:(?:\w+\s+)?(?:towns?|city|cities|villages?|districts?|provinces?|regions?|areas?|"
+    r"neighbou?rhoods?|suburbs?|settlements?)\s+of\s+)?")
+_COMMA_JOIN = re.compile(r"\s*,\s*")
+_SPLIT_NAME = re.compile(r"\s{1,2}|\s*[-‑]\s*")
+
+
+def _coarse(c: EventLocationCandidate) -> bool:
+    """A country, continent or first-level division (the container of a settlement)."""
+    p = c.toponym.place if c.toponym is not None else None
+    return p is not None and p.feature in ("country", "continent", "admin1")
 
 
 def coordinated_run(ordered: Sequence[Any], k: int, joined: Any) -> list[Any]:

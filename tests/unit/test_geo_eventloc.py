@@ -242,3 +242,95 @@ def test_choose_event_location_exported():
     from frontlines.geo.geoparse import choose_event_location as wrapper
     assert exported is choose_event_location and callable(wrapper)
     json.dumps(location_name_span("x", 0, 1))
+
+
+# --- features added for the specificity / clause / reporting conventions ----------------------
+
+def _feats(doc, trig, tops, word):
+    c = next(c for c in candidates(doc, trig, tops) if doc.text[c.start:c.end] == word)
+    return c.features
+
+
+def test_container_after_comma_is_not_coordinated():
+    # "Gunmen shot a man in Izmir , Turkey ." : Turkey contains Izmir, it is not a second place
+    doc = FakeDoc([("Gunmen", "NOUN", "nsubj", 1), ("shot", "VERB", "ROOT", 1), ("a", "DET", "det", 3),
+                   ("man", "NOUN", "dobj", 1), ("in", "ADP", "prep", 1), ("Izmir", "PROPN", "pobj", 4),
+                   (",", "PUNCT", "punct", 5), ("Turkey", "PROPN", "appos", 5), (".", "PUNCT", "punct", 1)])
+    tops = [_top(doc, "Izmir", cc="TR"), _top(doc, "Turkey", "country", 80_000_000, "TR")]
+    assert _texts(choose_event_location(doc, 1, tops)) == ["Izmir"]
+    # two towns after a comma are still both places
+    tops = [_top(doc, "Izmir", cc="TR"), _top(doc, "Turkey", "settlement", 5_000, "TR")]
+    assert _texts(choose_event_location(doc, 1, tops)) == ["Izmir", "Turkey"]
+
+
+def test_coordination_through_the_town_of():
+    # "Troops shelled Rafah and the town of Khan Yunis ."
+    doc = FakeDoc([("Troops", "NOUN", "nsubj", 1), ("shelled", "VERB", "ROOT", 1), ("Rafah", "PROPN", "dobj", 1),
+                   ("and", "CCONJ", "cc", 2), ("the", "DET", "det", 5), ("town", "NOUN", "conj", 2),
+                   ("of", "ADP", "prep", 5), ("Khan", "PROPN", "compound", 8), ("Yunis", "PROPN", "pobj", 6),
+                   (".", "PUNCT", "punct", 1)])
+    s, _ = doc.char("Khan")
+    _, e = doc.char("Yunis")
+    tops = [_top(doc, "Rafah", cc="PS"), Toponym("Khan Yunis", s, e, Place(None, "Khan Yunis", 31.3, 34.3,
+                                                                           "settlement", "", "PS", 0))]
+    assert _texts(choose_event_location(doc, 1, tops)) == ["Rafah", "Khan Yunis"]
+
+
+def test_trigger_argument_features():
+    # "Rebels from Goma captured Kasumbalesa ." : Goma is in the subject, Kasumbalesa (unknown to the
+    # gazetteer and the NER) is the trigger's object and becomes an "arg" candidate
+    doc = FakeDoc([("Rebels", "NOUN", "nsubj", 3), ("from", "ADP", "prep", 0), ("Goma", "PROPN", "pobj", 1),
+                   ("captured", "VERB", "ROOT", 3), ("Kasumbalesa", "PROPN", "dobj", 3), (".", "PUNCT", "punct", 3)])
+    tops = [_top(doc, "Goma", cc="CD")]
+    goma = _feats(doc, 3, tops, "Goma")
+    assert goma.get("tchild_subj") == 1.0 and not goma.get("tchild_obj")
+    kas = _feats(doc, 3, tops, "Kasumbalesa")
+    assert kas.get("src_arg") == 1.0 and kas.get("tchild_obj") == 1.0
+    # a person's name as object is not a place candidate
+    doc2 = FakeDoc(doc and [("Rebels", "NOUN", "nsubj", 1), ("captured", "VERB", "ROOT", 1),
+                            ("Montoya", "PROPN", "dobj", 1), (".", "PUNCT", "punct", 1)], ents=[(2, 3, "PERSON")])
+    assert candidates(doc2, 1, []) == []
+
+
+def test_reporting_clause_and_trigger_clause_features():
+    # "Officials in Kabul said militants attacked a base in Ghazni ."
+    doc = FakeDoc([("Officials", "NOUN", "nsubj", 3), ("in", "ADP", "prep", 0), ("Kabul", "PROPN", "pobj", 1),
+                   ("said", "VERB", "ROOT", 3), ("militants", "NOUN", "nsubj", 5), ("attacked", "VERB", "ccomp", 3),
+                   ("a", "DET", "det", 7), ("base", "NOUN", "dobj", 5), ("in", "ADP", "prep", 5),
+                   ("Ghazni", "PROPN", "pobj", 8), (".", "PUNCT", "punct", 3)])
+    tops = [_top(doc, "Kabul", "capital", 4_000_000, "AF"), _top(doc, "Ghazni", cc="AF")]
+    kabul, ghazni = _feats(doc, 5, tops, "Kabul"), _feats(doc, 5, tops, "Ghazni")
+    assert kabul.get("report_on_path") == 1.0 and kabul.get("gov_subj") == 1.0
+    assert not ghazni.get("report_on_path") and ghazni.get("tchild_prep") == 1.0
+    assert kabul.get("trig_dep_clause") == ghazni.get("trig_dep_clause") == 1.0
+    assert kabul.get("nearest_cand") == 1.0 and not ghazni.get("nearest_cand")   # 3 tokens v. 4
+    assert _feats(doc, 3, tops, "Ghazni").get("trig_report") == 1.0      # "said" as trigger
+    assert _texts(choose_event_location(doc, 5, tops)) == ["Ghazni"]
+
+
+def test_specificity_features():
+    # "A man was shot in the Zahra neighborhood of Jiddah , Saudi Arabia ."
+    doc = FakeDoc([("A", "DET", "det", 1), ("man", "NOUN", "nsubjpass", 3), ("was", "AUX", "auxpass", 3),
+                   ("shot", "VERB", "ROOT", 3), ("in", "ADP", "prep", 3), ("the", "DET", "det", 7),
+                   ("Zahra", "PROPN", "compound", 7), ("neighborhood", "NOUN", "pobj", 4), ("of", "ADP", "prep", 7),
+                   ("Jiddah", "PROPN", "pobj", 8), (",", "PUNCT", "punct", 9), ("Arabia", "PROPN", "appos", 9),
+                   (".", "PUNCT", "punct", 3)])
+    tops = [_top(doc, "Zahra", None), _top(doc, "Jiddah", "settlement", 3_000_000, "SA"),
+            _top(doc, "Arabia", "country", 30_000_000, "SA")]
+    zahra, jiddah, arabia = (_feats(doc, 3, tops, w) for w in ("Zahra", "Jiddah", "Arabia"))
+    assert jiddah.get("qualifies_other_phrase") == 1.0 and zahra.get("has_qualifier") == 1.0
+    assert not zahra.get("qualifies_other_phrase")
+    assert zahra.get("finest_level") == 1.0 and not jiddah.get("finest_level")
+    assert arabia.get("coarser_than_other") == 1.0 and not zahra.get("coarser_than_other")
+    assert zahra.get("trig_passive") == 1.0
+    # the most specific place, not its container
+    assert _texts(choose_event_location(doc, 3, tops)) == ["Zahra"]
+
+
+def test_coordinated_conjuncts_do_not_qualify_each_other():
+    # "in Yala and Pattani": Pattani hangs on Yala as a conjunct, not as its container
+    doc = FakeDoc([("Gunmen", "NOUN", "nsubj", 1), ("shot", "VERB", "ROOT", 1), ("in", "ADP", "prep", 1),
+                   ("Yala", "PROPN", "pobj", 2), ("and", "CCONJ", "cc", 3), ("Pattani", "PROPN", "conj", 3)])
+    tops = [_top(doc, "Yala", cc="TH"), _top(doc, "Pattani", cc="TH")]
+    assert not any(c.features.get("qualifies_other_phrase") or c.features.get("has_qualifier")
+                   for c in candidates(doc, 1, tops))
