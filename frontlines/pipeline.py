@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Iterator
 
 from .events.extract import EventExtractor
 from .events.lexicon import Lexicon, default_lexicon
+from .geo.geoparse import ORG_MODIFIER_REASON
 from .nlp import Sentence, iter_ents, load_nlp, parse_sentences, split_sentences
 from .records import Article, Event, IngestProblem, Toponym
 
@@ -116,7 +117,10 @@ class Pipeline:
         except Exception:  # a geoparser failure must not lose the article's events
             logger.exception("geoparsing failed for %s; coding without places", article.origin)
             toponyms = []
-        events = self.extractor.extract(article, sentences, toponyms)
+        # a place that only opens an institution's name ("the Kharkiv Regional Military
+        # Administration said") is a mention, not where anything happened
+        places = [t for t in toponyms if ORG_MODIFIER_REASON not in t.reasons]
+        events = self.extractor.extract(article, sentences, places)
         return ArticleResult(article, events, sentences, toponyms)
 
 

@@ -58,6 +58,23 @@ _CUE_WORDS = {"in", "at", "near", "from", "to", "outside", "around", "of", "towa
 _CUE_FILLERS = {"the", "village", "town", "city", "settlement", "villages", "towns", "cities",
                 "settlements", "port", "capital", "frontline", "front-line", "embattled",
                 "eastern", "western", "northern", "southern", "central", "small", "key"}
+# words that head an institution's name when a place name comes first ("Ohio Department...")
+_ORG_HEADS = {"police", "department", "dept", "sheriff", "sheriff's", "fire", "council", "house",
+              "senate", "legislature", "assembly", "parliament", "government", "ministry", "court",
+              "courts", "school", "schools", "university", "college", "hospital", "medical",
+              "chamber", "board", "zoo", "museum", "library", "public", "regional", "municipal",
+              "county", "city", "state", "national", "provincial", "metropolitan", "times",
+              "post", "herald", "journal", "tribune", "gazette", "courier", "news", "press",
+              "daily", "transit", "railway", "railroad", "water", "power", "electric", "energy",
+              "health", "community", "commission", "committee", "agency", "authority", "office",
+              "administration", "prison", "jail", "corrections", "army", "navy", "guard",
+              "patrol", "highway", "bureau", "association", "federation", "club", "church",
+              "diocese", "archdiocese", "festival", "fair", "symphony", "orchestra", "theatre",
+              "theater", "stadium", "arena", "center", "centre", "airport", "port", "bank",
+              "military", "oblast", "district", "township", "village", "town", "governorate",
+              "emergency", "rescue", "border", "customs", "electoral", "election", "elections",
+              "federal", "supreme", "high", "appeals", "district's", "region's"}
+ORG_MODIFIER_REASON = "geo:organisation_modifier"
 _NER_PLACE = {"GPE", "LOC", "FAC", "NORP"}
 _NER_BLOCK = {"PERSON", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
               "ORDINAL", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
@@ -273,8 +290,20 @@ class Geoparser:
                 out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
                                    reasons=["geo:gazetteer_match"],
                                    strong=self._strong(text, span[0].start, surface)))
+            elif reason == "inside_name" and self._organisation_modifier(toks, i, k, surface):
+                out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
+                                   reasons=["geo:gazetteer_match", ORG_MODIFIER_REASON]))
             i += k
         return _coordinated_directions(text, toks, out, self.gaz)
+
+    def _organisation_modifier(self, toks: list[_Tok], i: int, k: int, surface: str) -> bool:
+        """A prominent place that opens an institution's name: "the Minnesota Department of
+        Transportation", "Mansfield Police", "Kharkiv Regional Military Administration"."""
+        prev = toks[i - 1] if i > 0 else None
+        if prev is not None and prev.cap and prev.text.lower() != "the" and not _sentence_start(toks, i - 1):
+            return False
+        nxt = toks[i + k] if i + k < len(toks) else None
+        return nxt is not None and nxt.text.lower() in _ORG_HEADS and self._prominent(surface)
 
     def _is_surname(self, m: Mention, surnames: frozenset[str]) -> bool:
         """A one-word mention that is the surname of a person named in full in the story
@@ -740,6 +769,11 @@ def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int,
         if any(m.start < g.end and g.start < m.end for m in out):
             continue
         clash = [(s, e, l) for s, e, l in blocked if s < g.end and g.start < e]
+        if clash and ORG_MODIFIER_REASON in g.reasons and all(
+                l in ("ORG", "FAC", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW")
+                and (s == g.start or text[s:g.start].lower() == "the ") for s, e, l in clash):
+            out.append(g)  # the place that opens an institution's name
+            continue
         # the small model often calls a town a PERSON or WORK_OF_ART ("near Balakleya"): an
         # entity of exactly the same span does not block a prominent or locative match
         if clash and not (g.strong and all(s == g.start and e == g.end and

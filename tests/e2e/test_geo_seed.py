@@ -181,3 +181,21 @@ def test_province_abbreviations_and_state_points(gp):
 def test_world_regions_islands_and_waters_are_in_the_gazetteer(gp, name, feature, lat, lon):
     c = next(c for c in gp.gaz.candidates(name) if c.place.feature == feature)
     assert haversine_km(c.place.latitude, c.place.longitude, lat, lon) < 50
+
+
+def test_place_opening_an_institution_name_is_not_the_event_location():
+    import frontlines
+
+    text = ("The Kharkiv Regional Military Administration said Russian shelling killed two "
+            "civilians in Kupiansk on Sunday.")
+    events = frontlines.extract_events(text, "2023-05-08")
+    assert [e.location for e in events] == ["Kupyansk"]
+    from frontlines.geo.geoparse import ORG_MODIFIER_REASON
+    from frontlines.pipeline import Pipeline
+    from frontlines.records import Article
+
+    import datetime as dt
+    result = Pipeline().code_article(Article("t1", text, dt.date(2023, 5, 8), origin="test"))
+    marked = [t.text for t in result.toponyms if ORG_MODIFIER_REASON in t.reasons]
+    assert marked == ["Kharkiv"]
+    assert all(e.location != "Kharkiv" for e in result.events)

@@ -337,3 +337,21 @@ def test_bare_county_name_is_a_surname_without_a_locative_cue():
     assert not gp.parse("Johnson said the budget would pass.")
     assert [t.text for t in gp.parse("Flooding hit Johnson County on Monday.")] == ["Johnson County"]
     assert [t.text for t in gp.parse("Flooding hit homes in Johnson on Monday.")] == ["Johnson"]
+
+
+def test_a_prominent_place_opening_an_institution_name_is_a_toponym_marked_as_such():
+    from frontlines.geo.geoparse import ORG_MODIFIER_REASON
+
+    g = MemoryGazetteer()
+    g.add(Place(5037779, "Minnesota", 46.25, -94.25, "admin1", "United States", "US", 840,
+                population=5_600_000), [], a1code="US.MN")
+    g.add(Place(4, "Benson", 45.3, -95.6, "settlement", "United States", "US", 840,
+                population=3_200), [], a1code="US.MN")
+    gp = Geoparser(g)
+    text = "The Minnesota Department of Transportation closed a road. Benson Ford said so."
+    ents = [(0, 42, "ORG"), (58, 69, "PERSON")]
+    tops = gp.parse(text, ents)
+    assert [t.text for t in tops] == ["Minnesota"]
+    assert ORG_MODIFIER_REASON in tops[0].reasons
+    # a small place before an institution word is left alone
+    assert not gp.parse("The Benson Police said so.", [(0, 16, "ORG")])
