@@ -63,7 +63,7 @@ _ORG_HEADS = {"police", "department", "dept", "sheriff", "sheriff's", "fire", "c
               "senate", "legislature", "assembly", "parliament", "government", "ministry", "court",
               "courts", "school", "schools", "university", "college", "hospital", "medical",
               "chamber", "board", "zoo", "museum", "library", "public", "regional", "municipal",
-              "county", "city", "state", "national", "provincial", "metropolitan", "times",
+              "state", "national", "provincial", "metropolitan", "times",
               "post", "herald", "journal", "tribune", "gazette", "courier", "news", "press",
               "daily", "transit", "railway", "railroad", "water", "power", "electric", "energy",
               "health", "community", "commission", "committee", "agency", "authority", "office",
@@ -71,9 +71,8 @@ _ORG_HEADS = {"police", "department", "dept", "sheriff", "sheriff's", "fire", "c
               "patrol", "highway", "bureau", "association", "federation", "club", "church",
               "diocese", "archdiocese", "festival", "fair", "symphony", "orchestra", "theatre",
               "theater", "stadium", "arena", "center", "centre", "airport", "port", "bank",
-              "military", "oblast", "district", "township", "village", "town", "governorate",
-              "emergency", "rescue", "border", "customs", "electoral", "election", "elections",
-              "federal", "supreme", "high", "appeals", "district's", "region's"}
+              "military", "emergency", "rescue", "border", "customs", "electoral", "election",
+              "elections", "federal", "supreme", "high", "appeals"}
 ORG_MODIFIER_REASON = "geo:organisation_modifier"
 _NER_PLACE = {"GPE", "LOC", "FAC", "NORP"}
 _NER_BLOCK = {"PERSON", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
@@ -286,13 +285,13 @@ class Geoparser:
             k, surface = best
             span = toks[i:i + k]
             reason = self._guard(text, toks, i, k, surface, common)
-            if reason is None:
+            if reason in (None, "inside_name") and self._organisation_modifier(toks, i, k, surface):
+                out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
+                                   reasons=["geo:gazetteer_match", ORG_MODIFIER_REASON]))
+            elif reason is None:
                 out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
                                    reasons=["geo:gazetteer_match"],
                                    strong=self._strong(text, span[0].start, surface)))
-            elif reason == "inside_name" and self._organisation_modifier(toks, i, k, surface):
-                out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
-                                   reasons=["geo:gazetteer_match", ORG_MODIFIER_REASON]))
             i += k
         return _coordinated_directions(text, toks, out, self.gaz)
 
