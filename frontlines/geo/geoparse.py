@@ -594,14 +594,14 @@ class Geoparser:
         city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
                                and (c.place.population >= 100000
                                     or (c.a1code, normalize_name(c.place.name)) in unit_names))
-        # a state of this very name: a village named after it is the lesser reading
-        big_names = {normalize_name(c.place.name) for c in cands
-                     if c.kind == KIND_MAIN and c.place.feature == "admin1"}
+        # a state of this very name: a village of its country named (or also known) by it, or a
+        # county known by it ("Delaware" for Delaware County), is the lesser reading
+        states = {c.place.iso2 for c in cands if c.kind == KIND_MAIN and c.place.feature == "admin1"}
         for c in cands:
             s, why = self._score(m, c, doc, city_units)
-            if big_names and c.place.feature == "settlement" and m.cls != "settlement" \
-                    and c.place.population < SMALL_NAMESAKE_POP and c.a1code not in city_units \
-                    and normalize_name(c.place.name) in big_names:
+            if c.place.iso2 in states and m.cls not in ("settlement", "admin2") and c.a1code not in city_units and (
+                    (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
+                    or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
                 s -= 2.0
                 why = [*why, "geo:namesake_of_state"]
             if s > best[1]:

@@ -355,3 +355,23 @@ def test_a_prominent_place_opening_an_institution_name_is_a_toponym_marked_as_su
     assert ORG_MODIFIER_REASON in tops[0].reasons
     # a small place before an institution word is left alone
     assert not gp.parse("The Benson Police said so.", [(0, 16, "ORG")])
+
+
+def test_bare_state_name_beats_a_county_known_by_it_in_the_same_country():
+    from frontlines.geo.geoparse import Mention
+
+    g = MemoryGazetteer()
+    g.add(Place(4142224, "Delaware", 39.0, -75.5, "admin1", "United States", "US", 840,
+                admin1="Delaware", population=970_000), [], a1code="US.DE")
+    g.add(Place(4288809, "Delaware County", 40.3, -85.4, "admin2", "United States", "US", 840,
+                admin1="Indiana", population=115_000), ["Delaware"], a1code="US.IN")
+    g.add(Place(4259418, "Muncie", 40.19, -85.39, "settlement", "United States", "US", 840,
+                admin1="Indiana", population=70_000), [], a1code="US.IN")
+    text = "From Muncie the family moved to Delaware."
+    tops = Geoparser(g).resolve(text, [Mention(5, 11, "Muncie", "gold"), Mention(32, 40, "Delaware", "gold")])
+    assert tops[1].place.feature == "admin1"
+    # "Delaware County" itself is still the county
+    gp = Geoparser(g)
+    m = Mention(0, 15, "Delaware County", "gold")
+    gp._qualify("Delaware County", m)
+    assert gp.resolve("Delaware County", [m])[0].place.feature == "admin2"
