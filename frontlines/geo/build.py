@@ -784,7 +784,9 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
 def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike) -> int:
     """Add a GeoNames dump (allCountries.txt, UA.txt: 19 tab-separated columns) to an index.
 
-    Rows whose geonameid is already present only contribute their alternate names; new rows
+    Rows whose geonameid is already present contribute their alternate names, and their
+    point when ours was derived (a country, state or district whose point the builder
+    estimated): GeoNames' own point then replaces it, noted ``point:geonames``.  New rows
     become places (P -> settlement, A/ADM1 -> admin1, A/ADM2 -> admin2, H -> river/lake...).
     Returns the number of rows added or enriched.
     """
@@ -813,9 +815,12 @@ def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike)
                 continue
             if fclass not in ("P", "A", "H", "L", "T", "S"):
                 continue
-            hit = con.execute("SELECT pid FROM place WHERE geonameid=?", (gid,)).fetchone()
+            hit = con.execute("SELECT pid, note FROM place WHERE geonameid=?", (gid,)).fetchone()
             if hit:
                 pid = hit[0]
+                if hit[1].startswith("point:") and hit[1] != "point:geonames":
+                    con.execute("UPDATE place SET lat=?, lon=?, note='point:geonames' WHERE geonameid=? "
+                                "AND note LIKE 'point:%'", (lat, lon, gid))
             else:
                 feature = fcode_feature.get(fcode, "settlement" if fclass == "P" else fcode.lower() or "place")
                 a1code = f"{cc}.{a1}" if a1 else ""

@@ -375,3 +375,32 @@ def test_bare_state_name_beats_a_county_known_by_it_in_the_same_country():
     m = Mention(0, 15, "Delaware County", "gold")
     gp._qualify("Delaware County", m)
     assert gp.resolve("Delaware County", [m])[0].place.feature == "admin2"
+
+
+def test_imported_geonames_point_replaces_a_derived_point_but_not_a_settlements(tmp_path):
+    import sqlite3
+
+    from frontlines.geo.build import SCHEMA, import_geonames_dump
+
+    db = tmp_path / "g.sqlite"
+    con = sqlite3.connect(db)
+    con.executescript(SCHEMA)
+    con.execute("INSERT INTO place VALUES (1, 6251999, 'Canada', 60.0, -96.0, 'country', 'CA', '', '', '',"
+                " '', 37000000, 1, 'point:centre')")
+    con.execute("INSERT INTO place VALUES (2, 6167865, 'Toronto', 43.7, -79.4, 'settlement', 'CA', 'CA.08',"
+                " 'Ontario', '', '', 2600000, 1, '')")
+    con.executemany("INSERT INTO name VALUES (?,?,0)", [("canada", 1), ("toronto", 2)])
+    con.commit()
+    con.close()
+    rows = [["6251999", "Canada", "Canada", "", "60.10867", "-113.64258", "A", "PCLI", "CA", "", "00",
+             "", "", "", "37058856", "", "", "", "2024-01-01"],
+            ["6167865", "Toronto", "Toronto", "", "43.70011", "-79.4163", "P", "PPLA", "CA", "", "08",
+             "", "", "", "2600000", "", "", "", "2024-01-01"]]
+    dump = tmp_path / "CA.txt"
+    dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    assert import_geonames_dump(db, dump) == 2
+    g = SQLiteGazetteer(db)
+    [canada] = g.candidates("Canada")
+    assert (canada.place.longitude, canada.note) == (pytest.approx(-113.64258), "point:geonames")
+    [toronto] = g.candidates("Toronto")
+    assert toronto.place.longitude == pytest.approx(-79.4) and toronto.note == ""
