@@ -316,6 +316,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z'’-]+", text)
 
 
+
+def _proper_name_span(tok) -> tuple[int, int]:
+    """Character span of the proper name headed by ``tok`` with its compound/flat modifiers."""
+    left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
+    first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
+    return first.idx, tok.idx + len(tok.text)
+
 def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: int = 0,
                *, index: _Index | None = None) -> list[EventLocationCandidate]:
     """Candidate spans of the trigger's sentence with their features (no scores yet)."""
@@ -358,9 +365,7 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         if not _after_locative(tok):
             continue
-        left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
-        first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
-        a, b = first.idx, tok.idx + len(tok.text)
+        a, b = _proper_name_span(tok)
         if any(x < b and a < y for x, y in taken):
             continue
         cands.append(EventLocationCandidate(a, b, None, "pp"))
@@ -372,9 +377,7 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         if any(x <= tok.idx < y for x, y in taken) or not _argument_of(tok, trig):
             continue
-        left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
-        first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
-        a, b = first.idx, tok.idx + len(tok.text)
+        a, b = _proper_name_span(tok)
         if any(x < b and a < y for x, y in taken):
             continue
         cands.append(EventLocationCandidate(a, b, None, "arg"))

@@ -230,19 +230,9 @@ def score_gradients(s: np.ndarray, fs: FeatureSet, mask: np.ndarray) -> tuple[np
 def loss_and_grad(w: np.ndarray, fs: FeatureSet, mask: np.ndarray,
                   l2: float) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood over the ``mask``-ed sentences, plus the L2 penalty."""
-    n = fs.n_sentences
     s = fs.X @ w
     cmask = mask[fs.sid]
-    # log of the partition function: "no location" (logit 0) plus every candidate
-    m = _segment_max(s, fs.sid, n, 0.0)
-    e = np.exp(s - m[fs.sid])
-    log_z = m + np.log(np.exp(-m) + np.bincount(fs.sid, e, n))
-    # log of the answer's mass: the positive candidates, or "no location"
-    has_pos = np.bincount(fs.sid, fs.positive, n) > 0
-    mp = _segment_max(np.where(fs.positive, s, -np.inf), fs.sid, n, -np.inf)
-    mp = np.where(has_pos, mp, 0.0)
-    ep = np.where(fs.positive, np.exp(s - mp[fs.sid]), 0.0)
-    log_num = np.where(has_pos, mp + np.log(np.maximum(np.bincount(fs.sid, ep, n), 1e-300)), 0.0)
+    log_z, log_num, _ = _softmax_parts(s, fs)
     n_train = max(int(mask.sum()), 1)
     penalty = np.ones_like(w)
     if fs.names and fs.names[0] == "bias":
