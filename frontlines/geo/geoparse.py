@@ -41,6 +41,7 @@ _ADMIN2_WORDS = {"district", "districts", "raion", "rayon", "county", "municipal
 _WATER_WORDS = {"river", "reservoir", "lake", "sea", "bay", "gulf", "strait", "canal"}
 _AREA_WORDS = {"area", "areas", "direction", "axis", "front", "outskirts", "suburbs",
                "vicinity", "sector", "environs"}
+_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS
 _CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "dos", "das", "upon", "on", "am",
                "an", "der", "al", "el", "y", "sur", "en"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "general", "lieutenant", "colonel", "minister",
@@ -61,18 +62,16 @@ _CUE_FILLERS = {"the", "village", "town", "city", "settlement", "villages", "tow
 # words that head an institution's name when a place name comes first ("Ohio Department...")
 _ORG_HEADS = {"police", "department", "dept", "sheriff", "sheriff's", "fire", "council", "house",
               "senate", "legislature", "assembly", "parliament", "government", "ministry", "court",
-              "courts", "school", "schools", "university", "college", "hospital", "medical",
-              "chamber", "board", "zoo", "museum", "library", "public", "regional", "municipal",
-              "state", "national", "provincial", "metropolitan", "times",
-              "post", "herald", "journal", "tribune", "gazette", "courier", "news", "press",
-              "daily", "transit", "railway", "railroad", "water", "power", "electric", "energy",
-              "health", "community", "commission", "committee", "agency", "authority", "office",
-              "administration", "prison", "jail", "corrections", "army", "navy", "guard",
-              "patrol", "highway", "bureau", "association", "federation", "club", "church",
-              "diocese", "archdiocese", "festival", "fair", "symphony", "orchestra", "theatre",
-              "theater", "stadium", "arena", "center", "centre", "airport", "port", "bank",
-              "military", "emergency", "rescue", "border", "customs", "electoral", "election",
-              "elections", "federal", "supreme", "high", "appeals"}
+              "courts", "board", "regional", "municipal", "state", "national", "provincial",
+              "metropolitan", "times", "post", "herald", "journal", "tribune", "gazette", "courier",
+              "news", "press", "daily", "health", "commission", "committee", "agency",
+              "authority", "office", "administration", "corrections", "army", "navy", "guard",
+              "patrol", "bureau", "association", "federation", "club", "diocese", "archdiocese",
+              "chamber", "military", "emergency", "rescue", "border", "customs", "electoral",
+              "election", "elections", "federal", "supreme", "appeals", "prosecutor's",
+              "prosecutors", "governor's", "mayor's", "city's"}
+# (facility words -- airport, hospital, school, stadium, prison, bridge, plant -- are not here:
+# "the Donetsk airport" or "a Kharkiv hospital" is where a strike happened)
 ORG_MODIFIER_REASON = "geo:organisation_modifier"
 _NER_PLACE = {"GPE", "LOC", "FAC", "NORP"}
 _NER_BLOCK = {"PERSON", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
@@ -97,6 +96,8 @@ FEATURE_PRECISION = {"country": 3, "admin1": 3, "region": 3, "sea": 3, "ocean": 
                      "continent": 3, "admin2": 2, "admin3": 2, "river": 2, "reservoir": 2,
                      "strait": 2, "spit": 2, "lake": 2, "island": 2}
 WATER_FEATURES = {"river", "reservoir", "sea", "ocean", "strait", "lake", "spit", "bay"}
+DEMONYM_WEIGHT = 0.5          # "Russian troops": a weak hint of the story's countries
+CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story all about one country
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
@@ -168,6 +169,7 @@ class Geoparser:
         """Toponym mentions and the demonym country context of ``text``."""
         toks = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         context: dict[str, float] = {}
+        counted: set[int] = set()      # demonyms already counted from the NER spans
         blocked: list[tuple[int, int, str]] = []
         ner: list[Mention] = []
         for start, end, label in entities:
@@ -183,12 +185,13 @@ class Geoparser:
             cc = self.gaz.demonym(surface)
             if cc and label in ("NORP", "GPE") and not self._is_country_name(surface):
                 if not cc.startswith("@"):
-                    context[cc] = context.get(cc, 0.0) + 0.5
+                    context[cc] = context.get(cc, 0.0) + DEMONYM_WEIGHT
+                    counted.add(start)
                 continue
             if label == "NORP" and not self.gaz.has_name(normalize_name(surface)):
                 continue
             ner.append(Mention(start, end, surface, f"ner:{label}"))
-        gaz = self._match(text, toks, context)
+        gaz = self._match(text, toks, context, counted)
         gaz.extend(_place_noun_mentions(text, ner, gaz))
         mentions = _merge(ner, gaz, blocked, text)
         surnames = _surnames(text, blocked)
@@ -241,7 +244,10 @@ class Geoparser:
         return any(c.place.feature == "country" and c.kind in (KIND_MAIN, 1)
                    for c in self.gaz.candidates(surface, 5))
 
-    def _match(self, text: str, toks: list[_Tok], context: dict[str, float]) -> list[Mention]:
+    def _match(self, text: str, toks: list[_Tok], context: dict[str, float],
+               counted: "set[int] | frozenset[int]" = frozenset()) -> list[Mention]:
+        """Gazetteer names in capitalised token runs; demonyms not yet ``counted`` (by their
+        start offset) add to the country ``context``."""
         out: list[Mention] = []
         common = _common_words()
         n = len(toks)
@@ -257,11 +263,10 @@ class Geoparser:
             for k in range(min(self.max_ngram, n - i), 0, -1):
                 span = toks[i:i + k]
                 last = span[-1]
-                if not (last.cap or last.text.lower() in _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS
-                        or (k == 1 and t.cap)):
+                if not (last.cap or last.text.lower() in _NAME_END_WORDS or (k == 1 and t.cap)):
                     continue
                 if any(not (s.cap or s.text.lower() in _CONNECTORS or s.text in "-'’."
-                            or s.text.lower() in _DIRECTIONS | _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS)
+                            or s.text.lower() in _DIRECTIONS or s.text.lower() in _NAME_END_WORDS)
                        for s in span):
                     continue
                 if not span[0].cap and not any(x.cap for x in span[1:]):
@@ -278,8 +283,8 @@ class Geoparser:
                 # a demonym is context, never a location
                 if t.cap:
                     cc = self.gaz.demonym(t.text)
-                    if cc and not cc.startswith("@"):
-                        context[cc] = context.get(cc, 0.0) + 0.5
+                    if cc and not cc.startswith("@") and t.start not in counted:
+                        context[cc] = context.get(cc, 0.0) + DEMONYM_WEIGHT
                 i += 1
                 continue
             k, surface = best
@@ -644,7 +649,7 @@ class _DocContext:
     def __init__(self, countries: dict[str, float], admin1s: dict[str, int],
                  points: list[tuple[float, float, int]]) -> None:
         self.countries = countries
-        self.total = sum(countries.values())
+        self.total = max(sum(countries.values()), CONTEXT_FLOOR)
         self.admin1s = admin1s
         self.points = points
 

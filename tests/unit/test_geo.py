@@ -404,3 +404,33 @@ def test_imported_geonames_point_replaces_a_derived_point_but_not_a_settlements(
     assert (canada.place.longitude, canada.note) == (pytest.approx(-113.64258), "point:geonames")
     [toronto] = g.candidates("Toronto")
     assert toronto.place.longitude == pytest.approx(-79.4) and toronto.note == ""
+
+
+def test_a_lone_demonym_does_not_send_a_city_to_a_small_namesake_abroad():
+    """'Russian missiles struck Donetsk': Donetsk is the Ukrainian city, not the Rostov town.
+
+    The demonym was counted twice (NER span and matcher) and, alone, made the story 100%
+    Russian; it is now counted once and shares are divided by at least CONTEXT_FLOOR."""
+    g = MemoryGazetteer()
+    g.add(Place(690791, "Ukraine", 49.0, 32.0, "country", "Ukraine", "UA", 804, population=40_000_000))
+    g.add(Place(2017370, "Russia", 60.0, 100.0, "country", "Russia", "RU", 643, population=144_000_000))
+    g.add(_ua("Donetsk", 48.02, 37.80, 901_645, admin1="Donetsk", gid=709717), [], a1code="UA.05")
+    g.add(Place(566532, "Donetsk", 48.34, 39.95, "settlement", "Russia", "RU", 643,
+                admin1="Rostov", population=50_850), [], a1code="RU.61")
+    g.add_demonym("Russian", "RU")
+    g.add_neighbours("UA", "RU")
+    text = "Russian missiles struck Donetsk on Sunday."
+    [top] = Geoparser(g).parse(text, [(0, 7, "NORP")])
+    assert top.place.iso2 == "UA"
+
+
+def test_a_place_before_a_facility_word_is_not_an_organisation_modifier():
+    from frontlines.geo.geoparse import ORG_MODIFIER_REASON
+
+    g = MemoryGazetteer()
+    g.add(_ua("Kharkiv", 49.98, 36.25, 1_421_125, gid=706483), [], a1code="UA.07")
+    gp = Geoparser(g)
+    hosp = gp.parse("Russian shelling hit a Kharkiv hospital on Monday.")
+    assert [t.text for t in hosp] == ["Kharkiv"] and ORG_MODIFIER_REASON not in hosp[0].reasons
+    admin = gp.parse("The Kharkiv Regional Military Administration said two people died.")
+    assert [t.text for t in admin] == ["Kharkiv"] and ORG_MODIFIER_REASON in admin[0].reasons
