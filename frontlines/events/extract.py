@@ -582,12 +582,18 @@ def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeEx
 
 
 def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[Toponym]:
-    """The toponym(s) where the trigger's action happened; coordinated towns each count."""
+    """The toponym(s) where the trigger's action happened; coordinated towns each count.
+
+    The place taken or left by a capture/withdrawal is its object.  Otherwise the learned
+    chooser over the dependency parse (:func:`frontlines.geo.eventloc.candidates`) decides
+    among the resolved toponyms; when it finds no resolved place above its threshold (it
+    reads "Donetsk militiaman killed" or "Horlivka resident injured" as no location, but the
+    named town is where the event was), the older clause-restricted scorer decides instead.
+    """
     usable = [t for t in topos if t.place is not None and t.place.feature not in ("demonym",)
               and not sent.text[t.end - sent.start: t.end - sent.start + 1] in ("-", "‑")]  # "US-made", "Russian-held"
     if not usable:
         return []
-    from ..geo.geoparse import event_location_scores
     own = _clause_chars(tok)
     if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
         own |= _clause_chars(tok.head.head if tok.dep_ == "pobj" else tok.head)
@@ -599,16 +605,17 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
                    and t.place.feature not in ("country",)]
         if objects:
             return _conjuncts(sent, objects[0], usable)
-    # "the Dnipro's right bank": the river, not the city of the same name
-    inside = [t for t in inside if not _BANK_AFTER.match(sent.text[t.end - sent.start: t.end - sent.start + 30])]
-    if cls == "WITHDRAW":
-        inside = [t for t in inside if not NEW_LINE_PREP.search(sent.text[: t.start - sent.start])
-                  and "direction" not in sent.text[t.end - sent.start: t.end - sent.start + 12]]
-    elif cls == "CAPTURE":
-        inside = [t for t in inside if "direction" not in sent.text[t.end - sent.start: t.end - sent.start + 12]]
-    pool = inside if inside else ([] if cls in ("WITHDRAW", "CAPTURE") else usable)
+    # "the Dnipro's right bank" (the river, not the city of the same name), the new line a
+    # withdrawing force took up, "the Bakhmut direction": not where the action happened
+    usable_here = [t for t in usable if not _not_the_scene(sent, t, cls)]
+    chosen = _learned_place(sent, tok, topos, usable_here)
+    if chosen is not None:
+        return _conjuncts(sent, chosen, usable)
+    inside = [t for t in inside if t in usable_here]
+    pool = inside if inside else ([] if cls in ("WITHDRAW", "CAPTURE") else usable_here)
     if not pool:
         return []
+    from ..geo.geoparse import event_location_scores
     scored = event_location_scores(_article_text(sent), pool, sent.start + tok.idx,
                                    sent.start + tok.idx + len(tok.text), sent.start, sent.end)
     if not scored:
@@ -617,6 +624,38 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     if score < (INSIDE_CLAUSE_MIN_SCORE if inside else 0.0):
         return []          # "Ukraine has retaken ...": the subject names an actor, not where it happened
     return _conjuncts(sent, chosen, usable)
+
+
+def _not_the_scene(sent: Sentence, t: Toponym, cls: str) -> bool:
+    after = sent.text[t.end - sent.start: t.end - sent.start + 30]
+    if _BANK_AFTER.match(after):
+        return True
+    if cls == "WITHDRAW" and NEW_LINE_PREP.search(sent.text[: t.start - sent.start]):
+        return True
+    return cls in ("WITHDRAW", "CAPTURE") and "direction" in after[:12]
+
+
+def _learned_place(sent: Sentence, tok, topos: list[Toponym], usable: list[Toponym]) -> Toponym | None:
+    """The resolved toponym the event-location chooser scores highest, if above its threshold.
+
+    All the sentence's toponyms and unresolved names compete (the features compare them), but
+    only a usable resolved toponym can be returned: when an unresolved name ("Ukrainian",
+    a village the gazetteer lacks) outscores it, the best resolved one still counts."""
+    from ..geo import eventloc
+    if sent.doc is None:
+        return None
+    try:
+        cands = eventloc.candidates(sent.doc, tok.i, topos, sent.start)
+    except Exception:  # a malformed parse must not lose the event
+        logger.exception("event-location features failed in %r", sent.text[:60])
+        return None
+    ok = {id(t) for t in usable}
+    cands = [c for c in cands if c.toponym is not None and id(c.toponym) in ok]
+    if not cands:
+        return None
+    eventloc.score_candidates(cands)
+    best = max(cands, key=lambda c: c.score)
+    return best.toponym if best.score >= eventloc.THRESHOLD else None
 
 
 _PRONOUN = re.compile(r"^(it|they|he|she)$", re.IGNORECASE)

@@ -269,3 +269,11 @@ def test_informal_romanisation_and_no_date_lent_across_towns(pipeline):
     assert by_place["Balakliya"].event_date == "2022-10-04"
     assert by_place["Kupyansk"].event_date != "2022-10-04" or \
         "time:inherited_same_kind" not in by_place["Kupyansk"].reasons
+
+
+def test_a_town_given_as_a_reference_point_is_not_the_scene(pipeline):
+    # "in X, west of Y": the event happened in X; Y only says where X is
+    events = code("A volunteer in Nikopol, west of Zaporizhzhia, was killed by shelling on Tuesday.", pipeline)
+    assert [e.location for e in events] == ["Nikopol"]
+    events = code("A police officer in Lysychansk, east of Kramatorsk, was killed by a drone on Tuesday.", pipeline)
+    assert [e.location for e in events] == ["Lysychansk"]
