@@ -58,6 +58,14 @@ class Place:
     population: int = 0
 
 
+def place_key(place: Place) -> object:
+    """What identifies a place: its GeoNames id, or for entries without one (the project's
+    rivers, regions and facilities) its name and point."""
+    if place.geonameid is not None:
+        return place.geonameid
+    return (place.name, round(place.latitude, 4), round(place.longitude, 4))
+
+
 @dataclass(slots=True)
 class Toponym:
     """A place name found in a text, with offsets and its resolution (if any)."""

@@ -27,7 +27,7 @@ from .. import quantities as qty
 from ..geo.distance import haversine_km
 from .. import temporal
 from ..nlp import Sentence
-from ..records import Article, Event, Evidence, TimeExpression, Toponym
+from ..records import Article, Event, Evidence, TimeExpression, Toponym, place_key
 from . import taxonomy as tx
 from .actors import ActorNamer, ActorRef
 from .lexicon import Lexicon
@@ -214,7 +214,7 @@ class EventExtractor:
         quants = [q.to_dict() for q in qty.find_quantities(sent.text)]
         for m, place_topos, when, when_reason in mentions:
             for topo in (place_topos or [None]):
-                key = (topo.place.geonameid if topo and topo.place else None, _merge_family(m.sub_event))
+                key = (_draft_key(topo.place) if topo and topo.place else None, _merge_family(m.sub_event))
                 draft = groups.get(key)
                 if draft is None:
                     draft = Draft(m.sub_event, [m], topo, when, when_reason)
@@ -390,12 +390,12 @@ class EventExtractor:
 
     def _place_placeless(self, drafts: list[Draft], toponyms: Sequence[Toponym]) -> None:
         focus = _focus_region(toponyms)
-        taken = {d.toponym.place.geonameid for d in drafts if d.toponym is not None and d.toponym.place is not None
+        taken = {place_key(d.toponym.place) for d in drafts if d.toponym is not None and d.toponym.place is not None
                  and d.toponym.geo_precision < 3}
         for d in drafts:
             if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3:
                 town = _only_settlement_inside(d.toponym.place, toponyms)
-                if town is not None and town.place.geonameid not in taken:
+                if town is not None and place_key(town.place) not in taken:
                     # "killed in eastern Ukraine ... in Horlivka": the story names one town in that area
                     d.toponym = Toponym(town.text, town.start, town.end, town.place, 2, town.score, "",
                                         ["geo:only_town_of_region_in_story"])
@@ -562,7 +562,7 @@ def _fold_withdrawals_into_captures(drafts: list[Draft]) -> None:
         if d.sub_event != "Non-violent transfer of territory":
             continue
         home = next((c for c in captures if d.toponym is None or c.toponym is None or (
-            c.toponym.place and d.toponym.place and c.toponym.place.geonameid == d.toponym.place.geonameid)), None)
+            c.toponym.place and d.toponym.place and place_key(c.toponym.place) == place_key(d.toponym.place))), None)
         if home is None:
             continue
         home.mentions.extend(d.mentions)
@@ -781,6 +781,12 @@ def _is_toll_of(home: Draft, d: Draft) -> bool:
     return 0 < first - last <= 2 and home.paragraph == d.paragraph or first - last == 1
 
 
+def _draft_key(place) -> object:
+    """Which draft of a sentence a place's mentions join: one per town or facility, while
+    vague regions ("in eastern and central Ukraine") stay one happening."""
+    return None if place.feature == "region" and place.geonameid is None else place_key(place)
+
+
 def _same_happening(a: Draft, b: Draft) -> bool:
     if a.family != b.family and not ({a.family, b.family} <= {"territory", tx.BATTLES}):
         return False
@@ -797,8 +803,8 @@ def _same_happening(a: Draft, b: Draft) -> bool:
         return False          # "is killing civilians" (ongoing) is not the strike "launched on Sunday"
     if set(a.claimants) != set(b.claimants) and ("both sides" in a.claimants or "both sides" in b.claimants):
         return False
-    pa = a.toponym.place.geonameid if a.toponym and a.toponym.place else None
-    pb = b.toponym.place.geonameid if b.toponym and b.toponym.place else None
+    pa = place_key(a.toponym.place) if a.toponym and a.toponym.place else None
+    pb = place_key(b.toponym.place) if b.toponym and b.toponym.place else None
     if pa is not None and pb is not None and pa != pb:
         return False
     if pa is None and pb is None and a.actor1 is None and b.actor1 is None:
@@ -820,7 +826,7 @@ def _same_or_no_place(a: Draft, b: Draft) -> bool:
     """A date is only lent between reports that are not about two different known places."""
     pa = a.toponym.place if a.toponym is not None else None
     pb = b.toponym.place if b.toponym is not None else None
-    if pa is None or pb is None or pa.geonameid == pb.geonameid:
+    if pa is None or pb is None or place_key(pa) == place_key(pb):
         return True
     # a region and a town inside it ("withdrew from the Kharkiv region" ... "left Izyum")
     for region, town in ((pa, pb), (pb, pa)):
@@ -876,7 +882,7 @@ def _only_settlement_inside(region, toponyms: Sequence[Toponym]) -> Toponym | No
                 region.feature == "admin1" and p.admin1 == region.admin1 and p.iso2 == region.iso2 or \
                 region.feature == "region" and p.iso2 == region.iso2 and (not region.admin1 or p.admin1 == region.admin1) \
                 and _km(p, region) < 400:
-            inside.setdefault(p.geonameid or (p.latitude, p.longitude), t)
+            inside.setdefault(place_key(p), t)
     return next(iter(inside.values())) if len(inside) == 1 else None
 
 

@@ -41,7 +41,9 @@ _ADMIN2_WORDS = {"district", "districts", "raion", "rayon", "county", "municipal
 _WATER_WORDS = {"river", "reservoir", "lake", "sea", "bay", "gulf", "strait", "canal"}
 _AREA_WORDS = {"area", "areas", "direction", "axis", "front", "outskirts", "suburbs",
                "vicinity", "sector", "environs"}
-_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS
+_FACILITY_WORDS = {"airport", "airfield", "air", "base", "airbase", "bridge", "dam", "plant",
+                   "station", "steelworks"}   # "the Donetsk airport", "Belbek air base"
+_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS | _FACILITY_WORDS
 _CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "dos", "das", "upon", "on", "am",
                "an", "der", "al", "el", "y", "sur", "en"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "general", "lieutenant", "colonel", "minister",
@@ -779,8 +781,9 @@ def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int,
             out.append(g)  # the place that opens an institution's name
             continue
         # the small model often calls a town a PERSON or WORK_OF_ART ("near Balakleya"): an
-        # entity of exactly the same span does not block a prominent or locative match
-        if clash and not (g.strong and all(s == g.start and e == g.end and
+        # entity inside the match ("Donetsk" of "the Donetsk airport") does not block a
+        # prominent or locative match
+        if clash and not (g.strong and all(g.start <= s and e <= g.end and
                                            l in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
                                                  "LANGUAGE")
                                            for s, e, l in clash)):

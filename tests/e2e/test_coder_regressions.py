@@ -277,3 +277,15 @@ def test_a_town_given_as_a_reference_point_is_not_the_scene(pipeline):
     assert [e.location for e in events] == ["Nikopol"]
     events = code("A police officer in Lysychansk, east of Kramatorsk, was killed by a drone on Tuesday.", pipeline)
     assert [e.location for e in events] == ["Lysychansk"]
+
+
+def test_strikes_on_named_airfields_are_placed_at_each_airfield(pipeline):
+    """'the Donetsk airport' and 'Belbek air base' are places of their own (project features
+    without a GeoNames id): each gets its event, and the bare demonym does not pull Donetsk
+    to the Russian town of that name."""
+    events = code("Russian missiles struck the Donetsk airport and Belbek air base on Sunday, "
+                  "officials said.", pipeline)
+    assert sorted(e.location for e in events) == ["Belbek air base", "Donetsk airport"]
+    assert {e.admin1 for e in events} == {"Donetsk", "Crimea"}
+    [town] = code("Russian missiles struck Donetsk on Sunday, officials said.", pipeline)
+    assert (town.location, town.admin1) == ("Donetsk", "Donetsk")

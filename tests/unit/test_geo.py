@@ -434,3 +434,13 @@ def test_a_place_before_a_facility_word_is_not_an_organisation_modifier():
     assert [t.text for t in hosp] == ["Kharkiv"] and ORG_MODIFIER_REASON not in hosp[0].reasons
     admin = gp.parse("The Kharkiv Regional Military Administration said two people died.")
     assert [t.text for t in admin] == ["Kharkiv"] and ORG_MODIFIER_REASON in admin[0].reasons
+
+
+def test_place_key_tells_apart_places_without_geonames_ids():
+    from frontlines.records import place_key
+
+    a = Place(None, "Donetsk airport", 48.074, 37.74, "facility")
+    b = Place(None, "Belbek air base", 44.689, 33.571, "facility")
+    assert place_key(a) != place_key(b)
+    assert place_key(a) == place_key(Place(None, "Donetsk airport", 48.074, 37.74, "facility"))
+    assert place_key(Place(709717, "Donetsk", 48.0, 37.8)) == 709717
