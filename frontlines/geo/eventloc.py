@@ -183,7 +183,14 @@ class Weights(dict):
 
     def __init__(self, weights: Any = (), trees: Sequence[Any] = ()) -> None:
         super().__init__(weights)
-        self.trees = list(trees)
+        self.trees = [_float_leaves(t) for t in trees]
+
+
+def _float_leaves(tree: Any) -> Any:
+    """The tree with its leaves as floats (so scoring adds them without converting)."""
+    if isinstance(tree, list):
+        return [tree[0], tree[1], _float_leaves(tree[2]), _float_leaves(tree[3])]
+    return float(tree)
 
 
 def tree_value(tree: Any, feats: dict[str, float]) -> float:
@@ -197,8 +204,11 @@ def tree_value(tree: Any, feats: dict[str, float]) -> float:
 def margin(feats: dict[str, float], weights: dict[str, float]) -> float:
     """A candidate's score before the sigmoid: the linear part plus the trees (if any)."""
     x = sum(weights.get(k, 0.0) * v for k, v in feats.items())
-    for t in getattr(weights, "trees", ()):
-        x += tree_value(t, feats)
+    get = feats.get
+    for node in getattr(weights, "trees", ()):   # tree_value, inlined: it runs per candidate
+        while node.__class__ is list:
+            node = node[2] if get(node[0], 0.0) <= node[1] else node[3]
+        x += node
     return x
 
 
