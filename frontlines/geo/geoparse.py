@@ -101,6 +101,7 @@ WATER_FEATURES = {"river", "reservoir", "sea", "ocean", "strait", "lake", "spit"
 DEMONYM_WEIGHT = 0.5          # "Russian troops": a weak hint of the story's countries
 CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story all about one country
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
+SEAT_BONUS = 0.5              # a city and the province named after it, against a namesake abroad
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
 
@@ -296,7 +297,10 @@ class Geoparser:
                 out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
                                    reasons=["geo:gazetteer_match", ORG_MODIFIER_REASON]))
             elif reason is None:
-                out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
+                end = span[-1].end
+                if k == 1 and text[end:end + 1] == "." and surface + "." in _press_abbreviations():
+                    end, surface = end + 1, surface + "."
+                out.append(Mention(span[0].start, end, surface, "gaz",
                                    reasons=["geo:gazetteer_match"],
                                    strong=self._strong(text, span[0].start, surface)))
             i += k
@@ -372,8 +376,10 @@ class Geoparser:
                     and nl not in {"city", "town", "village", "airport", "port", "mountains"} \
                     and not self.gaz.has_name(normalize_name(nxt.text)):
                 return "inside_name"
-        if k == 1 and nxt is not None and nxt.text == "." and len(span[0].text) <= 4:
-            return "abbreviation"
+        if k == 1 and nxt is not None and nxt.text == "." and len(span[0].text) <= 4 \
+                and span[0].text + "." not in _press_abbreviations() \
+                and not (_ends_sentence(text, nxt.end) and self._prominent(surface)):
+            return "abbreviation"   # "Gen. Smith"; but "Ind." is Indiana and "in Gaza." is Gaza
         # small or alternate-name-only places need a locative cue ("in X", "village of X")
         if not self._prominent(surface):
             words = [w.lower() for w in _words_before(text, span[0].start, max(0, span[0].start - 40), 3)]
@@ -601,11 +607,19 @@ class Geoparser:
         city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
                                and (c.place.population >= 100000
                                     or (c.a1code, normalize_name(c.place.name)) in unit_names))
+        paired = {(c.a1code, normalize_name(c.place.name)) for c in cands
+                  if c.place.feature in ("settlement", "capital")
+                  and (c.a1code, normalize_name(c.place.name)) in unit_names}
         # a state of this very name: a village of its country named (or also known) by it, or a
         # county known by it ("Delaware" for Delaware County), is the lesser reading
         states = {c.place.iso2 for c in cands if c.kind == KIND_MAIN and c.place.feature == "admin1"}
         for c in cands:
             s, why = self._score(m, c, doc, city_units)
+            if (c.a1code, normalize_name(c.place.name)) in paired:
+                # a province and the city it is named after both answer to the name: against
+                # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
+                s += SEAT_BONUS
+                why = [*why, "geo:city_and_namesake_unit"]
             if c.place.iso2 in states and m.cls not in ("settlement", "admin2") and c.a1code not in city_units and (
                     (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
                     or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
@@ -753,6 +767,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in "\"“( ":
         start += 1
     return start, end
+
+
+def _ends_sentence(text: str, pos: int) -> bool:
+    """Whether the character at ``pos`` follows a sentence's final period."""
+    rest = text[pos:pos + 3]
+    return not rest.strip() or bool(re.match(r"\s+[\"“'‘(]?[A-Z0-9]", text[pos:pos + 4]))
 
 
 def _sentence_start(toks: list[_Tok], i: int) -> bool:

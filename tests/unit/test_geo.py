@@ -444,3 +444,28 @@ def test_place_key_tells_apart_places_without_geonames_ids():
     assert place_key(a) != place_key(b)
     assert place_key(a) == place_key(Place(None, "Donetsk airport", 48.074, 37.74, "facility"))
     assert place_key(Place(709717, "Donetsk", 48.0, 37.8)) == 709717
+
+
+def test_a_city_and_the_province_named_after_it_beat_a_lone_namesake_abroad():
+    g = MemoryGazetteer()
+    g.add(Place(1118, "Gaza", 31.42, 34.37, "admin1", "Palestinian Territory", "PS", 275,
+                admin1="Gaza", population=419_328), [], a1code="PS.GZ")
+    g.add(Place(281133, "Gaza", 31.50, 34.47, "settlement", "Palestinian Territory", "PS", 275,
+                admin1="Gaza", population=410_000), [], a1code="PS.GZ")
+    g.add(Place(1046, "Gaza", -23.0, 32.8, "admin1", "Mozambique", "MZ", 508,
+                admin1="Gaza", population=384_964), [], a1code="MZ.02")
+    [top] = Geoparser(g).parse("Fighting continued in Gaza.")
+    assert (top.place.iso2, top.place.feature) == ("PS", "settlement")
+    assert "geo:city_and_namesake_unit" in top.reasons
+
+
+def test_matcher_keeps_press_abbreviations_and_sentence_final_names():
+    g = MemoryGazetteer()
+    g.add(Place(4921868, "Indiana", 40.0, -86.25, "admin1", "United States", "US", 840,
+                population=6_700_000), ["Ind."], a1code="US.IN")
+    g.add(Place(99, "Gen", 10.0, 10.0, "admin1", "Nowhere", "NW", 0, population=5_000), [], a1code="NW.1")
+    gp = Geoparser(g)
+    assert [t.text for t in gp.parse("The plant in Gary, Ind. closed.")] == ["Ind."]
+    assert [t.text for t in gp.parse("He visited Indiana. Then he left.")] == ["Indiana"]
+    # a title before a name is not a place, even when a unit somewhere has that name
+    assert not gp.parse("Later Gen. Smith arrived.")
