@@ -24,6 +24,7 @@ from typing import Sequence
 
 from frontlines.geo.gazetteer import (KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
                                       KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
+from frontlines.geo.distance import haversine_km
 from frontlines.geo.normalize import normalize_name
 from frontlines.records import Toponym
 
@@ -101,6 +102,8 @@ WATER_FEATURES = {"river", "reservoir", "sea", "ocean", "strait", "lake", "spit"
 DEMONYM_WEIGHT = 0.5          # "Russian troops": a weak hint of the story's countries
 CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story all about one country
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
+CLUSTER_WEIGHT = 0.5          # per other name of the story with a candidate within 50 km (max 2)
+_CLUSTER_FEATURES = {"settlement", "capital", "admin2", "admin3"}
 SEAT_BONUS = 0.5              # a city and the province named after it, against a namesake abroad
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
@@ -226,11 +229,13 @@ class Geoparser:
             except Exception:
                 log.exception("gazetteer lookup failed for %r", m.name)
                 cands[key] = []
+        support = _cluster_support(cands) if CLUSTER_WEIGHT else {}
         picks: dict[tuple, Candidate | None] = {
             k: self._best(mentions[groups[k][0]], cands[k], None)[0] for k in order}
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
+            doc.support = support
             final = {}
             for k in order:
                 m = mentions[groups[k][0]]
@@ -591,6 +596,10 @@ class Geoparser:
             elif f == "admin1" and c.a1code in doc.admin1s and c.kind != KIND_CODE:
                 s += 2.5
                 why.append("geo:contains_other_places")
+            n_near = doc.support.get(c.pid, 0)
+            if n_near:
+                s += CLUSTER_WEIGHT * min(n_near, 2)
+                why.append("geo:near_other_names_candidates")
             d = doc.nearest_km(p.latitude, p.longitude)
             if d is not None and f not in ("country", "continent"):
                 bonus = 1.5 * math.exp(-d / 200.0)
@@ -660,7 +669,7 @@ class Geoparser:
 
 
 class _DocContext:
-    __slots__ = ("countries", "total", "admin1s", "points")
+    __slots__ = ("countries", "total", "admin1s", "points", "support")
 
     def __init__(self, countries: dict[str, float], admin1s: dict[str, int],
                  points: list[tuple[float, float, int]]) -> None:
@@ -668,6 +677,7 @@ class _DocContext:
         self.total = max(sum(countries.values()), CONTEXT_FLOOR)
         self.admin1s = admin1s
         self.points = points
+        self.support: dict[int, int] = {}
 
     @classmethod
     def build(cls, picks: Sequence[tuple[Candidate | None, int]],
@@ -699,7 +709,9 @@ class _DocContext:
             if admin1s[pick.a1code] <= 0:
                 del admin1s[pick.a1code]
         pts = [p for p in self.points if p[2] != pick.pid]
-        return _DocContext(countries, admin1s, pts)
+        out = _DocContext(countries, admin1s, pts)
+        out.support = self.support
+        return out
 
     def country_share(self, cc: str) -> float:
         if not cc or self.total <= 0:
@@ -767,6 +779,35 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in "\"“( ":
         start += 1
     return start, end
+
+
+def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> dict[int, int]:
+    """For each settlement or district candidate, how many *other* names of the story have a
+    candidate of the same kind within ``km``: places of one story tend to lie together, so
+    "London", "St. Thomas" and "Middlesex" support their Ontario readings jointly."""
+    cell_deg = km / 111.0
+    grid: dict[tuple[int, int], list[tuple[float, float, tuple]]] = {}
+    local = {k: [c for c in cs if c.place.feature in _CLUSTER_FEATURES and c.kind in (KIND_MAIN, KIND_TRANSLIT)]
+             for k, cs in cands.items()}
+    for k, cs in local.items():
+        for c in cs:
+            cell = (int(c.place.latitude // cell_deg), int(c.place.longitude // cell_deg))
+            grid.setdefault(cell, []).append((c.place.latitude, c.place.longitude, k))
+    out: dict[int, int] = {}
+    for k, cs in local.items():
+        for c in cs:
+            la, lo = c.place.latitude, c.place.longitude
+            ci, cj = int(la // cell_deg), int(lo // cell_deg)
+            names = set()
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    for la2, lo2, k2 in grid.get((ci + di, cj + dj), ()):
+                        if k2 != k and k2[0] != k[0] and k2 not in names \
+                                and haversine_km(la, lo, la2, lo2) <= km:
+                            names.add(k2)
+            if names:
+                out[c.pid] = len(names)
+    return out
 
 
 def _ends_sentence(text: str, pos: int) -> bool:

@@ -469,3 +469,28 @@ def test_matcher_keeps_press_abbreviations_and_sentence_final_names():
     assert [t.text for t in gp.parse("He visited Indiana. Then he left.")] == ["Indiana"]
     # a title before a name is not a place, even when a unit somewhere has that name
     assert not gp.parse("Later Gen. Smith arrived.")
+
+
+def test_places_of_one_story_support_each_others_nearby_readings():
+    """'London' with 'St. Thomas' and 'Middlesex' nearby in Ontario is London, Ontario."""
+    from frontlines.geo.geoparse import Mention
+
+    g = MemoryGazetteer()
+    g.add(Place(2643743, "London", 51.51, -0.13, "capital", "United Kingdom", "GB", 826,
+                population=8_900_000), [], a1code="GB.ENG")
+    g.add(Place(6058560, "London", 42.98, -81.23, "settlement", "Canada", "CA", 124,
+                admin1="Ontario", population=346_000), [], a1code="CA.08")
+    g.add(Place(6155721, "St. Thomas", 42.78, -81.18, "settlement", "Canada", "CA", 124,
+                admin1="Ontario", population=38_000), [], a1code="CA.08")
+    g.add(Place(3488998, "St. Thomas", 17.95, -76.45, "admin1", "Jamaica", "JM", 388,
+                admin1="Saint Thomas", population=94_000), [], a1code="JM.14")
+    g.add(Place(6072350, "Middlesex", 43.0, -81.5, "admin2", "Canada", "CA", 124,
+                admin1="Ontario", population=450_000), [], a1code="CA.08")
+    text = "London shelters are full, and St. Thomas and Middlesex report the same."
+    ms = [Mention(0, 6, "London", "gold"), Mention(30, 40, "St. Thomas", "gold"),
+          Mention(45, 54, "Middlesex", "gold")]
+    tops = Geoparser(g).resolve(text, ms)
+    assert [t.place.iso2 for t in tops] == ["CA", "CA", "CA"]
+    assert "geo:near_other_names_candidates" in tops[0].reasons
+    # alone, London is the capital
+    assert Geoparser(g).resolve("London", [Mention(0, 6, "London", "gold")])[0].place.iso2 == "GB"
