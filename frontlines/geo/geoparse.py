@@ -24,7 +24,6 @@ from typing import Sequence
 
 from frontlines.geo.gazetteer import (KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
                                       KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
-from frontlines.geo.distance import haversine_km
 from frontlines.geo.normalize import normalize_name
 from frontlines.records import Toponym
 
@@ -794,16 +793,19 @@ def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> d
             cell = (int(c.place.latitude // cell_deg), int(c.place.longitude // cell_deg))
             grid.setdefault(cell, []).append((c.place.latitude, c.place.longitude, k))
     out: dict[int, int] = {}
+    if len(local) < 2:
+        return out
     for k, cs in local.items():
         for c in cs:
             la, lo = c.place.latitude, c.place.longitude
             ci, cj = int(la // cell_deg), int(lo // cell_deg)
+            coslat = math.cos(math.radians(la))
             names = set()
             for di in (-1, 0, 1):
                 for dj in (-1, 0, 1):
                     for la2, lo2, k2 in grid.get((ci + di, cj + dj), ()):
-                        if k2 != k and k2[0] != k[0] and k2 not in names \
-                                and haversine_km(la, lo, la2, lo2) <= km:
+                        if k2[0] != k[0] and k2 not in names \
+                                and 111.2 * math.hypot(la2 - la, (lo2 - lo) * coslat) <= km:
                             names.add(k2)
             if names:
                 out[c.pid] = len(names)
