@@ -327,6 +327,15 @@ def _words(text: str) -> list[str]:
 
 
 
+def _take_name(tok, source: str, cands: list["EventLocationCandidate"],
+               taken: list[tuple[int, int]]) -> None:
+    """Add the proper name headed by ``tok`` as an unresolved candidate unless it overlaps one."""
+    a, b = _proper_name_span(tok)
+    if not any(x < b and a < y for x, y in taken):
+        cands.append(EventLocationCandidate(a, b, None, source))
+        taken.append((a, b))
+
+
 def _proper_name_span(tok) -> tuple[int, int]:
     """Character span of the proper name headed by ``tok`` with its compound/flat modifiers."""
     left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
@@ -375,11 +384,7 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         if not _after_locative(tok):
             continue
-        a, b = _proper_name_span(tok)
-        if any(x < b and a < y for x, y in taken):
-            continue
-        cands.append(EventLocationCandidate(a, b, None, "pp"))
-        taken.append((a, b))
+        _take_name(tok, "pp", cands, taken)
     # a proper name the trigger takes as object ("captured Kasumbalesa", "entered Tal Bizam")
     for tok in doc[t_lo:t_hi]:
         if (tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in _NER_NEVER
@@ -387,11 +392,7 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         if any(x <= tok.idx < y for x, y in taken) or not _argument_of(tok, trig):
             continue
-        a, b = _proper_name_span(tok)
-        if any(x < b and a < y for x, y in taken):
-            continue
-        cands.append(EventLocationCandidate(a, b, None, "arg"))
-        taken.append((a, b))
+        _take_name(tok, "arg", cands, taken)
     if not cands:
         return cands
     roots = []
