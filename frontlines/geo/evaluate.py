@@ -47,6 +47,7 @@ class GoldToponym:
 class GoldDoc:
     text: str
     toponyms: list[GoldToponym]
+    realigned: int = 0        # gold spans moved onto their phrase by :func:`_realign`
 
 
 REALIGN_WINDOW = 200
@@ -115,7 +116,8 @@ def load_corpus(corpus: str, limit: int | None = None) -> list[GoldDoc]:
             except (TypeError, ValueError):
                 continue
             tops.append(GoldToponym(start, end, loc.findtext("name") or text[start:end], lat, lon))
-        docs.append(GoldDoc(text, [_realign(text, t) for t in tops]))
+        fixed = [_realign(text, t) for t in tops]
+        docs.append(GoldDoc(text, fixed, sum(a is not b for a, b in zip(tops, fixed))))
         if limit and len(docs) >= limit:
             break
     return docs
@@ -191,6 +193,7 @@ def evaluate_geoparse(corpus: str = "lgl", *, limit: int | None = None, geoparse
         "mean_km": statistics.fmean(errors) if errors else float("nan"),
         "auc": auc_log_error(errors),
         "candidate_coverage": covered / n_gold if n_gold else float("nan"),
+        "realigned_gold_spans": sum(d.realigned for d in docs),
         "resolve_seconds": round(resolve_s, 2),
     }
     if recognition:
