@@ -7,10 +7,18 @@ Phrases such as "the Kharkiv region", "the region of Kharkiv", "Izium district",
 Balakleya", "the outskirts of X", "eastern and central Ukraine" set the qualifier, restrict
 the candidates (admin1, admin2, river...) and set ACLED's ``geo_precision``.
 
-Resolution scores every candidate with: feature type and population, how the name matched,
-the countries and admin1 units of the rest of the story (demonyms count as weak context),
-distance to the other places of the story, and the qualifier.  Every decision appends a
-short reason code to ``Toponym.reasons``.
+Recognition also drops the surname of a person named in full ("Mahsa Amini ... Amini"), keeps
+press abbreviations whole ("U.S.", "Ind."), and marks a place that only opens an
+institution's name ("the Kharkiv Regional Military Administration") with
+``geo:organisation_modifier`` so the event coder does not take it for a scene.
+
+Resolution scores every candidate with: feature type and population, how the name matched
+(a demonym given as a mention names its country), the countries of the rest of the story and
+the countries bordering them (demonyms count as weak context), its admin1 units, distance to
+the other places of the story and to the candidates of its other names (places of one story
+lie together), the qualifier, and which reading a name's namesakes favour (a state over a
+village or county named after it; a city and the province named after it over a lone
+namesake abroad).  Every decision appends a short reason code to ``Toponym.reasons``.
 """
 from __future__ import annotations
 
