@@ -111,6 +111,7 @@ CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story al
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 CLUSTER_WEIGHT = 0.5          # per other name of the story with a candidate within 50 km (max 2)
 _CLUSTER_FEATURES = {"settlement", "capital", "admin2", "admin3"}
+CITY_SHARE = 0.05             # least share of its namesake unit's people for a city to be the bare name
 SEAT_BONUS = 0.5              # a city and the province named after it, against a namesake abroad
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
@@ -620,9 +621,14 @@ class Geoparser:
         best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
         # units whose bare name also names a big city inside them, or the city they are named after
         unit_names = {(c.a1code, normalize_name(c.place.name)) for c in cands if c.place.feature in ("admin1", "admin2")}
+        # ... unless the city holds only a small share of the unit's people: then the bare
+        # name means the unit ("Quebec" the province; "Kharkiv" and "Kherson" the cities, which
+        # hold 47% and 11% of their oblasts in the index)
+        unit_pop = {c.a1code: c.place.population for c in cands if c.place.feature in ("admin1", "admin2")}
         city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
                                and (c.place.population >= 100000
-                                    or (c.a1code, normalize_name(c.place.name)) in unit_names))
+                                    or (c.a1code, normalize_name(c.place.name)) in unit_names)
+                               and c.place.population >= CITY_SHARE * unit_pop.get(c.a1code, 0))
         paired = {(c.a1code, normalize_name(c.place.name)) for c in cands
                   if c.place.feature in ("settlement", "capital")
                   and (c.a1code, normalize_name(c.place.name)) in unit_names}

@@ -494,3 +494,19 @@ def test_places_of_one_story_support_each_others_nearby_readings():
     assert "geo:near_other_names_candidates" in tops[0].reasons
     # alone, London is the capital
     assert Geoparser(g).resolve("London", [Mention(0, 6, "London", "gold")])[0].place.iso2 == "GB"
+
+
+def test_bare_name_of_a_province_whose_namesake_city_is_small_is_the_province():
+    g = MemoryGazetteer()
+    g.add(Place(6115047, "Quebec", 52.0, -72.0, "admin1", "Canada", "CA", 124,
+                admin1="Quebec", population=8_000_000), [], a1code="CA.10")
+    g.add(Place(6325494, "Québec", 46.81, -71.21, "settlement", "Canada", "CA", 124,
+                admin1="Quebec", population=300_000), ["Quebec"], a1code="CA.10")
+    [top] = Geoparser(g).parse("Voters in Quebec went to the polls.")
+    assert top.place.feature == "admin1"
+
+
+def test_bare_name_of_a_city_holding_a_fair_share_of_its_oblast_is_the_city(gp):
+    # Kharkiv city holds about half of the oblast's people in the fixture
+    [top] = gp.parse("Shelling hit Kharkiv overnight.")
+    assert top.place.feature == "settlement"
