@@ -193,19 +193,11 @@ def _float_leaves(tree: Any) -> Any:
     return float(tree)
 
 
-def tree_value(tree: Any, feats: dict[str, float]) -> float:
-    """The leaf of one tree that a candidate's features reach."""
-    node = tree
-    while isinstance(node, list):
-        node = node[2] if feats.get(node[0], 0.0) <= node[1] else node[3]
-    return float(node)
-
-
 def margin(feats: dict[str, float], weights: dict[str, float]) -> float:
     """A candidate's score before the sigmoid: the linear part plus the trees (if any)."""
     x = sum(weights.get(k, 0.0) * v for k, v in feats.items())
     get = feats.get
-    for node in getattr(weights, "trees", ()):   # tree_value, inlined: it runs per candidate
+    for node in getattr(weights, "trees", ()):   # walk each tree to the leaf the candidate reaches
         while node.__class__ is list:
             node = node[2] if get(node[0], 0.0) <= node[1] else node[3]
         x += node
