@@ -65,6 +65,17 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}"
 
 
+def _class_table(title: str, label_header: str, stats: Iterable) -> Table:
+    """Per-class precision/recall/F1 (in %), support and predicted counts; unseen classes left out."""
+    table = Table(title=title)
+    for col in (label_header, "P", "R", "F1", "support", "predicted"):
+        table.add_column(col, justify="left" if col == label_header else "right")
+    for s in stats:
+        if s.support or s.predicted:
+            table.add_row(s.label, _pct(s.precision), _pct(s.recall), _pct(s.f1), str(s.support), str(s.predicted))
+    return table
+
+
 def _common_options(f):
     f = click.option("--dump", type=click.Path(dir_okay=False, writable=True),
                      help="Write every scored row (gold, prediction, events) to this JSONL file.")(f)
@@ -89,13 +100,8 @@ def eval_event_type(data: str | None, as_json: bool, limit: int | None, dump: st
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
-    table = Table(title=f"CASE 2021 Task 2 event types — {path.name}, {report.n} snippets", show_lines=False)
-    for col in ("label", "P", "R", "F1", "support", "predicted"):
-        table.add_column(col, justify="left" if col == "label" else "right")
-    for s in sorted(report.per_class, key=lambda s: (-s.support, s.label)):
-        if s.support or s.predicted:
-            table.add_row(s.label, _pct(s.precision), _pct(s.recall), _pct(s.f1), str(s.support), str(s.predicted))
-    console.print(table)
+    console.print(_class_table(f"CASE 2021 Task 2 event types — {path.name}, {report.n} snippets", "label",
+                               sorted(report.per_class, key=lambda s: (-s.support, s.label))))
     summary = Table(show_header=False, box=None)
     summary.add_row("weighted F1 (25 ACLED types)", f"{report.weighted_f1:.3f}")
     summary.add_row("macro F1", f"{report.macro_f1:.3f}")
@@ -162,13 +168,8 @@ def eval_plover(data: str | None, as_json: bool, limit: int | None, dump: str | 
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
-    table = Table(title=f"PLOVER categories — {path.name}, {report.n} sentences (gold mapped to PLOVER 0.8)")
-    for col in ("category", "P", "R", "F1", "support", "predicted"):
-        table.add_column(col, justify="left" if col == "category" else "right")
-    for s in report.per_category:
-        if s.support or s.predicted:
-            table.add_row(s.label, _pct(s.precision), _pct(s.recall), _pct(s.f1), str(s.support), str(s.predicted))
-    console.print(table)
+    console.print(_class_table(f"PLOVER categories — {path.name}, {report.n} sentences "
+                               "(gold mapped to PLOVER 0.8)", "category", report.per_category))
     summary = Table(show_header=False, box=None)
     summary.add_row("accuracy (all records; no event = 'none')", f"{report.accuracy:.3f}")
     summary.add_row(f"accuracy on categories we code (n={report.n_reachable})", f"{report.accuracy_reachable:.3f}")
