@@ -13,7 +13,6 @@ from typing import Callable, Iterable, Iterator
 
 from .events.extract import EventExtractor
 from .events.lexicon import Lexicon, default_lexicon
-from .geo.geoparse import ORG_MODIFIER_REASON
 from .nlp import Sentence, iter_ents, load_nlp, parse_sentences, split_sentences
 from .records import Article, Event, IngestProblem, Toponym
 
@@ -117,10 +116,7 @@ class Pipeline:
         except Exception:  # a geoparser failure must not lose the article's events
             logger.exception("geoparsing failed for %s; coding without places", article.origin)
             toponyms = []
-        # a place that only opens an institution's name ("the Kharkiv Regional Military
-        # Administration said") is a mention, not where anything happened
-        places = [t for t in toponyms if ORG_MODIFIER_REASON not in t.reasons]
-        events = self.extractor.extract(article, sentences, places)
+        events = self.extractor.extract(article, sentences, toponyms)
         return ArticleResult(article, events, sentences, toponyms)
 
 

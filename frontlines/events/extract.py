@@ -27,6 +27,7 @@ from .. import quantities as qty
 from ..geo.distance import haversine_km
 from .. import temporal
 from ..nlp import Sentence
+from ..geo.geoparse import ORG_MODIFIER_REASON
 from ..records import Article, Event, Evidence, TimeExpression, Toponym, place_key
 from . import taxonomy as tx
 from .actors import ActorNamer, ActorRef
@@ -101,6 +102,9 @@ class EventExtractor:
     def extract(self, article: Article, sentences: Sequence[Sentence], toponyms: Sequence[Toponym]) -> list[Event]:
         if article.date is None:
             raise ValueError("an article needs a date before its events can be coded")
+        # a place that only opens an institution's name ("the Kharkiv Regional Military
+        # Administration said") is a mention, not where anything happened
+        toponyms = [t for t in toponyms if ORG_MODIFIER_REASON not in t.reasons]
         main_country = _main_country(toponyms)
         self._story_toponyms = list(toponyms)
         namer = ActorNamer(self.lex, article_country=main_country)
