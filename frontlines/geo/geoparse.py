@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from frontlines.geo.gazetteer import (KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
                                       KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
@@ -238,8 +238,9 @@ class Geoparser:
                 log.exception("gazetteer lookup failed for %r", m.name)
                 cands[key] = []
         support = _cluster_support(cands) if CLUSTER_WEIGHT else {}
+        readings = {k: _readings(cands[k]) for k in order}
         picks: dict[tuple, Candidate | None] = {
-            k: self._best(mentions[groups[k][0]], cands[k], None)[0] for k in order}
+            k: self._best(mentions[groups[k][0]], cands[k], None, readings[k])[0] for k in order}
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
@@ -247,7 +248,7 @@ class Geoparser:
             final = {}
             for k in order:
                 m = mentions[groups[k][0]]
-                final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])))
+                final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])), readings[k])
             picks = {k: v[0] for k, v in final.items()}
         out: list[Toponym] = []
         for i, m in enumerate(mentions):
@@ -616,33 +617,20 @@ class Geoparser:
                     why.append("geo:near_other_places")
         return s, why
 
-    def _best(self, m: Mention, cands: list[Candidate], doc: "_DocContext | None"
-              ) -> tuple[Candidate | None, float, list[str]]:
+    def _best(self, m: Mention, cands: list[Candidate], doc: "_DocContext | None",
+              readings: "_Readings | None" = None) -> tuple[Candidate | None, float, list[str]]:
+        """The best-scoring candidate; ``readings`` (from :func:`_readings`) may be passed in
+        when the same candidates are scored again in another round."""
+        r = readings if readings is not None else _readings(cands)
         best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
-        # units whose bare name also names a big city inside them, or the city they are named after
-        unit_names = {(c.a1code, normalize_name(c.place.name)) for c in cands if c.place.feature in ("admin1", "admin2")}
-        # ... unless the city holds only a small share of the unit's people: then the bare
-        # name means the unit ("Quebec" the province; "Kharkiv" and "Kherson" the cities, which
-        # hold 47% and 11% of their oblasts in the index)
-        unit_pop = {c.a1code: c.place.population for c in cands if c.place.feature in ("admin1", "admin2")}
-        city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
-                               and (c.place.population >= 100000
-                                    or (c.a1code, normalize_name(c.place.name)) in unit_names)
-                               and c.place.population >= CITY_SHARE * unit_pop.get(c.a1code, 0))
-        paired = {(c.a1code, normalize_name(c.place.name)) for c in cands
-                  if c.place.feature in ("settlement", "capital")
-                  and (c.a1code, normalize_name(c.place.name)) in unit_names}
-        # a state of this very name: a village of its country named (or also known) by it, or a
-        # county known by it ("Delaware" for Delaware County), is the lesser reading
-        states = {c.place.iso2 for c in cands if c.kind == KIND_MAIN and c.place.feature == "admin1"}
         for c in cands:
-            s, why = self._score(m, c, doc, city_units)
-            if (c.a1code, normalize_name(c.place.name)) in paired:
+            s, why = self._score(m, c, doc, r.city_units)
+            if c.pid in r.paired:
                 # a province and the city it is named after both answer to the name: against
                 # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
                 s += SEAT_BONUS
                 why = [*why, "geo:city_and_namesake_unit"]
-            if c.place.iso2 in states and m.cls not in ("settlement", "admin2") and c.a1code not in city_units and (
+            if c.place.iso2 in r.states and m.cls not in ("settlement", "admin2") and c.a1code not in r.city_units and (
                     (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
                     or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
                 s -= 2.0
@@ -792,6 +780,34 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in "\"“( ":
         start += 1
     return start, end
+
+
+class _Readings(NamedTuple):
+    """What a name's candidates say about each other (the same in every scoring round)."""
+
+    city_units: frozenset[str]   # admin units whose bare name means the city inside them
+    paired: frozenset[int]       # pids of a city and the unit named after it
+    states: frozenset[str]       # countries with an admin1 of exactly this name
+
+
+def _readings(cands: Sequence[Candidate]) -> _Readings:
+    # units whose bare name also names a big city inside them, or the city they are named after
+    names = {c.pid: normalize_name(c.place.name) for c in cands}
+    unit_names = {(c.a1code, names[c.pid]) for c in cands if c.place.feature in ("admin1", "admin2")}
+    # ... unless the city holds only a small share of the unit's people: then the bare
+    # name means the unit ("Quebec" the province; "Kharkiv" and "Kherson" the cities, which
+    # hold 47% and 11% of their oblasts in the index)
+    unit_pop = {c.a1code: c.place.population for c in cands if c.place.feature in ("admin1", "admin2")}
+    city_units = frozenset(c.a1code for c in cands if c.a1code and c.place.feature in ("settlement", "capital")
+                           and (c.place.population >= 100000 or (c.a1code, names[c.pid]) in unit_names)
+                           and c.place.population >= CITY_SHARE * unit_pop.get(c.a1code, 0))
+    paired_keys = {(c.a1code, names[c.pid]) for c in cands if c.place.feature in ("settlement", "capital")
+                   and (c.a1code, names[c.pid]) in unit_names}
+    paired = frozenset(c.pid for c in cands if (c.a1code, names[c.pid]) in paired_keys)
+    # a state of this very name: a village of its country named (or also known) by it, or a
+    # county known by it ("Delaware" for Delaware County), is the lesser reading
+    states = frozenset(c.place.iso2 for c in cands if c.kind == KIND_MAIN and c.place.feature == "admin1")
+    return _Readings(city_units, paired, states)
 
 
 def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> dict[int, int]:
