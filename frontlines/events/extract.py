@@ -27,7 +27,7 @@ from .. import quantities as qty
 from ..geo.distance import haversine_km
 from .. import temporal
 from ..nlp import Sentence
-from ..geo.geoparse import ORG_MODIFIER_REASON
+from ..geo.geoparse import ORG_MODIFIER_REASON, scene_toponyms
 from ..records import Article, Event, Evidence, TimeExpression, Toponym, place_key
 from . import taxonomy as tx
 from .actors import ActorNamer, ActorRef
@@ -106,6 +106,9 @@ class EventExtractor:
         # Administration said") is a mention, not where anything happened
         toponyms = [t for t in toponyms if ORG_MODIFIER_REASON not in t.reasons]
         main_country = _main_country(toponyms)
+        # a country or capital standing for its state ("shelling by Kiev's forces", "Moscow
+        # says") tells whose story it is, not where anything happened
+        toponyms = scene_toponyms(toponyms)
         self._story_toponyms = list(toponyms)
         namer = ActorNamer(self.lex, article_country=main_country)
         drafts: list[Draft] = []

@@ -10,7 +10,9 @@ the candidates (admin1, admin2, river...) and set ACLED's ``geo_precision``.
 Recognition also drops the surname of a person named in full ("Mahsa Amini ... Amini"), keeps
 press abbreviations whole ("U.S.", "Ind."), and marks a place that only opens an
 institution's name ("the Kharkiv Regional Military Administration") with
-``geo:organisation_modifier`` so the event coder does not take it for a scene.
+``geo:organisation_modifier`` so the event coder does not take it for a scene; a country
+or capital standing for its state ("shelling by Kiev's forces", "Moscow says", a headline's
+closing ": Kiev") is marked ``geo:actor_metonym`` for the same reason (:func:`scene_toponyms`).
 
 Resolution scores every candidate with: feature type and population, how the name matched
 (a demonym given as a mention names its country), the countries of the rest of the story and
@@ -83,6 +85,7 @@ _ORG_HEADS = {"police", "department", "dept", "sheriff", "sheriff's", "fire", "c
 # (facility words -- airport, hospital, school, stadium, prison, bridge, plant -- are not here:
 # "the Donetsk airport" or "a Kharkiv hospital" is where a strike happened)
 ORG_MODIFIER_REASON = "geo:organisation_modifier"
+ACTOR_METONYM_REASON = "geo:actor_metonym"
 _NER_PLACE = {"GPE", "LOC", "FAC", "NORP"}
 _NER_BLOCK = {"PERSON", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
               "ORDINAL", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
@@ -254,6 +257,7 @@ class Geoparser:
         for i, m in enumerate(mentions):
             best, score, why = final[keys[i]]
             out.append(self._toponym(text, m, best, score, why, len(cands[keys[i]])))
+        mark_actor_metonyms(text, out)
         return out
 
     # ------------------------------------------------------------------ recognition
@@ -840,6 +844,47 @@ def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> d
             if names:
                 out[c.pid] = len(names)
     return out
+
+
+# A country or capital standing for its state: the actor or the speaker, not the scene
+# ("shelling by Kiev's forces", "Kiev troops", "Moscow says", "... new truce: Kiev.").
+_STATE_NOUNS = (r"forces|troops|army|armed\s+forces|military|soldiers|servicemen|government|regime|junta|"
+                r"leadership|side|negotiators|diplomats|envoy|ambassador|defen[cs]e\s+ministry|"
+                r"foreign\s+ministry|ministry\s+of\s+defen[cs]e|general\s+staff|proxies|allies")
+_METONYM_AFTER = re.compile(
+    rf"^(?:['’]s?\s+(?:(?:own|regular|armed|special|pro-\w+|\w+-backed)\s+)?(?:{_STATE_NOUNS})|"
+    rf"\s+(?:{_STATE_NOUNS})|"
+    r"\s+(?:says|said|claims|claimed|accuses|accused|denies|denied|reports|reported|warns|warned|"
+    r"insists|insisted|announces|announced|confirms|confirmed|blames|blamed|alleges|alleged))\b"
+    r"(?!\s+(?:administration|governor|mayor|council|police|city|region|oblast))",
+    re.IGNORECASE)
+_METONYM_BEFORE = re.compile(r"(?:according\s+to|blamed\s+on|accused\s+by)\s+$", re.IGNORECASE)
+_ATTRIBUTION_BEFORE = re.compile(r"[:\u2013\u2014]\s*$|\s-\s*$")
+_ATTRIBUTION_AFTER = re.compile(r"^\s*[.!]?\s*(?:\n|$)")
+_METONYM_FEATURES = frozenset({"country", "capital"})
+
+
+def mark_actor_metonyms(text: str, toponyms: Sequence[Toponym]) -> None:
+    """Append ``geo:actor_metonym`` to the reasons of each resolved country or capital that
+    stands for its state's forces, government or voice rather than a scene: "shelling by
+    Kiev's forces", "Kiev troops", "Moscow says", "according to Kyiv", and a headline's closing
+    attribution ("... new truce: Kiev.").  The toponym stays (it is still a place name and
+    says which country the story is about); the event coder does not place events there."""
+    for t in toponyms:
+        if t.place is None or t.place.feature not in _METONYM_FEATURES or ACTOR_METONYM_REASON in t.reasons:
+            continue
+        after = text[t.end:t.end + 60]
+        before = text[max(0, t.start - 30):t.start]
+        if _METONYM_AFTER.match(after) or _METONYM_BEFORE.search(before) or (
+                _ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.match(after)):
+            t.reasons.append(ACTOR_METONYM_REASON)
+
+
+def scene_toponyms(toponyms: Sequence[Toponym]) -> list[Toponym]:
+    """The toponyms that can be where an event happened: not a place that only opens an
+    institution's name, nor a country or capital standing for its state."""
+    return [t for t in toponyms
+            if ORG_MODIFIER_REASON not in t.reasons and ACTOR_METONYM_REASON not in t.reasons]
 
 
 def _ends_sentence(text: str, pos: int) -> bool:

@@ -289,3 +289,18 @@ def test_strikes_on_named_airfields_are_placed_at_each_airfield(pipeline):
     assert {e.admin1 for e in events} == {"Donetsk", "Crimea"}
     [town] = code("Russian missiles struck Donetsk on Sunday, officials said.", pipeline)
     assert (town.location, town.admin1) == ("Donetsk", "Donetsk")
+
+
+def test_capital_standing_for_its_forces_is_not_the_scene(pipeline):
+    # GDELT's capital bias: "Kiev's forces" names the actor and a closing ": Kiev" the
+    # speaker; neither event happened in the capital
+    for text in ("Four militiamen were killed in shelling by Kiev's forces on Sunday.",
+                 "Five soldiers were killed in the east in the past day: Kiev."):
+        events = code(text, pipeline)
+        assert events, text
+        assert not [e for e in events if e.location == "Kyiv"], text
+
+
+def test_capital_as_the_target_is_still_the_scene(pipeline):
+    events = code("Two people were killed in a missile strike on Kyiv on Monday, Kyiv's mayor said.", pipeline)
+    assert [e.location for e in events] == ["Kyiv"]

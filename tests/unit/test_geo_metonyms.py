@@ -1,0 +1,63 @@
+"""A country or capital that stands for its state (actor or speaker) is marked, not dropped."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from frontlines.geo.geoparse import ACTOR_METONYM_REASON, mark_actor_metonyms
+from frontlines.records import Place, Toponym
+
+KYIV = Place(703448, "Kyiv", 50.45, 30.52, "capital", "Ukraine", "UA", 804, population=2_800_000)
+RUSSIA = Place(2017370, "Russia", 60.0, 100.0, "country", "Russia", "RU", 643, population=144_000_000)
+DONETSK = Place(709717, "Donetsk", 48.0, 37.8, "settlement", "Ukraine", "UA", 804, population=930_000)
+
+
+def _toponyms(text: str, names: dict[str, Place]) -> list[Toponym]:
+    out = []
+    for name, place in names.items():
+        for m in re.finditer(re.escape(name), text):
+            out.append(Toponym(text=name, start=m.start(), end=m.end(), place=place, reasons=[]))
+    return sorted(out, key=lambda t: t.start)
+
+
+def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
+    tops = _toponyms(text, names)
+    mark_actor_metonyms(text, tops)
+    return {t.text: ACTOR_METONYM_REASON in t.reasons for t in tops}
+
+
+@pytest.mark.parametrize("text", [
+    "Three civilians killed in shelling by Kiev's forces.",
+    "Three civilians killed in shelling by Kiev’s armed forces.",
+    "Kiev troops shell a village, killing two.",
+    "Kiev says rebels are massing forces.",
+    "Two soldiers killed in the east, according to Kiev.",
+    "Three more troops killed in the east: Kiev.",
+    "More clashes near the airport, three soldiers killed - Kiev.",
+])
+def test_capital_standing_for_its_state_is_marked(text):
+    assert _marked(text, {"Kiev": KYIV}) == {"Kiev": True}
+
+
+@pytest.mark.parametrize("text", [
+    "Two people were killed in a missile strike on Kiev on Monday.",
+    "A drone hit a building in Kiev's Podil district.",
+    "Kiev's military administration said two people were killed.",
+    "Kiev police said a man was detained.",
+    "Kiev: three people were injured when debris fell on a house.",
+])
+def test_capital_as_a_scene_is_not_marked(text):
+    assert _marked(text, {"Kiev": KYIV}) == {"Kiev": False}
+
+
+def test_country_speaker_marked_and_settlement_never():
+    text = "Russia says its forces took Donetsk's outskirts; Donetsk troops deny it."
+    assert _marked(text, {"Russia": RUSSIA, "Donetsk": DONETSK}) == {"Russia": True, "Donetsk": False}
+
+
+def test_unresolved_toponym_left_alone():
+    text = "Kiev says nothing."
+    t = Toponym(text="Kiev", start=0, end=4, place=None, reasons=[])
+    mark_actor_metonyms(text, [t])
+    assert t.reasons == []
