@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -41,43 +42,48 @@ def build_cmd(path: str | None, force: bool) -> None:
 @gazetteer.command("find")
 @click.argument("name")
 @click.option("--limit", default=15, show_default=True)
-@click.option("--context", default="", help="Text around the name (used for scoring), e.g. an article.")
+@click.option("--context", default="", help="Text around the name, e.g. the article: the "
+              "other places in it are scored in, as when the geoparser reads it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def find_cmd(name: str, limit: int, context: str, as_json: bool) -> None:
-    """List the places NAME can refer to, with the geoparser's score for each."""
-    from frontlines.geo.geoparse import Geoparser, Mention
+    """List the places NAME can refer to, best first, with the score and reasons the geoparser
+    gives each; the first row is the one it would choose."""
+    from frontlines.geo.geoparse import Geoparser
 
     gp = Geoparser()
     text = context or name
     start = text.find(name)
     if start < 0:
         text, start = f"{context} {name}", len(context) + 1
-    m = Mention(start, start + len(name), name, "cli")
-    gp._qualify(text, m)
-    cands = gp._candidates(m)
-    scored = sorted(((gp._score(m, c, None)[0], c) for c in cands), key=lambda x: -x[0])[:limit]
-    rows = [{"score": round(s, 2), "name": c.place.name, "feature": c.place.feature,
+    ranked = gp.explain(text, start, start + len(name))[:limit]
+    rows = [{"chosen": i == 0, "score": round(s, 2), "name": c.place.name, "feature": c.place.feature,
              "country": c.place.iso2, "admin1": c.place.admin1, "admin2": c.place.admin2,
              "lat": c.place.latitude, "lon": c.place.longitude,
              "population": c.place.population, "geonameid": c.place.geonameid,
-             "note": c.note} for s, c in scored]
+             "note": c.note, "reasons": why} for i, (c, s, why) in enumerate(ranked)]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    if not rows:
+        click.echo(f"no candidates for {name!r}", err=True)
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"candidates for {name!r}")
-    for col in ("score", "name", "feature", "country", "admin1", "admin2", "lat", "lon",
-                "population", "geonameid", "note"):
-        table.add_column(col, justify="right" if col in ("score", "lat", "lon", "population") else "left")
+    cols = ["score", "name", "feature", "country", "admin1", "admin2", "lat", "lon", "population",
+            "geonameid", "note", "reasons"]
+    cols = [c for c in cols if c in ("score", "name") or any(r[c] not in ("", None, []) for r in rows)]
+    table = Table(title=f"candidates for {name!r} (first: the geoparser's choice)")
+    for col in cols:
+        table.add_column(col, justify="right" if col in ("score", "lat", "lon", "population") else "left",
+                         overflow="fold")
     for r in rows:
-        table.add_row(*(str(r[k]) if r[k] is not None else "" for k in
-                        ("score", "name", "feature", "country", "admin1", "admin2", "lat", "lon",
-                         "population", "geonameid", "note")))
-    Console().print(table)
-    if not rows:
-        click.echo("no candidates", err=True)
+        cells = {**r, "lat": f"{r['lat']:.3f}", "lon": f"{r['lon']:.3f}", "population": f"{r['population']:,}",
+                 "reasons": " ".join(x.removeprefix("geo:") for x in r["reasons"])}
+        table.add_row(*(str(cells[c]) if cells[c] is not None else "" for c in cols),
+                      style="bold" if r["chosen"] else None)
+    # a pipe or file gets the full width a table of this many columns needs
+    Console(width=None if sys.stdout.isatty() else 180).print(table)
 
 
 @gazetteer.command("import")

@@ -222,6 +222,34 @@ class Geoparser:
     def resolve(self, text: str, mentions: Sequence[Mention],
                 context: dict[str, float] | None = None) -> list[Toponym]:
         """Resolve mentions (e.g. gold spans) to places, using the whole document as context."""
+        rounds = self._rounds(mentions, context)
+        out: list[Toponym] = []
+        for i, m in enumerate(mentions):
+            key = rounds.keys[i]
+            best, score, why = rounds.final[key]
+            out.append(self._toponym(text, m, best, score, why, len(rounds.cands[key])))
+        mark_actor_metonyms(text, out)
+        return out
+
+    def explain(self, text: str, start: int, end: int) -> list[tuple[Candidate, float, list[str]]]:
+        """Every candidate for the name at ``text[start:end]`` with the score and reasons the
+        resolver gave it in the context of the whole ``text`` (best first; the first is the
+        resolver's choice).  What ``frontlines gazetteer find`` shows."""
+        mentions, context = self.recognize(text)
+        target = next((m for m in mentions if m.start == start and m.end == end), None)
+        if target is None:
+            target = Mention(start, end, text[start:end], "query")
+            self._qualify(text, target)
+            mentions = [m for m in mentions if m.end <= start or m.start >= end] + [target]
+        rounds = self._rounds(mentions, context)
+        key = rounds.keys[mentions.index(target)]
+        doc = rounds.doc.without(rounds.final[key][0], len(rounds.groups[key]))
+        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key])) for c in rounds.cands[key]]
+        chosen = rounds.final[key][0]
+        rows.sort(key=lambda r: (r[0] is not chosen, -r[1]))
+        return rows
+
+    def _rounds(self, mentions: Sequence[Mention], context: dict[str, float] | None) -> "_Rounds":
         context = dict(context or {})
         # mentions with the same name and qualifier class are resolved once
         keys: list[tuple[str, str, bool]] = []
@@ -245,6 +273,7 @@ class Geoparser:
         picks: dict[tuple, Candidate | None] = {
             k: self._best(mentions[groups[k][0]], cands[k], None, readings[k])[0] for k in order}
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
+        doc = _DocContext.build([], context)
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
             doc.support = support
@@ -253,12 +282,7 @@ class Geoparser:
                 m = mentions[groups[k][0]]
                 final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])), readings[k])
             picks = {k: v[0] for k, v in final.items()}
-        out: list[Toponym] = []
-        for i, m in enumerate(mentions):
-            best, score, why = final[keys[i]]
-            out.append(self._toponym(text, m, best, score, why, len(cands[keys[i]])))
-        mark_actor_metonyms(text, out)
-        return out
+        return _Rounds(keys, groups, cands, readings, final, doc)
 
     # ------------------------------------------------------------------ recognition
     def _is_country_name(self, surface: str) -> bool:
@@ -628,20 +652,26 @@ class Geoparser:
         r = readings if readings is not None else _readings(cands)
         best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
         for c in cands:
-            s, why = self._score(m, c, doc, r.city_units)
-            if c.pid in r.paired:
-                # a province and the city it is named after both answer to the name: against
-                # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
-                s += SEAT_BONUS
-                why = [*why, "geo:city_and_namesake_unit"]
-            if c.place.iso2 in r.states and m.cls not in ("settlement", "admin2") and c.a1code not in r.city_units and (
-                    (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
-                    or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
-                s -= 2.0
-                why = [*why, "geo:namesake_of_state"]
+            s, why = self._adjusted_score(m, c, doc, r)
             if s > best[1]:
                 best = (c, s, why)
         return best
+
+    def _adjusted_score(self, m: Mention, c: Candidate, doc: "_DocContext | None",
+                        r: "_Readings") -> tuple[float, list[str]]:
+        """:meth:`_score` plus what the name's other candidates say about this one."""
+        s, why = self._score(m, c, doc, r.city_units)
+        if c.pid in r.paired:
+            # a province and the city it is named after both answer to the name: against
+            # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
+            s += SEAT_BONUS
+            why = [*why, "geo:city_and_namesake_unit"]
+        if c.place.iso2 in r.states and m.cls not in ("settlement", "admin2") and c.a1code not in r.city_units and (
+                (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
+                or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
+            s -= 2.0
+            why = [*why, "geo:namesake_of_state"]
+        return s, why
 
     def _toponym(self, text: str, m: Mention, c: Candidate | None, score: float,
                  why: list[str], n: int) -> Toponym:
@@ -792,6 +822,18 @@ class _Readings(NamedTuple):
     city_units: frozenset[str]   # admin units whose bare name means the city inside them
     paired: frozenset[int]       # pids of a city and the unit named after it
     states: frozenset[str]       # countries with an admin1 of exactly this name
+
+
+class _Rounds(NamedTuple):
+    """The outcome of :meth:`Geoparser._rounds`: mentions grouped by name, their candidates
+    and the final choice per group, with the last round's document context."""
+
+    keys: list[tuple]                  # each mention's group key
+    groups: dict[tuple, list[int]]     # group key -> indices of its mentions
+    cands: dict[tuple, list[Candidate]]
+    readings: dict[tuple, "_Readings"]
+    final: dict[tuple, tuple[Candidate | None, float, list[str]]]
+    doc: "_DocContext"
 
 
 def _readings(cands: Sequence[Candidate]) -> _Readings:

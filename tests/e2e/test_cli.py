@@ -130,3 +130,17 @@ def test_python_api_adds_a_report_once(tmp_path, pipeline):
         again = db.add_text(text, "2022-12-06", pipeline=pipeline)
         assert first and again == []
         assert [e.event_id for e in db.events()] == [e.event_id for e in first]
+
+
+def test_gazetteer_find_ranks_by_context_and_shows_the_choice_first(pipeline):
+    args = ["gazetteer", "find", "Edmonton", "--json", "--limit", "3"]
+    alone = json.loads(CliRunner().invoke(main, args).output)
+    assert alone[0]["chosen"] and alone[0]["country"] == "CA"
+    story = "Pupils from a school in Edmonton, near Enfield in north London, planted a garden."
+    result = CliRunner().invoke(main, [*args, "--context", story])
+    rows = json.loads(result.output)
+    assert rows[0]["chosen"] and rows[0]["country"] == "GB"
+    assert "geo:doc_country=GB" in rows[0]["reasons"]
+    assert not any(r["chosen"] for r in rows[1:])
+    table = CliRunner().invoke(main, ["gazetteer", "find", "Izyum", "--limit", "2"])
+    assert table.exit_code == 0 and "Izium" in table.output and "choice" in table.output

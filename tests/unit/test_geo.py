@@ -510,3 +510,24 @@ def test_bare_name_of_a_city_holding_a_fair_share_of_its_oblast_is_the_city(gp):
     # Kharkiv city holds about half of the oblast's people in the fixture
     [top] = gp.parse("Shelling hit Kharkiv overnight.")
     assert top.place.feature == "settlement"
+
+
+def test_explain_ranks_candidates_in_the_story_context_with_the_resolvers_choice_first():
+    g = MemoryGazetteer()
+    g.add(Place(1, "Edmonton", 53.55, -113.47, "settlement", "Canada", "CA", 124, admin1="Alberta",
+                population=1_000_000), [], a1code="CA.01")
+    g.add(Place(2, "Edmonton", 51.63, -0.06, "settlement", "United Kingdom", "GB", 826,
+                admin1="England", population=82_000), [], a1code="GB.ENG")
+    g.add(Place(3, "Enfield", 51.65, -0.08, "settlement", "United Kingdom", "GB", 826,
+                admin1="England", population=150_000), [], a1code="GB.ENG")
+    gp = Geoparser(g)
+    alone = gp.explain("Edmonton", 0, 8)
+    assert [c.place.iso2 for c, _, _ in alone] == ["CA", "GB"]
+    text = "Pupils from a school in Edmonton, near Enfield, planted a garden."
+    ranked = gp.explain(text, 24, 32)
+    assert [c.place.iso2 for c, _, _ in ranked] == ["GB", "CA"]
+    assert ranked[0][1] > ranked[1][1]
+    # the same choice and reasons as resolving the whole text
+    top = next(t for t in gp.parse(text) if t.text == "Edmonton")
+    assert top.place.geonameid == 2
+    assert all(r in top.reasons for r in ranked[0][2])
