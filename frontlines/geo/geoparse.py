@@ -311,8 +311,9 @@ class Geoparser:
                 if not (last.cap or last.text.lower() in _NAME_END_WORDS or (k == 1 and t.cap)):
                     continue
                 if any(not (s.cap or s.text.lower() in _CONNECTORS or s.text in "-'’."
-                            or s.text.lower() in _DIRECTIONS or s.text.lower() in _NAME_END_WORDS)
-                       for s in span):
+                            or s.text.lower() in _DIRECTIONS or s.text.lower() in _NAME_END_WORDS
+                            or (s.text == "s" and j and span[j - 1].text in "'’"))  # "People's Republic"
+                       for j, s in enumerate(span)):
                     continue
                 if not span[0].cap and not any(x.cap for x in span[1:]):
                     continue
@@ -357,6 +358,11 @@ class Geoparser:
         nxt = toks[i + k] if i + k < len(toks) else None
         return nxt is not None and nxt.text.lower() in _ORG_HEADS and self._prominent(surface)
 
+    def _project_acronym(self, word: str) -> bool:
+        """An acronym the project's own feature file gives as a name ("DPR", "LPR")."""
+        return any(c.place.geonameid is None and c.note.startswith("feature:") and c.kind != KIND_CODE
+                   for c in self.gaz.candidates(word, 5))
+
     def _is_surname(self, m: Mention, surnames: frozenset[str]) -> bool:
         """A one-word mention that is the surname of a person named in full in the story
         ("Mahsa Amini ... Amini's death"), unless it also names a country, a state or a big city."""
@@ -398,7 +404,9 @@ class Geoparser:
                 return "common_word"
             if len(word) <= 2:
                 return "too_short"
-            if word.isupper() and len(word) <= 5 and not self._is_country_name(word):
+            if word.isupper() and len(word) <= 5 and not self._is_country_name(word) and not (
+                    # "DPR", "LPR", unless spelled out as something else ("the DPR of Korea")
+                    self._project_acronym(word) and not (i + 1 < len(toks) and toks[i + 1].text == "of")):
                 return "acronym"
             if self.gaz.demonym(word) and not self._is_country_name(word):
                 return "demonym"
@@ -893,14 +901,17 @@ def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> d
 _STATE_NOUNS = (r"forces|troops|army|armed\s+forces|military|soldiers|servicemen|government|regime|junta|"
                 r"leadership|side|negotiators|diplomats|envoy|ambassador|defen[cs]e\s+ministry|"
                 r"foreign\s+ministry|ministry\s+of\s+defen[cs]e|general\s+staff|proxies|allies")
-_METONYM_AFTER = re.compile(
-    rf"^(?:['’]s?\s+(?:(?:own|regular|armed|special|pro-\w+|\w+-backed)\s+)?(?:{_STATE_NOUNS})|"
-    rf"\s+(?:{_STATE_NOUNS})|"
-    r"\s+(?:says|said|claims|claimed|accuses|accused|denies|denied|reports|reported|warns|warned|"
-    r"insists|insisted|announces|announced|confirms|confirmed|blames|blamed|alleges|alleged))\b"
+_ACTOR_NOUN_AFTER = re.compile(
+    rf"^(?:['’]s?\s+(?:(?:own|regular|armed|special|pro-\w+|\w+-backed)\s+)?|\s+)(?:{_STATE_NOUNS})\b"
     r"(?!\s+(?:administration|governor|mayor|council|police|city|region|oblast))",
     re.IGNORECASE)
+_SPEAKER_AFTER = re.compile(
+    r"^\s+(?:says|said|claims|claimed|accuses|accused|denies|denied|reports|reported|warns|warned|"
+    r"insists|insisted|announces|announced|confirms|confirmed|blames|blamed|alleges|alleged)\b",
+    re.IGNORECASE)
 _METONYM_BEFORE = re.compile(r"(?:according\s+to|blamed\s+on|accused\s+by)\s+$", re.IGNORECASE)
+_SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|inside|from|into|to|on|across|over|"
+                          r"throughout|within)\s+(?:the\s+)?$", re.IGNORECASE)
 _ATTRIBUTION_BEFORE = re.compile(r"[:\u2013\u2014]\s*$|\s-\s*$")
 _ATTRIBUTION_AFTER = re.compile(r"^\s*[.!]?\s*(?:\n|$)")
 _METONYM_FEATURES = frozenset({"country", "capital"})
@@ -917,8 +928,10 @@ def mark_actor_metonyms(text: str, toponyms: Sequence[Toponym]) -> None:
             continue
         after = text[t.end:t.end + 60]
         before = text[max(0, t.start - 30):t.start]
-        if _METONYM_AFTER.match(after) or _METONYM_BEFORE.search(before) or (
-                _ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.match(after)):
+        if _METONYM_BEFORE.search(before) or _ACTOR_NOUN_AFTER.match(after) or (
+                # "police in Kyiv said": the place of the speakers, not a speaker
+                not _SCENE_BEFORE.search(before) and (_SPEAKER_AFTER.match(after) or (
+                    _ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.match(after)))):
             t.reasons.append(ACTOR_METONYM_REASON)
 
 

@@ -531,3 +531,21 @@ def test_explain_ranks_candidates_in_the_story_context_with_the_resolvers_choice
     top = next(t for t in gp.parse(text) if t.text == "Edmonton")
     assert top.place.geonameid == 2
     assert all(r in top.reasons for r in ranked[0][2])
+
+
+def test_self_proclaimed_republics_by_full_name_and_project_acronym():
+    g = MemoryGazetteer()
+    g.add(Place(None, "Donetsk People's Republic", 48.02, 37.80, "region", "Ukraine", "UA", 804,
+                admin1="Donetsk", population=2_000_000), ["Donetsk People’s Republic", "DPR"],
+          a1code="UA.05", note="feature:donetsk_peoples_republic")
+    g.add(Place(3, "Korea", 36.5, 127.8, "country", "South Korea", "KR", 410, population=51_000_000), [])
+    g.add(Place(4, "Seoul", 37.57, 126.98, "capital", "South Korea", "KR", 410, population=10_000_000),
+          ["SEO"])
+    gp = Geoparser(g)
+    # an apostrophe-s inside a name ("People's") no longer breaks it
+    assert [t.place.name for t in gp.parse("The Donetsk People’s Republic said two civilians died.")] == \
+        ["Donetsk People's Republic"]
+    # an acronym the project's own feature file lists is a name; any other acronym is not
+    assert [t.text for t in gp.parse("Two DPR fighters were killed in shelling. SEO experts met.")] == ["DPR"]
+    # ... unless it is spelled out as something else
+    assert [t.text for t in gp.parse("The DPR of Korea fired a missile.")] == ["Korea"]

@@ -61,3 +61,13 @@ def test_unresolved_toponym_left_alone():
     t = Toponym(text="Kiev", start=0, end=4, place=None, reasons=[])
     mark_actor_metonyms(text, [t])
     assert t.reasons == []
+
+
+def test_place_of_the_speakers_is_not_a_speaker():
+    # regression: "Police in St. John's said" marked the city as a speaker
+    assert _marked("Police in Kiev said a man drowned.", {"Kiev": KYIV}) == {"Kiev": False}
+
+
+def test_actor_noun_after_a_preposition_is_still_the_actor():
+    # regression: "killed in Kiev forces' shelling" was read as a scene because of "in"
+    assert _marked("Four killed in Kiev forces’ shelling of a checkpoint.", {"Kiev": KYIV}) == {"Kiev": True}
