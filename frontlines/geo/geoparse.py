@@ -18,7 +18,8 @@ Resolution scores every candidate with: feature type and population, how the nam
 (a demonym given as a mention names its country), the countries of the rest of the story and
 the countries bordering them (demonyms count as weak context), its admin1 units, distance to
 the other places of the story and to the candidates of its other names (places of one story
-lie together), the qualifier, and which reading a name's namesakes favour (a state over a
+lie together), the place the text names as holding it ("Pisky area in Donbas", "Toronto,
+Ontario"), the qualifier, and which reading a name's namesakes favour (a state over a
 village or county named after it; a city and the province named after it over a lone
 namesake abroad).  Every decision appends a short reason code to ``Toponym.reasons``.
 """
@@ -113,6 +114,7 @@ DEMONYM_WEIGHT = 0.5          # "Russian troops": a weak hint of the story's cou
 CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story all about one country
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 CLUSTER_WEIGHT = 0.5          # per other name of the story with a candidate within 50 km (max 2)
+CONTAINER_WEIGHT = 2.0         # a candidate inside the place the text names as holding it
 _CLUSTER_FEATURES = {"settlement", "capital", "admin2", "admin3"}
 CITY_SHARE = 0.05             # least share of its namesake unit's people for a city to be the bare name
 SEAT_BONUS = 0.5              # a city and the province named after it, against a namesake abroad
@@ -222,7 +224,7 @@ class Geoparser:
     def resolve(self, text: str, mentions: Sequence[Mention],
                 context: dict[str, float] | None = None) -> list[Toponym]:
         """Resolve mentions (e.g. gold spans) to places, using the whole document as context."""
-        rounds = self._rounds(mentions, context)
+        rounds = self._rounds(mentions, context, text)
         out: list[Toponym] = []
         for i, m in enumerate(mentions):
             key = rounds.keys[i]
@@ -241,15 +243,17 @@ class Geoparser:
             target = Mention(start, end, text[start:end], "query")
             self._qualify(text, target)
             mentions = [m for m in mentions if m.end <= start or m.start >= end] + [target]
-        rounds = self._rounds(mentions, context)
+        rounds = self._rounds(mentions, context, text)
         key = rounds.keys[mentions.index(target)]
         doc = rounds.doc.without(rounds.final[key][0], len(rounds.groups[key]))
-        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key])) for c in rounds.cands[key]]
+        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key], rounds.boxes.get(key, ())))
+                for c in rounds.cands[key]]
         chosen = rounds.final[key][0]
         rows.sort(key=lambda r: (r[0] is not chosen, -r[1]))
         return rows
 
-    def _rounds(self, mentions: Sequence[Mention], context: dict[str, float] | None) -> "_Rounds":
+    def _rounds(self, mentions: Sequence[Mention], context: dict[str, float] | None,
+                text: str = "") -> "_Rounds":
         context = dict(context or {})
         # mentions with the same name and qualifier class are resolved once
         keys: list[tuple[str, str, bool]] = []
@@ -272,17 +276,27 @@ class Geoparser:
         readings = {k: _readings(cands[k]) for k in order}
         picks: dict[tuple, Candidate | None] = {
             k: self._best(mentions[groups[k][0]], cands[k], None, readings[k])[0] for k in order}
+        # "Pisky area in Donbas", "Springfield, Illinois": the name right after holds it
+        holders: dict[tuple, set[tuple]] = {}
+        if text and CONTAINER_WEIGHT:
+            for i, m in enumerate(mentions[:-1]):
+                nxt = mentions[i + 1]
+                if nxt.start >= m.end and _CONTAINED_BY.match(text[m.end:nxt.start]) and keys[i + 1] != keys[i]:
+                    holders.setdefault(keys[i], set()).add(keys[i + 1])
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
         doc = _DocContext.build([], context)
+        boxes: dict[tuple, list[Candidate]] = {}
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
             doc.support = support
+            boxes = {k: _boxes(cands[k], [picks[h] for h in holders[k]]) for k in holders}
             final = {}
             for k in order:
                 m = mentions[groups[k][0]]
-                final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])), readings[k])
+                final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])), readings[k],
+                                      boxes.get(k, ()))
             picks = {k: v[0] for k, v in final.items()}
-        return _Rounds(keys, groups, cands, readings, final, doc)
+        return _Rounds(keys, groups, cands, readings, final, doc, boxes)
 
     # ------------------------------------------------------------------ recognition
     def _is_country_name(self, surface: str) -> bool:
@@ -654,21 +668,27 @@ class Geoparser:
         return s, why
 
     def _best(self, m: Mention, cands: list[Candidate], doc: "_DocContext | None",
-              readings: "_Readings | None" = None) -> tuple[Candidate | None, float, list[str]]:
+              readings: "_Readings | None" = None, boxes: Sequence[Candidate] = ()
+              ) -> tuple[Candidate | None, float, list[str]]:
         """The best-scoring candidate; ``readings`` (from :func:`_readings`) may be passed in
-        when the same candidates are scored again in another round."""
+        when the same candidates are scored again in another round; ``boxes`` are the places
+        the text says hold this one ("Pisky area in Donbas")."""
         r = readings if readings is not None else _readings(cands)
         best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
         for c in cands:
-            s, why = self._adjusted_score(m, c, doc, r)
+            s, why = self._adjusted_score(m, c, doc, r, boxes)
             if s > best[1]:
                 best = (c, s, why)
         return best
 
     def _adjusted_score(self, m: Mention, c: Candidate, doc: "_DocContext | None",
-                        r: "_Readings") -> tuple[float, list[str]]:
-        """:meth:`_score` plus what the name's other candidates say about this one."""
+                        r: "_Readings", boxes: Sequence[Candidate] = ()) -> tuple[float, list[str]]:
+        """:meth:`_score` plus what the name's other candidates, and the places the text
+        says hold it, say about this one."""
         s, why = self._score(m, c, doc, r.city_units)
+        if any(_inside(c, box) for box in boxes):
+            s += CONTAINER_WEIGHT
+            why = [*why, "geo:inside_named_container"]
         if c.pid in r.paired:
             # a province and the city it is named after both answer to the name: against
             # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
@@ -736,7 +756,10 @@ class _DocContext:
                 countries[cc] = countries.get(cc, 0.0) + n
             if c.a1code:
                 admin1s[c.a1code] = admin1s.get(c.a1code, 0) + n
-            if c.place.feature not in ("country", "continent", "region", "sea", "ocean", "admin1"):
+            # a region inside one country ("Donbas", "eastern Ukraine") is compact enough for
+            # its point to say where the story is; a country or "the Middle East" is not
+            if c.place.feature not in ("country", "continent", "region", "sea", "ocean", "admin1") or (
+                    c.place.feature == "region" and c.place.iso2):
                 points.append((c.place.latitude, c.place.longitude, c.pid))
         return cls(countries, admin1s, points)
 
@@ -842,6 +865,42 @@ class _Rounds(NamedTuple):
     readings: dict[tuple, "_Readings"]
     final: dict[tuple, tuple[Candidate | None, float, list[str]]]
     doc: "_DocContext"
+    boxes: dict[tuple, list[Candidate]]   # group key -> the places the text says hold it
+
+
+_LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1.5, "admin1": 1, "country": 0}
+_CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
+_CONTAINED_BY = re.compile(r"^(?:\s+(?:area|areas|village|town|city|settlement|district|raion))?"
+                           r"\s*(?:,|\s+in|\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+REGION_REACH_KM = 300.0      # how far from its point a named region ("Donbas") is taken to reach
+
+
+def _boxes(cands: Sequence[Candidate], holders: Sequence[Candidate | None]) -> list[Candidate]:
+    """The resolved ``holders`` that can hold a name with these candidates: a coarser unit,
+    unless the name can itself be a place of that level, when the names are a list
+    ("Georgia, Oklahoma, Pennsylvania")."""
+    return [b for b in holders if b is not None and b.place.feature in _CONTAINER_FEATURES
+            and not any(c.kind == KIND_MAIN and _LEVEL.get(c.place.feature, 3) <= _LEVEL[b.place.feature]
+                        for c in cands)]
+
+
+def _inside(c: Candidate, box: Candidate) -> bool:
+    """Whether candidate ``c`` lies inside the (coarser) place ``box``."""
+    p, b = c.place, box.place
+    if c.pid == box.pid or _LEVEL.get(p.feature, 3) <= _LEVEL.get(b.feature, 3):
+        return False
+    if b.feature == "country":
+        return bool(p.iso2) and p.iso2 == b.iso2
+    if b.feature == "admin1":
+        return bool(c.a1code) and c.a1code == box.a1code
+    if b.feature == "admin2":
+        return bool(c.a1code) and c.a1code == box.a1code and _km(p, b) <= 100.0
+    return bool(b.iso2) and p.iso2 == b.iso2 and _km(p, b) <= REGION_REACH_KM
+
+
+def _km(a, b) -> float:
+    return 111.2 * math.hypot(a.latitude - b.latitude,
+                              (a.longitude - b.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2)))
 
 
 def _readings(cands: Sequence[Candidate]) -> _Readings:

@@ -549,3 +549,42 @@ def test_self_proclaimed_republics_by_full_name_and_project_acronym():
     assert [t.text for t in gp.parse("Two DPR fighters were killed in shelling. SEO experts met.")] == ["DPR"]
     # ... unless it is spelled out as something else
     assert [t.text for t in gp.parse("The DPR of Korea fired a missile.")] == ["Korea"]
+
+
+def _containment_gazetteer() -> MemoryGazetteer:
+    g = MemoryGazetteer()
+    g.add(Place(1, "Pisky", 49.9, 34.0, "settlement", "Ukraine", "UA", 804, admin1="Poltava",
+                population=2_200), [], a1code="UA.18")
+    g.add(Place(2, "Pisky", 48.10, 37.62, "settlement", "Ukraine", "UA", 804, admin1="Donetsk",
+                population=0), [], a1code="UA.05")
+    g.add(Place(None, "Donbas", 48.3, 38.3, "region", "Ukraine", "UA", 804, population=3_000_000), [])
+    g.add(Place(3, "Oklahoma", 35.5, -97.5, "admin1", "United States", "US", 840, admin1="Oklahoma",
+                population=3_900_000), [], a1code="US.OK")
+    g.add(Place(4, "Oklahoma", 40.58, -79.57, "settlement", "United States", "US", 840,
+                admin1="Pennsylvania", population=800), [], a1code="US.PA")
+    g.add(Place(5, "Pennsylvania", 40.9, -77.8, "admin1", "United States", "US", 840,
+                admin1="Pennsylvania", population=12_800_000), [], a1code="US.PA")
+    return g
+
+
+def test_a_place_named_as_holding_another_picks_the_namesake_inside_it():
+    gp = Geoparser(_containment_gazetteer())
+    top = next(t for t in gp.parse("A soldier was wounded in the Pisky area in Donbas.") if t.text == "Pisky")
+    assert top.place.admin1 == "Donetsk" and "geo:inside_named_container" in top.reasons
+    top = next(t for t in gp.parse("A soldier was wounded in Pisky.") if t.text == "Pisky")
+    assert top.place.admin1 == "Poltava"     # no holder named: the bigger village
+
+
+def test_a_list_of_states_is_not_read_as_town_and_state():
+    from frontlines.geo.geoparse import _boxes
+
+    g = _containment_gazetteer()
+    oklahoma, pennsylvania = g.candidates("Oklahoma", 10), g.candidates("Pennsylvania", 10)[0]
+    pisky, donbas = g.candidates("Pisky", 10), g.candidates("Donbas", 10)[0]
+    # "Oklahoma, Pennsylvania": Oklahoma can be a state itself, so this is a list
+    assert _boxes(oklahoma, [pennsylvania]) == []
+    assert _boxes(pisky, [donbas, None]) == [donbas]
+    assert _boxes(pisky, [g.candidates("Pisky", 10)[0]]) == []    # a village holds nothing
+    gp = Geoparser(g)
+    tops = gp.parse("Voters in Oklahoma, Pennsylvania and Ohio went to the polls.")
+    assert next(t for t in tops if t.text == "Oklahoma").place.feature == "admin1"
