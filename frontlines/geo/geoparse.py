@@ -19,7 +19,8 @@ Resolution scores every candidate with: feature type and population, how the nam
 the countries bordering them (demonyms count as weak context), its admin1 units, distance to
 the other places of the story and to the candidates of its other names (places of one story
 lie together), the place the text names as holding it ("Pisky area in Donbas", "Toronto,
-Ontario"), the qualifier, and which reading a name's namesakes favour (a state over a
+Ontario"), the one kind of place every name of a list can be ("Oregon, Washington and
+Wyoming" are states), the qualifier, and which reading a name's namesakes favour (a state over a
 village or county named after it; a city and the province named after it over a lone
 namesake abroad).  Every decision appends a short reason code to ``Toponym.reasons``.
 """
@@ -48,7 +49,7 @@ _DIRECTIONS = {"eastern", "western", "northern", "southern", "central", "northea
                "south-west", "upper", "lower"}
 _ADMIN1_WORDS = {"region", "regions", "oblast", "oblasts", "province", "provinces",
                  "governorate", "governorates", "state", "krai", "prefecture"}
-_ADMIN2_WORDS = {"district", "districts", "raion", "rayon", "county", "municipality"}
+_ADMIN2_WORDS = {"district", "districts", "raion", "raions", "rayon", "county", "counties", "municipality"}
 _WATER_WORDS = {"river", "reservoir", "lake", "sea", "bay", "gulf", "strait", "canal"}
 _AREA_WORDS = {"area", "areas", "direction", "axis", "front", "outskirts", "suburbs",
                "vicinity", "sector", "environs"}
@@ -114,6 +115,7 @@ DEMONYM_WEIGHT = 0.5          # "Russian troops": a weak hint of the story's cou
 CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story all about one country
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 CLUSTER_WEIGHT = 0.5          # per other name of the story with a candidate within 50 km (max 2)
+PEER_WEIGHT = 2.0              # a reading of the same kind as the names listed beside it
 CONTAINER_WEIGHT = 2.0         # a candidate inside the place the text names as holding it
 _CLUSTER_FEATURES = {"settlement", "capital", "admin2", "admin3"}
 CITY_SHARE = 0.05             # least share of its namesake unit's people for a city to be the bare name
@@ -245,8 +247,9 @@ class Geoparser:
             mentions = [m for m in mentions if m.end <= start or m.start >= end] + [target]
         rounds = self._rounds(mentions, context, text)
         key = rounds.keys[mentions.index(target)]
-        doc = rounds.doc.without(rounds.final[key][0], len(rounds.groups[key]))
-        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key], rounds.boxes.get(key, ())))
+        doc = rounds.docs[key]
+        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key], rounds.boxes.get(key, ()),
+                                          rounds.peer_kinds.get(key, frozenset())))
                 for c in rounds.cands[key]]
         chosen = rounds.final[key][0]
         rows.sort(key=lambda r: (r[0] is not chosen, -r[1]))
@@ -283,9 +286,12 @@ class Geoparser:
                 nxt = mentions[i + 1]
                 if nxt.start >= m.end and _CONTAINED_BY.match(text[m.end:nxt.start]) and keys[i + 1] != keys[i]:
                     holders.setdefault(keys[i], set()).add(keys[i + 1])
+        # "Wisconsin, Michigan and New York": the one kind of place every name of a list can be
+        peer_kinds = _list_kinds(text, mentions, keys, cands) if text and PEER_WEIGHT else {}
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
         doc = _DocContext.build([], context)
         boxes: dict[tuple, list[Candidate]] = {}
+        docs: dict[tuple, _DocContext] = {}
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
             doc.support = support
@@ -293,10 +299,11 @@ class Geoparser:
             final = {}
             for k in order:
                 m = mentions[groups[k][0]]
-                final[k] = self._best(m, cands[k], doc.without(picks[k], len(groups[k])), readings[k],
-                                      boxes.get(k, ()))
+                docs[k] = doc.without(picks[k], len(groups[k]))
+                final[k] = self._best(m, cands[k], docs[k], readings[k],
+                                      boxes.get(k, ()), peer_kinds.get(k, frozenset()))
             picks = {k: v[0] for k, v in final.items()}
-        return _Rounds(keys, groups, cands, readings, final, doc, boxes)
+        return _Rounds(keys, groups, cands, readings, final, docs, boxes, peer_kinds)
 
     # ------------------------------------------------------------------ recognition
     def _is_country_name(self, surface: str) -> bool:
@@ -479,9 +486,11 @@ class Geoparser:
             m.cls = "water"
         elif words and words[0] in ("river", "lake"):
             m.cls = "water"
-        am = re.match(r"\s*(?:and\s+[A-Z][\w'’-]+\s+)?(region|regions|oblast|oblasts|province|provinces|"
-                      r"governorate|district|raion|rayon|county|river|reservoir|"
-                      r"direction|area|axis|front|sector|outskirts|suburbs)\b", after, re.IGNORECASE)
+        # "Douglas, Sarpy and Lancaster counties": the class word after a list covers it all
+        am = re.match(r"(?:\s*(?:,|,?\s*and|,?\s*or)\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*"
+                      r"\s*(?i:(region|regions|oblast|oblasts|province|provinces|"
+                      r"governorate|district|districts|raion|raions|rayon|county|counties|river|reservoir|"
+                      r"direction|area|axis|front|sector|outskirts|suburbs))\b", after)
         if am and not m.cls:
             word = am.group(1).lower()
             if word in _ADMIN1_WORDS:
@@ -492,7 +501,8 @@ class Geoparser:
                 m.cls = "water"
             else:
                 m.qualifier = "near" if word in ("direction", "axis", "front", "sector") else word
-            if not am.group(0).lstrip().lower().startswith("and") and word not in (
+            # "Kharkiv region" is one name; "Sumy regions" is a name and a class word
+            if am.group(0).strip().lower() == word and not word.endswith("s") and word not in (
                     "direction", "axis", "front", "sector", "area", "outskirts", "suburbs"):
                 m.end = m.end + am.end()
             m.reasons.append(f"geo:qualifier_{word}")
@@ -528,7 +538,8 @@ class Geoparser:
         low = m.name.lower()
         # "Kharkiv region" -> also "Kharkiv"; "Oskil River" -> "Oskil"
         stripped = re.sub(r"\s+(?:region|regions|oblast|oblasts|province|provinces|governorate|"
-                          r"district|raion|rayon|county|river|reservoir|area|city)$", "", m.name,
+                          r"district|districts|raion|raions|rayon|county|counties|river|reservoir|area|city)$",
+                          "", m.name,
                           flags=re.IGNORECASE)
         stripped = re.sub(r"^(?:the\s+)?(?:region|province|oblast|city|town|village|river)\s+of\s+",
                           "", stripped, flags=re.IGNORECASE)
@@ -540,6 +551,8 @@ class Geoparser:
             names.append(stripped + " region")
         if m.cls == "admin2":
             names.append(stripped + " district")
+            if low.endswith("counties"):
+                names.append(stripped + " County")
         seen: dict[int, Candidate] = {}
         for i, n in enumerate(names):
             for c in self.gaz.candidates(n, self.limit):
@@ -668,27 +681,31 @@ class Geoparser:
         return s, why
 
     def _best(self, m: Mention, cands: list[Candidate], doc: "_DocContext | None",
-              readings: "_Readings | None" = None, boxes: Sequence[Candidate] = ()
-              ) -> tuple[Candidate | None, float, list[str]]:
+              readings: "_Readings | None" = None, boxes: Sequence[Candidate] = (),
+              peer_kinds: frozenset[str] = frozenset()) -> tuple[Candidate | None, float, list[str]]:
         """The best-scoring candidate; ``readings`` (from :func:`_readings`) may be passed in
         when the same candidates are scored again in another round; ``boxes`` are the places
         the text says hold this one ("Pisky area in Donbas")."""
         r = readings if readings is not None else _readings(cands)
         best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
         for c in cands:
-            s, why = self._adjusted_score(m, c, doc, r, boxes)
+            s, why = self._adjusted_score(m, c, doc, r, boxes, peer_kinds)
             if s > best[1]:
                 best = (c, s, why)
         return best
 
     def _adjusted_score(self, m: Mention, c: Candidate, doc: "_DocContext | None",
-                        r: "_Readings", boxes: Sequence[Candidate] = ()) -> tuple[float, list[str]]:
+                        r: "_Readings", boxes: Sequence[Candidate] = (),
+                        peer_kinds: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
         """:meth:`_score` plus what the name's other candidates, and the places the text
         says hold it, say about this one."""
         s, why = self._score(m, c, doc, r.city_units)
         if any(_inside(c, box) for box in boxes):
             s += CONTAINER_WEIGHT
             why = [*why, "geo:inside_named_container"]
+        if _KIND_OF_PLACE.get(c.place.feature) in peer_kinds:
+            s += PEER_WEIGHT
+            why = [*why, "geo:like_its_list_neighbours"]
         if c.pid in r.paired:
             # a province and the city it is named after both answer to the name: against
             # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
@@ -857,22 +874,61 @@ class _Readings(NamedTuple):
 
 class _Rounds(NamedTuple):
     """The outcome of :meth:`Geoparser._rounds`: mentions grouped by name, their candidates
-    and the final choice per group, with the last round's document context."""
+    and the final choice per group, with the context each group's last round was scored in."""
 
     keys: list[tuple]                  # each mention's group key
     groups: dict[tuple, list[int]]     # group key -> indices of its mentions
     cands: dict[tuple, list[Candidate]]
     readings: dict[tuple, "_Readings"]
     final: dict[tuple, tuple[Candidate | None, float, list[str]]]
-    doc: "_DocContext"
+    docs: dict[tuple, "_DocContext"]      # group key -> the context its last round was scored in
     boxes: dict[tuple, list[Candidate]]   # group key -> the places the text says hold it
+    peer_kinds: dict[tuple, frozenset[str]]   # group key -> kinds of place listed beside it
 
 
 _LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1.5, "admin1": 1, "country": 0}
 _CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
+_KIND_OF_PLACE = {"settlement": "town", "capital": "town", "admin2": "district", "admin3": "district",
+                  "admin1": "state", "country": "country"}
+_LIST_JOIN = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s+$")
+_AND_JOIN = re.compile(r"\b(?:and|or)\b")
 _CONTAINED_BY = re.compile(r"^(?:\s+(?:area|areas|village|town|city|settlement|district|raion))?"
                            r"\s*(?:,|\s+in|\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
 REGION_REACH_KM = 300.0      # how far from its point a named region ("Donbas") is taken to reach
+
+
+def _list_kinds(text: str, mentions: Sequence[Mention], keys: Sequence[tuple],
+                cands: dict[tuple, list[Candidate]]) -> dict[tuple, frozenset[str]]:
+    """For names coordinated in a list ("Missouri, New York, North Carolina and Virginia"),
+    the one kind of place (town, state, country) every name of the list can be, by group key.
+    Two names joined by a bare comma are not a list ("Belgrade, Minn.")."""
+    out: dict[tuple, frozenset[str]] = {}
+    run = [0]
+
+    def close(run: list[int]) -> None:
+        if len(run) < 2 or (len(run) == 2 and not _AND_JOIN.search(
+                text[mentions[run[0]].end:mentions[run[1]].start])):
+            return
+        shared = None
+        for i in run:
+            kinds = {_KIND_OF_PLACE.get(c.place.feature) for c in cands[keys[i]] if c.kind != KIND_DEMONYM}
+            shared = kinds if shared is None else shared & kinds
+        shared = (shared or set()) - {None}
+        # a list of towns needs no help (a bare name is a town unless it is a famous unit);
+        # a list of states, countries or districts does ("Oregon, Washington and Wyoming")
+        if len(shared) == 1 and shared != {"town"}:
+            for i in run:
+                out[keys[i]] = frozenset(shared)
+
+    for i in range(1, len(mentions)):
+        a, b = mentions[i - 1], mentions[i]
+        if b.start >= a.end and _LIST_JOIN.match(text[a.end:b.start]):
+            run.append(i)
+        else:
+            close(run)
+            run = [i]
+    close(run)
+    return out
 
 
 def _boxes(cands: Sequence[Candidate], holders: Sequence[Candidate | None]) -> list[Candidate]:

@@ -588,3 +588,35 @@ def test_a_list_of_states_is_not_read_as_town_and_state():
     gp = Geoparser(g)
     tops = gp.parse("Voters in Oklahoma, Pennsylvania and Ohio went to the polls.")
     assert next(t for t in tops if t.text == "Oklahoma").place.feature == "admin1"
+
+
+def test_names_listed_together_are_read_as_the_one_kind_they_can_all_be():
+    g = MemoryGazetteer()
+    us = dict(country="United States", iso2="US", iso=840)
+    g.add(Place(1, "Oregon", 44.0, -120.5, "admin1", admin1="Oregon", population=4_200_000, **us), [], a1code="US.OR")
+    g.add(Place(2, "Washington", 47.5, -120.5, "admin1", admin1="Washington", population=7_700_000, **us), [],
+          a1code="US.WA")
+    g.add(Place(3, "Washington", 38.9, -77.04, "capital", admin1="District of Columbia", population=690_000, **us),
+          [], a1code="US.DC")
+    g.add(Place(4, "Wyoming", 43.0, -107.5, "admin1", admin1="Wyoming", population=580_000, **us), [], a1code="US.WY")
+    g.add(Place(5, "Wyoming", 42.9, -85.7, "settlement", admin1="Michigan", population=76_000, **us), [],
+          a1code="US.MI")
+    gp = Geoparser(g)
+    alone = {t.text: t.place for t in gp.parse("Cases were found in Washington.")}
+    assert alone["Washington"].feature == "capital"
+    listed = {t.text: t for t in gp.parse("Cases were found in Oregon, Washington and Wyoming.")}
+    assert {n: t.place.feature for n, t in listed.items()} == {"Oregon": "admin1", "Washington": "admin1",
+                                                               "Wyoming": "admin1"}
+    assert "geo:like_its_list_neighbours" in listed["Washington"].reasons
+
+
+def test_a_class_word_after_a_list_qualifies_every_name_in_it():
+    from frontlines.geo.geoparse import Mention
+
+    gp = Geoparser(MemoryGazetteer())
+    text = "Douglas, Sarpy and Lancaster counties grew, as did the Kharkiv and Sumy regions."
+    for name, cls in (("Douglas", "admin2"), ("Sarpy", "admin2"), ("Kharkiv", "admin1")):
+        start = text.index(name)
+        m = Mention(start, start + len(name), name, "gold")
+        gp._qualify(text, m)
+        assert m.cls == cls and m.end == start + len(name), name
