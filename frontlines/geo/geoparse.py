@@ -559,6 +559,18 @@ class Geoparser:
                 if c.pid not in seen:
                     seen[c.pid] = c if i == 0 else Candidate(c.pid, c.place, c.a1code, c.precision,
                                                              c.note, max(c.kind, KIND_TRANSLIT))
+        if not seen:
+            # an unknown part of a known place: "North London", "Upper Edmonton", "the Greater
+            # Toronto Area", "Plymouth Co." -> the place it is part of, as a vaguer location
+            core = _PART_OF_PLACE.sub("", m.name)
+            core = re.sub(r"\s+Co\.?$", " County", core, flags=re.IGNORECASE)
+            if core and core != m.name:
+                for c in self.gaz.candidates(core, self.limit):
+                    seen.setdefault(c.pid, Candidate(c.pid, c.place, c.a1code, c.precision, c.note,
+                                                     max(c.kind, KIND_TRANSLIT)))
+                if seen and "geo:part_of_named_place" not in m.reasons:
+                    m.reasons.append("geo:part_of_named_place")
+                    m.qualifier = m.qualifier or "area"
         cands = list(seen.values())
         demonym = self._demonym_candidate(m.name)
         if demonym is not None and demonym.pid not in seen \
@@ -890,6 +902,10 @@ _LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1
 _CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
 _KIND_OF_PLACE = {"settlement": "town", "capital": "town", "admin2": "district", "admin3": "district",
                   "admin1": "state", "country": "country"}
+_PART_OF_PLACE = re.compile(
+    r"^(?:the\s+)?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|"
+    r"central|upper|lower|inner|outer|greater|downtown|metro|metropolitan)\s+)+|"
+    r"\s+(?:area|metro\s+area|metropolitan\s+area|metro|region)$", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s+$")
 _AND_JOIN = re.compile(r"\b(?:and|or)\b")
 _CONTAINED_BY = re.compile(r"^(?:\s+(?:area|areas|village|town|city|settlement|district|raion))?"

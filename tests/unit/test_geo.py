@@ -620,3 +620,25 @@ def test_a_class_word_after_a_list_qualifies_every_name_in_it():
         m = Mention(start, start + len(name), name, "gold")
         gp._qualify(text, m)
         assert m.cls == cls and m.end == start + len(name), name
+
+
+def test_an_unknown_part_of_a_known_place_resolves_to_the_place_vaguely():
+    from frontlines.geo.geoparse import Mention
+
+    g = MemoryGazetteer()
+    g.add(Place(2643743, "London", 51.51, -0.13, "capital", "United Kingdom", "GB", 826, population=8_900_000), [])
+    g.add(Place(4, "Plymouth County", 41.99, -70.74, "admin2", "United States", "US", 840,
+                admin1="Massachusetts", population=520_000), [], a1code="US.MA")
+    gp = Geoparser(g)
+    for name, want in (("North London", "London"), ("the Greater London Area", "London"),
+                       ("PLYMOUTH CO.", "Plymouth County")):
+        text = f"It happened in {name} on Monday."
+        m = Mention(15, 15 + len(name), name, "gold")
+        gp._qualify(text, m)
+        top = gp.resolve(text, [m])[0]
+        assert top.place is not None and top.place.name == want, name
+        assert top.geo_precision >= 2 and "geo:part_of_named_place" in top.reasons
+    # a name that is known as it stands is not cut down
+    text = "It happened in London."
+    m = Mention(15, 21, "London", "gold")
+    assert "geo:part_of_named_place" not in gp.resolve(text, [m])[0].reasons
