@@ -27,7 +27,7 @@ from .. import quantities as qty
 from ..geo.distance import haversine_km
 from .. import temporal
 from ..nlp import Sentence
-from ..geo.geoparse import ORG_MODIFIER_REASON, scene_toponyms
+from ..geo.roles import ORG_MODIFIER_REASON, scene_toponyms
 from ..records import Article, Event, Evidence, TimeExpression, Toponym, place_key
 from . import taxonomy as tx
 from .actors import ActorNamer, ActorRef

@@ -636,8 +636,12 @@ BACKGROUND_PHRASES = re.compile(
 
 
 def background_clause(tok, sent_text: str, times_in_clause: bool) -> str:
-    """A capture told in a relative clause about a place, with no date of its own, is background."""
-    if tok.dep_ in ("relcl", "acl") and not times_in_clause:
+    """A capture told in a relative clause about a place, with no date of its own, is background
+    (also when coordinated in it: "the region, which is occupied and was illegally seized")."""
+    head = tok
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    if head.dep_ in ("relcl", "acl") and not times_in_clause:
         return "mode:relative_clause_background"
     window = sent_text[max(0, tok.idx - 80): tok.idx + 120]
     if BACKGROUND_PHRASES.search(window):

@@ -37,6 +37,7 @@ from typing import NamedTuple, Sequence
 from frontlines.geo.gazetteer import (KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
                                       KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
 from frontlines.geo.normalize import normalize_name
+from frontlines.geo.roles import ORG_MODIFIER_REASON, mark_non_scenes
 from frontlines.records import Toponym
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,6 @@ _ORG_HEADS = {"police", "department", "dept", "sheriff", "sheriff's", "fire", "c
               "prosecutors", "governor's", "mayor's", "city's"}
 # (facility words -- airport, hospital, school, stadium, prison, bridge, plant -- are not here:
 # "the Donetsk airport" or "a Kharkiv hospital" is where a strike happened)
-ORG_MODIFIER_REASON = "geo:organisation_modifier"
-ACTOR_METONYM_REASON = "geo:actor_metonym"
 _NER_PLACE = {"GPE", "LOC", "FAC", "NORP"}
 _NER_BLOCK = {"PERSON", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
               "ORDINAL", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
@@ -232,7 +231,7 @@ class Geoparser:
             key = rounds.keys[i]
             best, score, why = rounds.final[key]
             out.append(self._toponym(text, m, best, score, why, len(rounds.cands[key])))
-        mark_actor_metonyms(text, out)
+        mark_non_scenes(text, out)
         return out
 
     def explain(self, text: str, start: int, end: int) -> list[tuple[Candidate, float, list[str]]]:
@@ -1025,52 +1024,6 @@ def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> d
             if names:
                 out[c.pid] = len(names)
     return out
-
-
-# A country or capital standing for its state: the actor or the speaker, not the scene
-# ("shelling by Kiev's forces", "Kiev troops", "Moscow says", "... new truce: Kiev.").
-_STATE_NOUNS = (r"forces|troops|army|armed\s+forces|military|soldiers|servicemen|government|regime|junta|"
-                r"leadership|side|negotiators|diplomats|envoy|ambassador|defen[cs]e\s+ministry|"
-                r"foreign\s+ministry|ministry\s+of\s+defen[cs]e|general\s+staff|proxies|allies")
-_ACTOR_NOUN_AFTER = re.compile(
-    rf"^(?:['’]s?\s+(?:(?:own|regular|armed|special|pro-\w+|\w+-backed)\s+)?|\s+)(?:{_STATE_NOUNS})\b"
-    r"(?!\s+(?:administration|governor|mayor|council|police|city|region|oblast))",
-    re.IGNORECASE)
-_SPEAKER_AFTER = re.compile(
-    r"^\s+(?:says|said|claims|claimed|accuses|accused|denies|denied|reports|reported|warns|warned|"
-    r"insists|insisted|announces|announced|confirms|confirmed|blames|blamed|alleges|alleged)\b",
-    re.IGNORECASE)
-_METONYM_BEFORE = re.compile(r"(?:according\s+to|blamed\s+on|accused\s+by)\s+$", re.IGNORECASE)
-_SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|inside|from|into|to|on|across|over|"
-                          r"throughout|within)\s+(?:the\s+)?$", re.IGNORECASE)
-_ATTRIBUTION_BEFORE = re.compile(r"[:\u2013\u2014]\s*$|\s-\s*$")
-_ATTRIBUTION_AFTER = re.compile(r"^\s*[.!]?\s*(?:\n|$)")
-_METONYM_FEATURES = frozenset({"country", "capital"})
-
-
-def mark_actor_metonyms(text: str, toponyms: Sequence[Toponym]) -> None:
-    """Append ``geo:actor_metonym`` to the reasons of each resolved country or capital that
-    stands for its state's forces, government or voice rather than a scene: "shelling by
-    Kiev's forces", "Kiev troops", "Moscow says", "according to Kyiv", and a headline's closing
-    attribution ("... new truce: Kiev.").  The toponym stays (it is still a place name and
-    says which country the story is about); the event coder does not place events there."""
-    for t in toponyms:
-        if t.place is None or t.place.feature not in _METONYM_FEATURES or ACTOR_METONYM_REASON in t.reasons:
-            continue
-        after = text[t.end:t.end + 60]
-        before = text[max(0, t.start - 30):t.start]
-        if _METONYM_BEFORE.search(before) or _ACTOR_NOUN_AFTER.match(after) or (
-                # "police in Kyiv said": the place of the speakers, not a speaker
-                not _SCENE_BEFORE.search(before) and (_SPEAKER_AFTER.match(after) or (
-                    _ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.match(after)))):
-            t.reasons.append(ACTOR_METONYM_REASON)
-
-
-def scene_toponyms(toponyms: Sequence[Toponym]) -> list[Toponym]:
-    """The toponyms that can be where an event happened: not a place that only opens an
-    institution's name, nor a country or capital standing for its state."""
-    return [t for t in toponyms
-            if ORG_MODIFIER_REASON not in t.reasons and ACTOR_METONYM_REASON not in t.reasons]
 
 
 def _ends_sentence(text: str, pos: int) -> bool:

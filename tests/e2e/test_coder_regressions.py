@@ -304,3 +304,11 @@ def test_capital_standing_for_its_forces_is_not_the_scene(pipeline):
 def test_capital_as_the_target_is_still_the_scene(pipeline):
     events = code("Two people were killed in a missile strike on Kyiv on Monday, Kyiv's mayor said.", pipeline)
     assert [e.location for e in events] == ["Kyiv"]
+
+
+def test_a_seizure_coordinated_in_a_relative_clause_is_background(pipeline):
+    # regression: "which is occupied and was illegally seized" was coded as a capture today, by
+    # the subject of the main clause (Ukraine), so the control timeline gave Ukraine the region
+    events = code("Ukrainian forces fired on Russian positions in the southern Kherson region, which is "
+                  "occupied and was illegally seized, hitting supply routes across the Dnieper River.", pipeline)
+    assert not [e for e in events if "territory" in e.sub_event_type]

@@ -190,7 +190,7 @@ def test_place_opening_an_institution_name_is_not_the_event_location():
             "civilians in Kupiansk on Sunday.")
     events = frontlines.extract_events(text, "2023-05-08")
     assert [e.location for e in events] == ["Kupyansk"]
-    from frontlines.geo.geoparse import ORG_MODIFIER_REASON
+    from frontlines.geo.roles import ORG_MODIFIER_REASON
     from frontlines.pipeline import Pipeline
     from frontlines.records import Article
 

@@ -340,7 +340,7 @@ def test_bare_county_name_is_a_surname_without_a_locative_cue():
 
 
 def test_a_prominent_place_opening_an_institution_name_is_a_toponym_marked_as_such():
-    from frontlines.geo.geoparse import ORG_MODIFIER_REASON
+    from frontlines.geo.roles import ORG_MODIFIER_REASON
 
     g = MemoryGazetteer()
     g.add(Place(5037779, "Minnesota", 46.25, -94.25, "admin1", "United States", "US", 840,
@@ -425,7 +425,7 @@ def test_a_lone_demonym_does_not_send_a_city_to_a_small_namesake_abroad():
 
 
 def test_a_place_before_a_facility_word_is_not_an_organisation_modifier():
-    from frontlines.geo.geoparse import ORG_MODIFIER_REASON
+    from frontlines.geo.roles import ORG_MODIFIER_REASON
 
     g = MemoryGazetteer()
     g.add(_ua("Kharkiv", 49.98, 36.25, 1_421_125, gid=706483), [], a1code="UA.07")

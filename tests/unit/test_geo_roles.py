@@ -1,11 +1,12 @@
-"""A country or capital that stands for its state (actor or speaker) is marked, not dropped."""
+"""Place names that are not scenes (an actor, a speaker, a ship, a clock, a seat) are marked, not dropped."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from frontlines.geo.geoparse import ACTOR_METONYM_REASON, mark_actor_metonyms
+from frontlines.geo.roles import (ACTOR_METONYM_REASON, ORG_SEAT_REASON, TIME_ZONE_REASON, VESSEL_REASON,
+                                  mark_non_scenes, scene_toponyms)
 from frontlines.records import Place, Toponym
 
 KYIV = Place(703448, "Kyiv", 50.45, 30.52, "capital", "Ukraine", "UA", 804, population=2_800_000)
@@ -23,7 +24,7 @@ def _toponyms(text: str, names: dict[str, Place]) -> list[Toponym]:
 
 def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
     tops = _toponyms(text, names)
-    mark_actor_metonyms(text, tops)
+    mark_non_scenes(text, tops)
     return {t.text: ACTOR_METONYM_REASON in t.reasons for t in tops}
 
 
@@ -35,6 +36,10 @@ def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
     "Two soldiers killed in the east, according to Kiev.",
     "Three more troops killed in the east: Kiev.",
     "More clashes near the airport, three soldiers killed - Kiev.",
+    "Four months after Kiev began its long-awaited counteroffensive, losses are mounting.",
+    "Russian troops pulled out, handing Kiev a major victory.",
+    "Kiev's counteroffensive has stalled near the river.",
+    "Western governments urged Kiev to hold talks.",
 ])
 def test_capital_standing_for_its_state_is_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": True}
@@ -46,6 +51,8 @@ def test_capital_standing_for_its_state_is_marked(text):
     "Kiev's military administration said two people were killed.",
     "Kiev police said a man was detained.",
     "Kiev: three people were injured when debris fell on a house.",
+    "This month Russia has hammered Kiev with repeated missile strikes.",
+    "Kiev's air defences shot down twenty drones overnight.",
 ])
 def test_capital_as_a_scene_is_not_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": False}
@@ -59,7 +66,7 @@ def test_country_speaker_marked_and_settlement_never():
 def test_unresolved_toponym_left_alone():
     text = "Kiev says nothing."
     t = Toponym(text="Kiev", start=0, end=4, place=None, reasons=[])
-    mark_actor_metonyms(text, [t])
+    mark_non_scenes(text, [t])
     assert t.reasons == []
 
 
@@ -71,3 +78,28 @@ def test_place_of_the_speakers_is_not_a_speaker():
 def test_actor_noun_after_a_preposition_is_still_the_actor():
     # regression: "killed in Kiev forces' shelling" was read as a scene because of "in"
     assert _marked("Four killed in Kiev forces’ shelling of a checkpoint.", {"Kiev": KYIV}) == {"Kiev": True}
+
+
+MOSCOW = Place(524901, "Moscow", 55.75, 37.62, "capital", "Russia", "RU", 643, population=12_000_000)
+OSLO = Place(3143244, "Oslo", 59.91, 10.75, "capital", "Norway", "NO", 578, population=580_000)
+LONDON = Place(2643743, "London", 51.51, -0.13, "capital", "United Kingdom", "GB", 826, population=8_900_000)
+
+
+@pytest.mark.parametrize("text, names, reason", [
+    ("Ukraine's navy struck the Moskva missile cruiser, flagship of the fleet.", {"Moskva": MOSCOW}, VESSEL_REASON),
+    ("Rockets were fired at 00:01 Moscow time on January 1.", {"Moscow": MOSCOW}, TIME_ZONE_REASON),
+    ("At least 31 were killed, according to a group based in Oslo.", {"Oslo": OSLO}, ORG_SEAT_REASON),
+    ("The London-based monitor said 12 fighters died.", {"London": LONDON}, ORG_SEAT_REASON),
+])
+def test_ships_clocks_and_seats_are_not_scenes(text, names, reason):
+    tops = _toponyms(text, names)
+    mark_non_scenes(text, tops)
+    assert [reason in t.reasons for t in tops] == [True]
+    assert scene_toponyms(tops) == []
+
+
+def test_a_drone_attack_on_moscow_is_a_scene():
+    text = "A group of drones attacked Moscow on Tuesday morning, damaging several buildings."
+    tops = _toponyms(text, {"Moscow": MOSCOW})
+    mark_non_scenes(text, tops)
+    assert scene_toponyms(tops) == tops and tops[0].reasons == []
