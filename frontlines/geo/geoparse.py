@@ -214,6 +214,8 @@ class Geoparser:
         gaz = self._match(text, toks, context, counted)
         gaz.extend(_place_noun_mentions(text, ner, gaz))
         mentions = _merge(ner, gaz, blocked, text)
+        # "the west bank of the Dnipro": a river's bank, not the West Bank
+        mentions = [m for m in mentions if not (_RIVER_BANK.match(m.name) and _OF_AFTER.match(text[m.end:m.end + 5]))]
         surnames = _surnames(text, blocked)
         if surnames:
             mentions = [m for m in mentions if not self._is_surname(m, surnames)]
@@ -901,6 +903,8 @@ _LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1
 _CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
 _KIND_OF_PLACE = {"settlement": "town", "capital": "town", "admin2": "district", "admin3": "district",
                   "admin1": "state", "country": "country"}
+_RIVER_BANK = re.compile(r"^(?:the\s+)?(?:west|east|left|right)(?:ern)?\s+bank$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"^\s+of\b")
 _PART_OF_PLACE = re.compile(
     r"^(?:the\s+)?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|"
     r"central|upper|lower|inner|outer|greater|downtown|metro|metropolitan)\s+)+|"

@@ -51,7 +51,8 @@ _METONYM_BEFORE = re.compile(
     r"offer(?:s|ed|ing)?|urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|tell(?:s|ing)?|told|warn(?:s|ed|ing)?|"
     r"accus(?:e|es|ed|ing)|support(?:s|ed|ing)?|back(?:s|ed|ing)|arm(?:s|ed|ing)|help(?:s|ed|ing)?|"
     r"pressur(?:e|es|ed|ing)|press(?:es|ed|ing)?|sanction(?:s|ed|ing)?|criticis(?:e|es|ed|ing)|"
-    r"criticiz(?:e|es|ed|ing)|between)\s+$",
+    r"criticiz(?:e|es|ed|ing)|between|(?:fired|launched|shelled|attacked|struck|hit|killed|shot|"
+    r"bombed|seized|captured|occupied|annexed|invaded|backed|supported|armed)\s+by)\s+$",
     re.IGNORECASE)
 _SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|inside|from|into|to|on|across|over|"
                           r"throughout|within)\s+(?:the\s+)?$", re.IGNORECASE)

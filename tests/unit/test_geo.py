@@ -642,3 +642,16 @@ def test_an_unknown_part_of_a_known_place_resolves_to_the_place_vaguely():
     text = "It happened in London."
     m = Mention(15, 21, "London", "gold")
     assert "geo:part_of_named_place" not in gp.resolve(text, [m])[0].reasons
+
+
+def test_a_rivers_bank_is_not_the_west_bank():
+    g = MemoryGazetteer()
+    g.add(Place(None, "West Bank", 31.9, 35.2, "region", "Palestinian Territory", "PS", 275,
+                population=3_000_000), [])
+    gp = Geoparser(g)
+    text = "Shoigu ordered his forces to leave the west bank of the Dnipro River."
+    start = text.index("west bank")
+    assert gp.parse(text, [(start, start + 9, "GPE")]) == []
+    text = "Raids continued in the West Bank on Monday."
+    start = text.index("West Bank")
+    assert [t.text for t in gp.parse(text, [(start, start + 9, "GPE")])] == ["West Bank"]

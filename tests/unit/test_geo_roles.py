@@ -40,6 +40,7 @@ def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
     "Russian troops pulled out, handing Kiev a major victory.",
     "Kiev's counteroffensive has stalled near the river.",
     "Western governments urged Kiev to hold talks.",
+    "Two villages were shelled by Kiev overnight, the separatists said.",
 ])
 def test_capital_standing_for_its_state_is_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": True}
@@ -53,6 +54,7 @@ def test_capital_standing_for_its_state_is_marked(text):
     "Kiev: three people were injured when debris fell on a house.",
     "This month Russia has hammered Kiev with repeated missile strikes.",
     "Kiev's air defences shot down twenty drones overnight.",
+    "The drones were shot down by air defences near Kiev.",
 ])
 def test_capital_as_a_scene_is_not_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": False}
