@@ -408,6 +408,15 @@ class EventExtractor:
                                         ["geo:only_town_of_region_in_story"])
                     d.reasons.append("geo:only_town_of_region_in_story")
                     continue
+            if d.toponym is None and d.family != "territory":
+                # (a change of control is only coded where the text names the place)
+                town = _antecedent_town(d, toponyms)
+                if town is not None:
+                    # "struck in the middle of the city": the town the story last named
+                    d.toponym = Toponym(town.text, town.start, town.end, town.place, town.geo_precision,
+                                        town.score, "", ["geo:antecedent_of_definite_place_noun"])
+                    d.reasons.append("geo:antecedent_of_definite_place_noun")
+                    continue
             if d.toponym is None and focus is not None:
                 d.toponym = Toponym(focus.text, focus.start, focus.end, focus.place, 3, focus.score, "",
                                     ["geo:document_focus"])
@@ -895,6 +904,31 @@ def _only_settlement_inside(region, toponyms: Sequence[Toponym]) -> Toponym | No
 
 def _km(a, b) -> float:
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+_DEFINITE_PLACE_NOUN = re.compile(r"\b(?:the|this|that)\s+(?:(?:southern|northern|eastern|western|central|"
+                                  r"besieged|frontline|front-line|embattled|occupied|liberated|port|industrial|"
+                                  r"regional)\s+)?(city|town|village|port|capital|settlement)\b(?!\s+of\b)",
+                                  re.IGNORECASE)
+ANTECEDENT_WINDOW = 1500      # characters back to look for the town "the city" refers to
+
+
+def _antecedent_town(d: Draft, toponyms: Sequence[Toponym]) -> Toponym | None:
+    """The settlement a placeless event's "the city" / "the town" / "the village" refers to:
+    the last one the story named before that sentence, within :data:`ANTECEDENT_WINDOW`
+    characters (a capital for "the capital")."""
+    for m in d.mentions:
+        sent = m.sentence
+        found = _DEFINITE_PLACE_NOUN.search(sent.text)
+        if not found:
+            continue
+        noun = found.group(1).lower()
+        features = ("capital",) if noun == "capital" else ("settlement", "capital")
+        before = [t for t in toponyms if t.place is not None and t.place.feature in features
+                  and sent.start - ANTECEDENT_WINDOW <= t.start and t.end <= sent.start]
+        if before:
+            return max(before, key=lambda t: t.start)
+    return None
 
 
 def _focus_region(toponyms: Sequence[Toponym]) -> Toponym | None:

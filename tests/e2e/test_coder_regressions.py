@@ -312,3 +312,18 @@ def test_a_seizure_coordinated_in_a_relative_clause_is_background(pipeline):
     events = code("Ukrainian forces fired on Russian positions in the southern Kherson region, which is "
                   "occupied and was illegally seized, hitting supply routes across the Dnieper River.", pipeline)
     assert not [e for e in events if "territory" in e.sub_event_type]
+
+
+def test_the_city_is_the_town_the_story_last_named(pipeline):
+    events = code("Officials in Kramatorsk said the water supply had been restored. On Tuesday, Russian shelling "
+                  "struck the centre of the city, killing two people.", pipeline)
+    assert [(e.location, e.fatalities) for e in events] == [("Kramatorsk", 2)]
+    assert "geo:antecedent_of_definite_place_noun" in events[0].reasons
+
+
+def test_the_city_does_not_move_a_front_line(pipeline):
+    # a change of control needs the place named: "Ukraine frees territory" near a mention of
+    # "the city" must not hand Kherson to Ukraine
+    events = code("Ukrainian officials visited Kherson on Monday. Part of the Russian group remains in the city, "
+                  "and Ukraine frees territory on the basis of intelligence.", pipeline)
+    assert not [e for e in events if "territory" in e.sub_event_type and e.location == "Kherson"]
