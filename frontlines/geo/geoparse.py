@@ -18,8 +18,9 @@ Resolution scores every candidate with: feature type and population, how the nam
 (a demonym given as a mention names its country), the countries of the rest of the story and
 the countries bordering them (demonyms count as weak context), its admin1 units, distance to
 the other places of the story and to the candidates of its other names (places of one story
-lie together), the place the text names as holding it ("Pisky area in Donbas", "Toronto,
-Ontario"), the one kind of place every name of a list can be ("Oregon, Washington and
+lie together), the place the text names as holding it, and the reading of that place which
+holds it ("Pisky area in Donbas", "Athens, Georgia": the town and the state support each
+other), the one kind of place every name of a list can be ("Oregon, Washington and
 Wyoming" are states), the qualifier, and which reading a name's namesakes favour (a state over a
 village or county named after it; a city and the province named after it over a lone
 namesake abroad).  Every decision appends a short reason code to ``Toponym.reasons``.
@@ -115,7 +116,7 @@ CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story al
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 CLUSTER_WEIGHT = 0.5          # per other name of the story with a candidate within 50 km (max 2)
 PEER_WEIGHT = 2.0              # a reading of the same kind as the names listed beside it
-CONTAINER_WEIGHT = 2.0         # a candidate inside the place the text names as holding it
+CONTAINER_WEIGHT = 2.0         # readings that nest: "Athens, Georgia" (the town in the state, the state holding it)
 _CLUSTER_FEATURES = {"settlement", "capital", "admin2", "admin3"}
 CITY_SHARE = 0.05             # least share of its namesake unit's people for a city to be the bare name
 SEAT_BONUS = 0.5              # a city and the province named after it, against a namesake abroad
@@ -249,7 +250,7 @@ class Geoparser:
         rounds = self._rounds(mentions, context, text)
         key = rounds.keys[mentions.index(target)]
         doc = rounds.docs[key]
-        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key], rounds.boxes.get(key, ()),
+        rows = [(c, *self._adjusted_score(target, c, doc, rounds.readings[key], rounds.nested.get(key, {}),
                                           rounds.peer_kinds.get(key, frozenset())))
                 for c in rounds.cands[key]]
         chosen = rounds.final[key][0]
@@ -280,31 +281,31 @@ class Geoparser:
         readings = {k: _readings(cands[k]) for k in order}
         picks: dict[tuple, Candidate | None] = {
             k: self._best(mentions[groups[k][0]], cands[k], None, readings[k])[0] for k in order}
-        # "Pisky area in Donbas", "Springfield, Illinois": the name right after holds it
-        holders: dict[tuple, set[tuple]] = {}
+        # "Pisky area in Donbas", "Athens, Georgia": the name right after holds it; the readings
+        # that nest (Athens in the state of Georgia) support each other
+        nested: dict[tuple, dict[int, str]] = {}
         if text and CONTAINER_WEIGHT:
             for i, m in enumerate(mentions[:-1]):
                 nxt = mentions[i + 1]
                 if nxt.start >= m.end and _CONTAINED_BY.match(text[m.end:nxt.start]) and keys[i + 1] != keys[i]:
-                    holders.setdefault(keys[i], set()).add(keys[i + 1])
+                    _nest(cands[keys[i]], cands[keys[i + 1]], nested.setdefault(keys[i], {}),
+                          nested.setdefault(keys[i + 1], {}))
         # "Wisconsin, Michigan and New York": the one kind of place every name of a list can be
         peer_kinds = _list_kinds(text, mentions, keys, cands) if text and PEER_WEIGHT else {}
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
         doc = _DocContext.build([], context)
-        boxes: dict[tuple, list[Candidate]] = {}
         docs: dict[tuple, _DocContext] = {}
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
             doc.support = support
-            boxes = {k: _boxes(cands[k], [picks[h] for h in holders[k]]) for k in holders}
             final = {}
             for k in order:
                 m = mentions[groups[k][0]]
                 docs[k] = doc.without(picks[k], len(groups[k]))
                 final[k] = self._best(m, cands[k], docs[k], readings[k],
-                                      boxes.get(k, ()), peer_kinds.get(k, frozenset()))
+                                      nested.get(k, {}), peer_kinds.get(k, frozenset()))
             picks = {k: v[0] for k, v in final.items()}
-        return _Rounds(keys, groups, cands, readings, final, docs, boxes, peer_kinds)
+        return _Rounds(keys, groups, cands, readings, final, docs, nested, peer_kinds)
 
     # ------------------------------------------------------------------ recognition
     def _is_country_name(self, surface: str) -> bool:
@@ -694,28 +695,29 @@ class Geoparser:
         return s, why
 
     def _best(self, m: Mention, cands: list[Candidate], doc: "_DocContext | None",
-              readings: "_Readings | None" = None, boxes: Sequence[Candidate] = (),
+              readings: "_Readings | None" = None, nested: "dict[int, str] | None" = None,
               peer_kinds: frozenset[str] = frozenset()) -> tuple[Candidate | None, float, list[str]]:
         """The best-scoring candidate; ``readings`` (from :func:`_readings`) may be passed in
-        when the same candidates are scored again in another round; ``boxes`` are the places
-        the text says hold this one ("Pisky area in Donbas")."""
+        when the same candidates are scored again in another round; ``nested`` maps the pids
+        of candidates that nest with a reading of the name the text pairs with this one
+        ("Pisky area in Donbas", "Athens, Georgia") to the reason code."""
         r = readings if readings is not None else _readings(cands)
         best: tuple[Candidate | None, float, list[str]] = (None, -1e9, [])
         for c in cands:
-            s, why = self._adjusted_score(m, c, doc, r, boxes, peer_kinds)
+            s, why = self._adjusted_score(m, c, doc, r, nested, peer_kinds)
             if s > best[1]:
                 best = (c, s, why)
         return best
 
     def _adjusted_score(self, m: Mention, c: Candidate, doc: "_DocContext | None",
-                        r: "_Readings", boxes: Sequence[Candidate] = (),
+                        r: "_Readings", nested: "dict[int, str] | None" = None,
                         peer_kinds: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
         """:meth:`_score` plus what the name's other candidates, and the places the text
         says hold it, say about this one."""
         s, why = self._score(m, c, doc, r.city_units)
-        if any(_inside(c, box) for box in boxes):
+        if nested and c.pid in nested:
             s += CONTAINER_WEIGHT
-            why = [*why, "geo:inside_named_container"]
+            why = [*why, nested[c.pid]]
         if _KIND_OF_PLACE.get(c.place.feature) in peer_kinds:
             s += PEER_WEIGHT
             why = [*why, "geo:like_its_list_neighbours"]
@@ -895,7 +897,7 @@ class _Rounds(NamedTuple):
     readings: dict[tuple, "_Readings"]
     final: dict[tuple, tuple[Candidate | None, float, list[str]]]
     docs: dict[tuple, "_DocContext"]      # group key -> the context its last round was scored in
-    boxes: dict[tuple, list[Candidate]]   # group key -> the places the text says hold it
+    nested: dict[tuple, dict[int, str]]   # group key -> pids nesting with the name paired with it
     peer_kinds: dict[tuple, frozenset[str]]   # group key -> kinds of place listed beside it
 
 
@@ -950,13 +952,20 @@ def _list_kinds(text: str, mentions: Sequence[Mention], keys: Sequence[tuple],
     return out
 
 
-def _boxes(cands: Sequence[Candidate], holders: Sequence[Candidate | None]) -> list[Candidate]:
-    """The resolved ``holders`` that can hold a name with these candidates: a coarser unit,
-    unless the name can itself be a place of that level, when the names are a list
+def _nest(inner: Sequence[Candidate], outer: Sequence[Candidate], inner_out: dict[int, str],
+          outer_out: dict[int, str]) -> None:
+    """Mark the readings of a name (``inner``) and of the name the text says holds it
+    (``outer``) that nest: a town of the first inside a unit of the second.  Nothing nests
+    when the first name can itself be a unit of that level: then the names are a list
     ("Georgia, Oklahoma, Pennsylvania")."""
-    return [b for b in holders if b is not None and b.place.feature in _CONTAINER_FEATURES
-            and not any(c.kind == KIND_MAIN and _LEVEL.get(c.place.feature, 3) <= _LEVEL[b.place.feature]
-                        for c in cands)]
+    for box in outer:
+        if box.place.feature not in _CONTAINER_FEATURES or any(
+                c.kind == KIND_MAIN and _LEVEL.get(c.place.feature, 3) <= _LEVEL[box.place.feature] for c in inner):
+            continue
+        for c in inner:
+            if _inside(c, box):
+                inner_out[c.pid] = "geo:inside_named_container"
+                outer_out[box.pid] = "geo:holds_named_place"
 
 
 def _inside(c: Candidate, box: Candidate) -> bool:

@@ -576,18 +576,39 @@ def test_a_place_named_as_holding_another_picks_the_namesake_inside_it():
 
 
 def test_a_list_of_states_is_not_read_as_town_and_state():
-    from frontlines.geo.geoparse import _boxes
+    from frontlines.geo.geoparse import _nest
 
     g = _containment_gazetteer()
-    oklahoma, pennsylvania = g.candidates("Oklahoma", 10), g.candidates("Pennsylvania", 10)[0]
-    pisky, donbas = g.candidates("Pisky", 10), g.candidates("Donbas", 10)[0]
+    oklahoma, pennsylvania = g.candidates("Oklahoma", 10), g.candidates("Pennsylvania", 10)
+    pisky, donbas = g.candidates("Pisky", 10), g.candidates("Donbas", 10)
     # "Oklahoma, Pennsylvania": Oklahoma can be a state itself, so this is a list
-    assert _boxes(oklahoma, [pennsylvania]) == []
-    assert _boxes(pisky, [donbas, None]) == [donbas]
-    assert _boxes(pisky, [g.candidates("Pisky", 10)[0]]) == []    # a village holds nothing
+    inner, outer = {}, {}
+    _nest(oklahoma, pennsylvania, inner, outer)
+    assert inner == {} and outer == {}
+    # "Pisky area in Donbas": the Donetsk-oblast Pisky nests in Donbas, the Poltava one does not
+    _nest(pisky, donbas, inner, outer)
+    assert [c.place.admin1 for c in pisky if c.pid in inner] == ["Donetsk"]
+    assert inner[pisky[1].pid] == "geo:inside_named_container" and list(outer.values()) == ["geo:holds_named_place"]
     gp = Geoparser(g)
     tops = gp.parse("Voters in Oklahoma, Pennsylvania and Ohio went to the polls.")
     assert next(t for t in tops if t.text == "Oklahoma").place.feature == "admin1"
+
+
+def test_a_town_and_the_state_that_holds_it_support_each_other():
+    g = MemoryGazetteer()
+    g.add(Place(1, "Athens", 37.98, 23.73, "capital", "Greece", "GR", 300, admin1="Attica",
+                population=660_000), [], a1code="GR.ESYE31")
+    g.add(Place(2, "Athens", 33.96, -83.38, "settlement", "United States", "US", 840, admin1="Georgia",
+                population=120_000), [], a1code="US.GA")
+    g.add(Place(3, "Georgia", 42.0, 43.5, "country", "Georgia", "GE", 268, population=3_700_000), [])
+    g.add(Place(4, "Georgia", 32.75, -83.5, "admin1", "United States", "US", 840, admin1="Georgia",
+                population=10_700_000), [], a1code="US.GA")
+    gp = Geoparser(g)
+    alone = {t.text: t.place.iso2 for t in gp.parse("He studied in Athens and then in Georgia.")}
+    assert alone == {"Athens": "GR", "Georgia": "GE"}
+    paired = {t.text: t for t in gp.parse("He was born in Athens, Georgia, in 1950.")}
+    assert paired["Athens"].place.iso2 == "US" and paired["Georgia"].place.feature == "admin1"
+    assert "geo:holds_named_place" in paired["Georgia"].reasons
 
 
 def test_names_listed_together_are_read_as_the_one_kind_they_can_all_be():
