@@ -26,7 +26,16 @@ governed by a locative preposition) gets a linear score over syntactic features:
   ("Sadr city in eastern Baghdad": the annotators keep the most specific place), the
   coarsest/finest gazetteer level present, the nearest candidate to the trigger.
 
-Proper names the trigger takes as object ("captured Kasumbalesa") are candidates too.
+Proper names the trigger takes as object ("captured Kasumbalesa", "captured the Kokkadicholai
+base") and names coordinated with a candidate ("Taba and Ras Shitan") are candidates too; a
+name heading a place noun is one whatever NER calls it ("the Minyan district", "the village of
+Ma'ardes").  A candidate span is the whole name: the compound it heads ("Kfar Falous", not
+"Kfar"), hyphen- or slash-joined parts ("Al-Assad Suburb", "Katsina/Ala") and ayn/hamza marks
+("‘Ayn ‘Issa"); an NER span is cut into the names it holds ("Barentu and Omohager", "Aleppo
+for the ninth day"); overlapping candidates are merged.  Features also mark a name inside a
+longer organisation or person entity ("Iraq" in "the Islamic State of Iraq"), names of units
+and institutions ("Brigade 550", "Police Headquarters"), of buildings ("Plaza Hotel"), of
+people ("journalist John Smith", "Ali, 34,") and modifiers of person nouns ("the U.S. soldier").
 On top of the linear score, a few hundred small regression trees (gradient boosting of the
 same loss, fitted after the linear weights) add the feature interactions a linear score
 cannot express; the trees are stored in the same weights file.
@@ -140,7 +149,42 @@ FEATURES = (
     "tchild_other", "gov_subj", "report_on_path", "trig_report", "trig_dep_clause",
     "trig_dep_rel", "trig_dep_nominal", "trig_passive", "qualifies_other_phrase",
     "has_qualifier", "coarser_than_other", "finest_level", "nearest_cand", "sent_len",
+    # added: a name inside a longer non-place entity ("Iraq" in "the Islamic State of Iraq"),
+    # a name made of words that name units or institutions ("Brigade 550", "Police Headquarters")
+    "in_longer_ent", "org_word",
+    # added: a person's name ("journalist John Smith", "Ali, 34,"), a modifier of a noun for
+    # people ("the U.S. soldier", "Iraqi officials")
+    "person_cue", "mod_person",
+    # added: the name of a building or institution ("Plaza Hotel", "Heart Hospital")
+    "building_name",
 )
+_BUILDING_WORDS = frozenset({
+    "hospital", "hotel", "mosque", "church", "school", "university", "college", "academy",
+    "embassy", "consulate", "consulate-general", "bank", "exchange", "parliament", "palace",
+    "temple", "shrine", "cathedral", "stadium", "mall", "market", "centre", "center", "station",
+    "prison", "jail", "building", "tower", "towers", "office", "offices", "club", "restaurant",
+    "cafe", "theatre", "theater", "museum", "court", "house", "hall", "plaza", "compound",
+    "factory", "plant", "refinery", "airport", "airbase", "base", "barracks", "checkpoint",
+    "bridge", "crossing", "street", "road", "avenue", "highway", "square", "camp", "complex",
+    "project", "institute", "headquarters", "gate", "port", "terminal", "park", "garden"})
+_PERSON_NOUN = re.compile(
+    r"(?:soldier|troop|policem[ae]n|police|officer|civilian|journalist|reporter|citizen|national|"
+    r"diplomat|worker|official|leader|commander|president|minister|ambassador|envoy|militant|"
+    r"rebel|fighter|marine|pilot|tourist|hostage|contractor|peacekeeper|servicem[ae]n|man|men|"
+    r"woman|women|people|person|student|resident|villager|settler|guard|gunm[ae]n|agent|"
+    r"spokesm[ae]n|spokeswom[ae]n|spokesperson|general|colonel|captain|lieutenant|sergeant|"
+    r"major|chief|commando|paratrooper|sailor|airm[ae]n|insurgent|terrorist|suspect|"
+    r"bomber|prisoner|detainee|refugee|migrant|child|children|boy|girl|priest|cleric|imam|"
+    r"lawmaker|politician|activist|employee|staff|crew|personnel|businessm[ae]n|engineer|"
+    r"doctor|nurse|teacher|monk|mayor|governor|king|prince|ruler|premier|chancellor)s?")
+# capitalised words that name armed units and institutions rather than places
+_ORG_WORDS = frozenset({
+    "police", "brigade", "brigades", "army", "armies", "forces", "force", "division", "battalion",
+    "regiment", "corps", "guard", "guards", "militia", "militias", "command", "headquarters",
+    "ministry", "party", "front", "movement", "committee", "council", "agency", "directorate",
+    "unit", "units", "squadron", "platoon", "company", "navy", "government", "administration",
+    "authority", "authorities", "service", "services", "organization", "organisation", "group",
+    "coalition", "alliance", "state"})
 _REPORT = re.compile(r"(?:say|says|said|saying|tell|tells|told|telling|report|reports|reported|"
                      r"reporting|add|adds|added|claim|claims|claimed|claiming|state|states|"
                      r"stated|announce[sd]?|announcing|confirm|confirms|confirmed|according|"
@@ -320,19 +364,196 @@ def _words(text: str) -> list[str]:
 
 
 def _take_name(tok, source: str, cands: list["EventLocationCandidate"],
-               taken: list[tuple[int, int]]) -> None:
-    """Add the proper name headed by ``tok`` as an unresolved candidate unless it overlaps one."""
-    a, b = _proper_name_span(tok)
-    if not any(x < b and a < y for x, y in taken):
+               taken: list[tuple[int, int]], lo: int = 0, hi: int | None = None) -> None:
+    """Add the proper name ``tok`` belongs to as an unresolved candidate unless it overlaps one."""
+    a, b = _proper_name_span(_compound_head(tok), lo, hi)
+    over = [c for c in cands if c.start < b and a < c.end]
+    if not over:
         cands.append(EventLocationCandidate(a, b, None, source))
+        taken.append((a, b))
+    elif all(_unresolved(c) and a <= c.start and c.end <= b for c in over):
+        # a part of the name was found unresolved (NER "Misreen" of "Ma'arat Misreen")
+        over[0].start, over[0].end = a, b
         taken.append((a, b))
 
 
-def _proper_name_span(tok) -> tuple[int, int]:
-    """Character span of the proper name headed by ``tok`` with its compound/flat modifiers."""
-    left = [c for c in tok.lefts if c.dep_ in ("compound", "flat", "nmod") and c.pos_ == "PROPN"]
-    first = min([tok] + [t for c in left for t in c.subtree if t.pos_ == "PROPN"], key=lambda t: t.i)
-    return first.idx, tok.idx + len(tok.text)
+# lowercase words inside a place name ("Ain el-Hilweh", "Deir ez-Zor", "Perchting bei Starnberg")
+_NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "ez", "es", "ed", "en",
+                             "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des",
+                             "la", "le", "les", "bin", "ibn", "bint", "bani", "bei", "am", "an",
+                             "im", "e", "i", "y", "von", "van", "der", "den", "sur", "upon",
+                             "on", "-", "‑", "/", "'", "’", "‘", "ʿ", "ʾ", "."})
+# capitalised generic words whose "of" belongs to the name ("Gulf of Aden", "University of Jordan")
+_OF_GENERICS = frozenset({
+    "gulf", "bay", "sea", "strait", "straits", "university", "republic", "isle", "island",
+    "islands", "cape", "port", "mount", "lake", "city", "state", "province", "kingdom",
+    "sultanate", "emirate", "emirates", "district", "governorate", "region", "county",
+    "municipality", "town", "village", "valley", "coast", "bank", "horn", "mouth",
+    "isles", "territory", "commonwealth", "federation", "union", "principality",
+    "duchy", "canal", "river", "peninsula", "plain", "plains", "heights", "hills", "mountains"})
+
+
+def _name_pieces(toks: Sequence[Any]) -> list[list[Any]]:
+    """An NER span cut into the names it holds: at commas, brackets and conjunctions ("Bari,
+    Catania", "Barentu and Omohager"), and before lowercase words that are no name particle
+    ("Aleppo for the ninth consecutive day", "Iraq war", "Sabr 20 kilometers")."""
+    pieces: list[list[Any]] = []
+    cur: list[Any] = []
+    for k, t in enumerate(toks):
+        w = t.text
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        part = (w[:1].isupper() or w.lower() in _NAME_PARTICLES and cur
+                or w in ("of", "the") and cur and (cur[-1].lower_ in _OF_GENERICS or
+                                                   w == "the" and cur[-1].text == "of")
+                or w[:1].isdigit() and cur and (nxt is None or nxt.text[:1].isupper())
+                or w[:1].isdigit() and nxt is not None and nxt.text[:1].isupper())
+        if part:
+            cur.append(t)
+            continue
+        if cur:
+            pieces.append(cur)
+        cur = []
+        if w[:1].isalpha() and w[:1].islower() and t.pos_ not in ("CCONJ", "ADP", "DET"):
+            break          # "Iraq war", "Aleppo for the ninth consecutive day": the rest is no name
+    if cur:
+        pieces.append(cur)
+    out = []
+    for p in pieces:
+        while p and (p[-1].text.lower() in _NAME_PARTICLES or p[-1].text in ("of", "the")) \
+                and not p[-1].text[:1].isupper():
+            p = p[:-1]
+        if p and any(t.text[:1].isupper() for t in p):
+            out.append(p)
+    return out or [list(toks)]
+
+
+def _unresolved(c: "EventLocationCandidate") -> bool:
+    return c.toponym is None or c.toponym.place is None
+
+
+# marks that belong to a transliterated name: ayn/hamza apostrophes ("‘Ayn ‘Issa", "‘Arak"),
+# and the hyphen or slash inside a compound name ("Al-Assad", "Katsina/Ala", "Hawsh-Nasri")
+_NAME_MARKS = frozenset({"‘", "’", "ʿ", "ʾ", "'", "`"})
+_NAME_JOINERS = frozenset({"-", "‑", "/"})
+
+
+def _glued(a: Any, b: Any) -> bool:
+    """No space between token ``a`` and the token ``b`` after it."""
+    return a.idx + len(a.text) == b.idx
+
+
+def _name_part(tok: Any) -> bool:
+    """A word that can be part of a hyphenated name: capitalised, a number ("T-3") or a
+    particle ("el" of "Ain el-Hilweh"); not "pro" of "pro-Assad" nor "run" of "U.S.-run"."""
+    w = tok.text
+    return w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_PARTICLES and w[:1].isalpha()
+
+
+def _joined_right(doc: Any, last: Any, hi: int) -> Any:
+    """The last token of a name continued by hyphen- or slash-joined parts ("Katsina/Ala",
+    "Mazar-e-Sharif"), stopping before a lowercase word ("U.S.-run", "London-based")."""
+    end = last
+    while (last.i + 2 < hi and doc[last.i + 1].text in _NAME_JOINERS
+           and _glued(last, doc[last.i + 1]) and _glued(doc[last.i + 1], doc[last.i + 2])
+           and _name_part(doc[last.i + 2])):
+        last = doc[last.i + 2]
+        if not (last.text[:1].islower() and last.text.lower() in _NAME_PARTICLES):
+            end = last       # a name does not end in a particle ("Deir ez-")
+    return end
+
+
+def _compound_head(tok: Any) -> Any:
+    """The proper noun a name's compound chain ends in ("Kfar" -> "Falous" in "Kfar Falous
+    crossing", "Sheikh" -> "District" in "Sheikh Sa'eed District"), or ``tok``."""
+    h = tok
+    for _ in range(4):
+        nh = h.head
+        if (h.dep_ in ("compound", "flat") and nh.i != h.i and 0 < abs(nh.i - h.i) <= 3
+                and nh.pos_ == "PROPN" and nh.text[:1].isupper()):
+            h = nh
+            continue
+        break
+    return h
+
+
+def _proper_name_span(tok: Any, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """Character span of the proper name headed by ``tok``: the capitalised words before it
+    that modify it ("Kfar Falous", "Al-Assad Suburb", "Ayn" in "‘Ayn ‘Issa" though tagged an
+    adjective), an ayn/hamza mark glued to a word ("‘Arak") and hyphen- or slash-joined parts
+    ("Katsina/Ala"); not a demonym or a lowercase word ("northern").  ``lo``/``hi`` bound the
+    token indices (the sentence)."""
+    doc = tok.doc
+    hi = len(doc) if hi is None else hi
+    name = {tok.i}
+    first = tok
+    j = tok.i - 1
+    while j >= lo:
+        t, nxt = doc[j], doc[j + 1]
+        if t.text in _NAME_MARKS and _glued(t, nxt) and nxt.text[:1].isalpha():
+            name.add(j)
+            first = t
+            j -= 1
+        elif (t.text in _NAME_JOINERS and _glued(t, nxt) and j - 1 >= lo
+              and _glued(doc[j - 1], t) and _name_part(doc[j - 1])):
+            name.update((j, j - 1))
+            first = doc[j - 1]
+            j -= 2
+        elif (t.head.i in name and t.dep_ in ("compound", "flat", "nmod", "amod")
+              and t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN")
+              and t.ent_type_ not in ("NORP", "PERSON") or
+              t.head.i in name and t.dep_ in ("compound", "flat", "nmod") and t.pos_ == "PROPN"
+              and t.text[:1].isupper()):
+            name.add(j)
+            first = t
+            j -= 1
+        else:
+            break
+    if first.text in _NAME_JOINERS:
+        first = doc[first.i + 1]
+    last = _joined_right(doc, tok, hi)
+    return first.idx, last.idx + len(last.text)
+
+
+def _glue_span(doc: Any, index: "_Index", a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """A name span grown over the marks and joiners glued to it: "Arak" -> "‘Arak",
+    "Katsina" -> "Katsina/Ala", "Assad" -> "Al-Assad"."""
+    toks = index.tokens(a, b)
+    if not toks:
+        return a, b
+    first, last = toks[0], toks[-1]
+    while True:
+        j = first.i - 1
+        if j < lo:
+            break
+        t = doc[j]
+        if t.text in _NAME_MARKS and _glued(t, first) and first.text[:1].isalpha() and (
+                j == lo or not _glued(doc[j - 1], t)):
+            first = t
+        elif (t.text in _NAME_JOINERS and _glued(t, first) and j - 1 >= lo
+              and _glued(doc[j - 1], t) and _name_part(doc[j - 1])):
+            first = doc[j - 1]
+        else:
+            break
+    last = _joined_right(doc, last, hi)
+    return min(a, first.idx), max(b, last.idx + len(last.text))
+
+
+def _merge_overlaps(cands: list["EventLocationCandidate"]) -> list["EventLocationCandidate"]:
+    """One candidate per name: a later candidate overlapping an earlier one is folded into it
+    (the earlier keeps its toponym; a resolved toponym wins over an unresolved one)."""
+    out: list[EventLocationCandidate] = []
+    for c in cands:
+        for o in out:
+            if o.start < c.end and c.start < o.end:
+                o.start, o.end = min(o.start, c.start), max(o.end, c.end)
+                if (o.toponym is None or o.toponym.place is None) and \
+                        c.toponym is not None and c.toponym.place is not None:
+                    o.toponym, o.source = c.toponym, c.source
+                break
+        else:
+            out.append(c)
+    return out
+
 
 def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: int = 0,
                *, index: _Index | None = None) -> list[EventLocationCandidate]:
@@ -365,26 +586,46 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             continue
         er = _root(toks)
         if e.label_ in _NER_PLACE or _after_locative(er):
-            a, b = _trim_span(doc.text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
-            if b > a:
-                cands.append(EventLocationCandidate(a, b, None, "ner"))
-                taken.append((a, b))
+            for piece in _name_pieces(toks):
+                a, b = _trim_span(doc.text, piece[0].idx, piece[-1].idx + len(piece[-1].text))
+                if b > a:
+                    cands.append(EventLocationCandidate(a, b, None, "ner"))
+                    taken.append((a, b))
     for tok in doc[t_lo:t_hi]:
-        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in _NER_NEVER:
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        if tok.ent_type_ in _NER_NEVER and not _names_place_noun(tok):
             continue
         if any(x <= tok.idx < y for x, y in taken):
             continue
         if not _after_locative(tok):
             continue
-        _take_name(tok, "pp", cands, taken)
+        _take_name(tok, "pp", cands, taken, t_lo, t_hi)
+    # a proper name coordinated with a candidate ("Taba and Ras Shitan", "Muqdadiyah, Balad Ruz")
+    for tok in doc[t_lo:t_hi]:
+        if (tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in _NER_NEVER
+                or tok.dep_ in ("compound", "flat") or any(x <= tok.idx < y for x, y in taken)):
+            continue
+        h = tok.head
+        if tok.dep_ == "conj" and h.i != tok.i and any(c.start <= h.idx < c.end for c in cands):
+            _take_name(tok, "pp", cands, taken, t_lo, t_hi)
     # a proper name the trigger takes as object ("captured Kasumbalesa", "entered Tal Bizam")
     for tok in doc[t_lo:t_hi]:
         if (tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in _NER_NEVER
-                or tok.ent_type_ == "PERSON" or tok.dep_ in ("compound", "flat")):
+                or tok.ent_type_ == "PERSON"):
             continue
+        if tok.dep_ in ("compound", "flat") and not (
+                tok.head.pos_ == "NOUN" and (_is_place_noun(tok.head) or tok.head.lower_ in _FACILITY_WORDS)):
+            continue      # but "captured the Kokkadicholai base", "attacked Sontyo village"
         if any(x <= tok.idx < y for x, y in taken) or not _argument_of(tok, trig):
             continue
-        _take_name(tok, "arg", cands, taken)
+        _take_name(tok, "arg", cands, taken, t_lo, t_hi)
+    # whole names: the marks and joiners glued to a toponym or NER span ("‘Arak",
+    # "Katsina/Ala"), then one candidate per name
+    for c in cands:
+        if c.source in ("gaz", "ner"):
+            c.start, c.end = _glue_span(doc, index, c.start, c.end, t_lo, t_hi)
+    cands = _merge_overlaps(cands)
     if not cands:
         return cands
     roots = []
@@ -407,6 +648,9 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
                else "trig_dep_rel" if td in ("relcl", "acl") else "trig_dep_nominal"] = 1.0
     if any(ch.dep_ in ("auxpass", "nsubjpass") for ch in trig.children):
         trig_f["trig_passive"] = 1.0
+    # entities that are not places (organisations, people, works) the candidates may sit in
+    other_ents = [(e.start_char, e.end_char) for e in getattr(doc, "ents", ())
+                  if e.label_ not in _NER_PLACE and s_lo <= e.start_char and e.end_char <= s_hi]
     levels = []
     for k, (c, r) in enumerate(zip(cands, roots)):
         f = c.features
@@ -528,6 +772,18 @@ def candidates(doc: Any, trigger: int, toponyms: Sequence[Toponym], sent_start: 
             f["sent_initial_dateline"] = 1.0
         if trig.pos_ in ("NOUN", "PROPN"):
             f["trigger_noun"] = 1.0
+        if any(ea <= c.start and c.end <= eb and (ea, eb) != (c.start, c.end) and
+               text[ea:eb].strip(" \"'‘’“”") != text[c.start:c.end] for ea, eb in other_ents):
+            f["in_longer_ent"] = 1.0
+        if any(t.lower_ in _ORG_WORDS and t.text[:1].isupper() for t in index.tokens(c.start, c.end)):
+            f["org_word"] = 1.0
+        if any(t.lower_ in _BUILDING_WORDS and t.text[:1].isupper()
+               for t in index.tokens(c.start, c.end)):
+            f["building_name"] = 1.0
+        if _person_cue(r):
+            f["person_cue"] = 1.0
+        if ("mod_other" in notes or dep == "poss") and _PERSON_NOUN.fullmatch(a.head.lower_):
+            f["mod_person"] = 1.0
     # "the Algiers suburb of Oued Kniss": the modifier of a place noun whose "of" names a place
     heads_of = {}
     for k, c in enumerate(cands):
@@ -616,6 +872,21 @@ def _name_head(tok: Any) -> Any:
     return h
 
 
+def _person_cue(tok: Any) -> bool:
+    """A proper name read as a person's: a lowercase role noun before it ("journalist John
+    Smith", "British national Edward Stuart ...")
+    or an age after it ("Ali, 34,")."""
+    h = _compound_head(tok)
+    for ch in h.children:
+        if (ch.i < h.i and ch.dep_ in ("compound", "amod", "nmod") and ch.pos_ in ("NOUN", "ADJ")
+                and ch.text[:1].islower() and _PERSON_NOUN.fullmatch(ch.lower_)):
+            return True
+        if ch.i > h.i and ch.dep_ == "appos" and ch.pos_ == "NUM" and ch.text.isdigit() \
+                and 0 < int(ch.text) < 110:
+            return True
+    return False
+
+
 def _argument_of(tok: Any, trig: Any) -> bool:
     """A proper name that is the trigger's object or passive subject ("patrolled Harare")."""
     h = _name_head(tok)
@@ -626,6 +897,22 @@ def _names_facility(tok: Any) -> bool:
     """A proper name heading or modifying a facility or place noun ("Tabaqa Dam", "Bakara market")."""
     return (tok.dep_ == "compound" and tok.head.lower_ in _FACILITY_WORDS) or (
         tok.lower_ in _FACILITY_WORDS and tok.text[:1].isupper())
+
+
+_CALENDAR = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|"
+                       r"may|june|july|august|september|october|november|december|jan|feb|mar|"
+                       r"apr|jun|jul|aug|sep|sept|oct|nov|dec", re.IGNORECASE)
+
+
+def _names_place_noun(tok: Any) -> bool:
+    """A proper name that names a place noun, whatever NER calls it (the small model often
+    tags such names NORP or DATE): "the Minyan district", "the village of Ma'ardes"."""
+    if _CALENDAR.fullmatch(tok.text):
+        return False
+    h = _name_head(tok)
+    if h is not tok and _is_place_noun(h) and h.pos_ == "NOUN":
+        return True
+    return h.dep_ == "pobj" and h.head.lower_ == "of" and _is_place_noun(h.head.head)
 
 
 def _after_locative(tok: Any) -> bool:
@@ -693,6 +980,9 @@ def _coordinated(doc: Any, best: EventLocationCandidate,
 # "and in Zubair"; a name the parser split in two ("Beit Yahoun", "Sa'eed-Kaunin")
 _AND_JOIN = re.compile(
     r"\s*,?\s*(?:and|or|&|/)\s*(?:(?:in|at|near|on)\s+)?(?:the\s+)?(?:nearby\s+)?"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|northeastern|"
+    r"northwestern|southeastern|southwestern|north-eastern|north-western|south-eastern|"
+    r"south-western)\s+)?"
     r"(?:(?:\w+\s+)?(?:towns?|city|cities|villages?|districts?|provinces?|regions?|areas?|"
     r"neighbou?rhoods?|suburbs?|settlements?)\s+of\s+)?")
 _COMMA_JOIN = re.compile(r"\s*,\s*")
