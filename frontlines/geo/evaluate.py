@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from frontlines.geo.distance import haversine_km
+from frontlines.geo.roles import scene_toponyms
 
 log = logging.getLogger(__name__)
 
@@ -350,7 +351,8 @@ def evaluate_event_location(path: str | Path | None = None, *, limit: int | None
             continue
         v = ev.verb
         ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
-        tops = gp.parse(text, ents)
+        # the toponyms the event coder may place an event at (as in the pipeline)
+        tops = scene_toponyms(gp.parse(text, ents))
         if picker is not None:
             t = picker(text, tops, v["start"], v["end"], 0, len(text))
             spans = [(t.start, t.end)] if t is not None else []

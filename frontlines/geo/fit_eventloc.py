@@ -53,6 +53,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from frontlines.geo.eventloc import FEATURES, WEIGHTS_FORMAT, WEIGHTS_PATH, Weights, load_weights
+from frontlines.geo.roles import scene_toponyms
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,8 @@ def extract_sentences(rows: Iterable[tuple[int, dict]], *, nlp=None, geoparser=N
         s = Sentence(n, gold=len(gold))
         out.append(s)
         ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
-        tops = gp.parse(text, ents)
+        # the toponyms the event coder may place an event at (as in the pipeline)
+        tops = scene_toponyms(gp.parse(text, ents))
         try:
             cands = candidates(sdoc, trigger_token(sdoc, ev.verb), tops, 0)
         except Exception:  # as choose_event_location_candidates: no location for this row

@@ -860,12 +860,22 @@ def _press_abbreviations() -> frozenset[str]:
                      for ab in forms if ab.endswith("."))
 
 
+_SPAN_TAIL = re.compile(
+    r"\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+    r"earlier|later|this|last|next|yesterday|today|tonight|overnight)(?:\W.*)?$|\s*\(.*$", re.DOTALL)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     s = text[start:end]
     m = re.match(r"(?:the|The)\s+", s)
     if m:
         start += m.end()
     s = text[start:end]
+    # an NER span that ran on into a day or a parenthesis: "Sanaa Friday", "Palmyra (Tadmur"
+    m = _SPAN_TAIL.search(s)
+    if m and m.start() > 0:
+        end = start + m.start()
+        s = text[start:end]
     m = re.search(r"(?:'s|’s|'|’)$", s)
     if m:
         end = start + m.start()

@@ -676,3 +676,13 @@ def test_a_rivers_bank_is_not_the_west_bank():
     text = "Raids continued in the West Bank on Monday."
     start = text.index("West Bank")
     assert [t.text for t in gp.parse(text, [(start, start + 9, "GPE")])] == ["West Bank"]
+
+
+def test_ner_spans_that_run_on_into_a_day_or_a_parenthesis_are_cut():
+    from frontlines.geo.geoparse import _trim
+
+    for span, name in (("Sanaa Friday", "Sanaa"), ("Palmyra (Tadmur", "Palmyra"),
+                       ("Bamut earlier this year", "Bamut"), ("Friday Harbor", "Friday Harbor"),
+                       ("the Kharkiv region", "Kharkiv region")):
+        a, b = _trim(span, 0, len(span))
+        assert span[a:b] == name
