@@ -6,84 +6,14 @@ from __future__ import annotations
 
 from frontlines.geo.eventloc import _coordinated, candidates
 from frontlines.records import Place, Toponym
+from handparse import HandParsedDoc
 
 
-class _Tok:
-    def __init__(self, doc, i):
-        self.doc, self.i = doc, i
-
-    text = property(lambda self: self.doc._words[self.i])
-    lower_ = property(lambda self: self.text.lower())
-    idx = property(lambda self: self.doc._idx[self.i])
-    pos_ = property(lambda self: self.doc._pos[self.i])
-    tag_ = property(lambda self: "")
-    dep_ = property(lambda self: self.doc._deps[self.i])
-    head = property(lambda self: self.doc[self.doc._heads[self.i]])
-    is_space = property(lambda self: self.text.isspace())
-
-    @property
-    def ent_type_(self):
-        return next((lab for s, e, lab in self.doc._ents if s <= self.i < e), "")
-
-    @property
-    def children(self):
-        return [t for t in self.doc if t.head.i == self.i and t.i != self.i]
-
-    @property
-    def lefts(self):
-        return [t for t in self.children if t.i < self.i]
-
-    @property
-    def subtree(self):
-        out = [self]
-        for c in self.children:
-            out.extend(c.subtree)
-        return sorted(out, key=lambda t: t.i)
-
-    def __len__(self):
-        return len(self.text)
-
-
-class _Ent:
-    def __init__(self, doc, s, e, label):
-        self.start, self.end, self.label_ = s, e, label
-        self.start_char = doc[s].idx
-        self.end_char = doc[e - 1].idx + len(doc[e - 1].text)
-
-
-class Doc:
-    """Rows of (word, pos, dep, head[, glued]): ``glued`` means no space after the word
-    ("Al", "-", "Assad" spell "Al-Assad")."""
-
-    def __init__(self, rows, ents=()):
-        self._words = [r[0] for r in rows]
-        self._pos = [r[1] for r in rows]
-        self._deps = [r[2] for r in rows]
-        self._heads = [r[3] for r in rows]
-        self._idx, text = [], ""
-        for r in rows:
-            self._idx.append(len(text))
-            text += r[0] + ("" if len(r) > 4 and r[4] else " ")
-        self.text = text
-        self._ents = list(ents)
-        self.ents = [_Ent(self, s, e, lab) for s, e, lab in ents]
-
-    def __len__(self):
-        return len(self._words)
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        return _Tok(self, i)
-
+class Doc(HandParsedDoc):
     def top(self, word, feature="settlement", nth=0):
-        k = [i for i, w in enumerate(self._words) if w == word][nth]
-        s = self._idx[k]
+        s, e = self.char(word, nth)
         place = Place(None, word, 33.0, 44.0, feature, "", "SY", 0, population=50_000)
-        return Toponym(text=word, start=s, end=s + len(word), place=place)
+        return Toponym(text=word, start=s, end=e, place=place)
 
 
 def _spans(doc, cands):
