@@ -1,8 +1,9 @@
 """Which place names can be where an event happened.
 
 A place name in a news report is often not a scene: "shelling by Kiev's forces" names an
-actor, "Moscow says" a speaker, "the Moskva missile cruiser" a ship, "00:01 Moscow time" a
-clock, "a monitor based in London" an organisation's seat, "the Kharkiv Regional Military
+actor, "Moscow says" a speaker, "pro-Russia militants" an allegiance, "the Moskva missile
+cruiser" a ship, "00:01 Moscow time" a clock, "a monitor based in London" an organisation's
+seat, "the Minsk peace summit" an event named after a place, "the Kharkiv Regional Military
 Administration" an institution.  GDELT places events at such names (its capital-city bias);
 the geoparser keeps them as toponyms (they are place names and say whose story it is) but
 marks each with a reason code, and :func:`scene_toponyms` leaves them out of what the event
@@ -20,8 +21,9 @@ ACTOR_METONYM_REASON = "geo:actor_metonym"          # a country or capital stand
 VESSEL_REASON = "geo:vessel_name"                   # "the Moskva missile cruiser"
 TIME_ZONE_REASON = "geo:time_zone"                  # "00:01 Moscow time"
 ORG_SEAT_REASON = "geo:organisation_seat"           # "a monitor based in London", "a London-based group"
+NAMED_EVENT_REASON = "geo:names_an_event"          # "the Minsk peace summit", "the Minsk agreements"
 NON_SCENE_REASONS = frozenset({ORG_MODIFIER_REASON, ACTOR_METONYM_REASON, VESSEL_REASON,
-                               TIME_ZONE_REASON, ORG_SEAT_REASON})
+                               TIME_ZONE_REASON, ORG_SEAT_REASON, NAMED_EVENT_REASON})
 
 # what a state does through its forces and government
 _STATE_NOUNS = (r"forces|troops|army|armed\s+forces|military|soldiers|servicemen|government|regime|junta|"
@@ -43,7 +45,8 @@ _AGENT_AFTER = re.compile(
     r"launch(?:es|ed)?|began|begins|start(?:s|ed)|sen[dt]s?|deploy(?:s|ed)|order(?:s|ed)|agree(?:s|d)|"
     r"sign(?:s|ed)|reject(?:s|ed)|refuse(?:s|d)|demand(?:s|ed)|wants?|wanted|needs?|needed|hopes?|"
     r"hoped|plans?|planned|urge[sd]?|vow(?:s|ed)|pledge[sd]?|request(?:s|ed)|retook|recaptured|"
-    r"regained|responded|retaliated|admitted|acknowledged|recogni[sz]e[sd]?)\b",
+    r"regained|responded|retaliated|admitted|acknowledged|recogni[sz]e[sd]?|suffer(?:s|ed)|los(?:es|t)|"
+    r"w[oi]ns?|gain(?:s|ed))\b",
     re.IGNORECASE)
 # the state as what other parties deal with: "according to Kyiv", "urged Moscow to", "handing Kyiv a victory"
 _METONYM_BEFORE = re.compile(
@@ -52,7 +55,8 @@ _METONYM_BEFORE = re.compile(
     r"accus(?:e|es|ed|ing)|support(?:s|ed|ing)?|back(?:s|ed|ing)|arm(?:s|ed|ing)|help(?:s|ed|ing)?|"
     r"pressur(?:e|es|ed|ing)|press(?:es|ed|ing)?|sanction(?:s|ed|ing)?|criticis(?:e|es|ed|ing)|"
     r"criticiz(?:e|es|ed|ing)|between|(?:fired|launched|shelled|attacked|struck|hit|killed|shot|"
-    r"bombed|seized|captured|occupied|annexed|invaded|backed|supported|armed)\s+by)\s+$",
+    r"bombed|seized|captured|occupied|annexed|invaded|backed|supported|armed|attacks?|strikes?|shelling|"
+    r"fire|bombardment|offensive|aggression|invasion)\s+by(?:\s+the)?)\s+$",
     re.IGNORECASE)
 _SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|inside|from|into|to|on|across|over|"
                           r"throughout|within)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -60,6 +64,11 @@ _ATTRIBUTION_BEFORE = re.compile(r"[:\u2013\u2014]\s*$|\s-\s*$")
 _ATTRIBUTION_AFTER = re.compile(r"^\s*[.!]?\s*(?:\n|$)")
 _METONYM_FEATURES = frozenset({"country", "capital"})
 
+_ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)\s*[-‑]\s*$", re.IGNORECASE)    # "pro-Russia militants"
+_NAMED_EVENT_AFTER = re.compile(                                                 # "the Minsk peace summit"
+    r"^(?:['’]s)?\s+(?:peace\s+|ceasefire\s+|security\s+)?(?:summit|talks|agreements?|accords?|"
+    r"deal|format|process|protocols?|memorandum|negotiations|conference|declaration|treaty)\b",
+    re.IGNORECASE)
 _VESSEL_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:(?:guided-missile|missile|nuclear|nuclear-powered|landing|patrol|rescue)\s+)?"
     r"(?:cruiser|warship|frigate|corvette|destroyer|submarine|flagship|ship|vessel|tanker|"
@@ -79,6 +88,10 @@ def mark_non_scenes(text: str, toponyms: Sequence[Toponym]) -> None:
         before = text[max(0, t.start - 30):t.start]
         if _VESSEL_AFTER.match(after):
             t.reasons.append(VESSEL_REASON)
+        elif _NAMED_EVENT_AFTER.match(after):
+            t.reasons.append(NAMED_EVENT_REASON)
+        elif _ALLEGIANCE_BEFORE.search(before):
+            t.reasons.append(ACTOR_METONYM_REASON)
         elif _TIME_ZONE_AFTER.match(after):
             t.reasons.append(TIME_ZONE_REASON)
         elif _SEAT_BEFORE.search(before) or _SEAT_AFTER.match(after):

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from frontlines.geo.roles import (ACTOR_METONYM_REASON, ORG_SEAT_REASON, TIME_ZONE_REASON, VESSEL_REASON,
-                                  mark_non_scenes, scene_toponyms)
+from frontlines.geo.roles import (ACTOR_METONYM_REASON, NAMED_EVENT_REASON, ORG_SEAT_REASON, TIME_ZONE_REASON,
+                                  VESSEL_REASON, mark_non_scenes, scene_toponyms)
 from frontlines.records import Place, Toponym
 
 KYIV = Place(703448, "Kyiv", 50.45, 30.52, "capital", "Ukraine", "UA", 804, population=2_800_000)
@@ -41,6 +41,8 @@ def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
     "Kiev's counteroffensive has stalled near the river.",
     "Western governments urged Kiev to hold talks.",
     "Two villages were shelled by Kiev overnight, the separatists said.",
+    "A rescuer hurt in a night attack by Kiev died in hospital.",
+    "Kiev suffered heavy losses near the river, the rebels said.",
 ])
 def test_capital_standing_for_its_state_is_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": True}
@@ -85,6 +87,7 @@ def test_actor_noun_after_a_preposition_is_still_the_actor():
 MOSCOW = Place(524901, "Moscow", 55.75, 37.62, "capital", "Russia", "RU", 643, population=12_000_000)
 OSLO = Place(3143244, "Oslo", 59.91, 10.75, "capital", "Norway", "NO", 578, population=580_000)
 LONDON = Place(2643743, "London", 51.51, -0.13, "capital", "United Kingdom", "GB", 826, population=8_900_000)
+MINSK = Place(625144, "Minsk", 53.9, 27.57, "capital", "Belarus", "BY", 112, population=2_000_000)
 
 
 @pytest.mark.parametrize("text, names, reason", [
@@ -92,6 +95,8 @@ LONDON = Place(2643743, "London", 51.51, -0.13, "capital", "United Kingdom", "GB
     ("Rockets were fired at 00:01 Moscow time on January 1.", {"Moscow": MOSCOW}, TIME_ZONE_REASON),
     ("At least 31 were killed, according to a group based in Oslo.", {"Oslo": OSLO}, ORG_SEAT_REASON),
     ("The London-based monitor said 12 fighters died.", {"London": LONDON}, ORG_SEAT_REASON),
+    ("Dozens were killed ahead of the Minsk peace summit.", {"Minsk": MINSK}, NAMED_EVENT_REASON),
+    ("Troops killed three pro-Russia militants near the base.", {"Russia": RUSSIA}, ACTOR_METONYM_REASON),
 ])
 def test_ships_clocks_and_seats_are_not_scenes(text, names, reason):
     tops = _toponyms(text, names)
