@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
-from frontlines.geo.gazetteer import (KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
+from frontlines.geo.gazetteer import (KIND_ALT, KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
                                       KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
 from frontlines.geo.normalize import normalize_name
 from frontlines.geo.roles import ORG_MODIFIER_REASON, mark_non_scenes
@@ -116,6 +116,7 @@ CONTEXT_FLOOR = 2.0           # a lone demonym or place does not make a story al
 NEIGHBOUR_WEIGHT = 1.5        # a place in a country bordering the story's countries
 CLUSTER_WEIGHT = 0.5          # per other name of the story with a candidate within 50 km (max 2)
 PEER_WEIGHT = 2.0              # a reading of the same kind as the names listed beside it
+ORG_COUNTRY_WEIGHT = 0.5       # a country named in an organisation's name ("Armed Forces of Ukraine")
 CONTAINER_WEIGHT = 2.0         # readings that nest: "Athens, Georgia" (the town in the state, the state holding it)
 _CLUSTER_FEATURES = {"settlement", "capital", "admin2", "admin3"}
 CITY_SHARE = 0.05             # least share of its namesake unit's people for a city to be the bare name
@@ -196,6 +197,10 @@ class Geoparser:
         for start, end, label in entities:
             if label in _NER_BLOCK:
                 blocked.append((start, end, label))
+                if label == "ORG" and ORG_COUNTRY_WEIGHT:
+                    # "the Armed Forces of Ukraine": not a place, but whose story it is
+                    for cc in self._countries_named_in(text[start:end]):
+                        context[cc] = context.get(cc, 0.0) + ORG_COUNTRY_WEIGHT
                 continue
             if label not in _NER_PLACE:
                 continue
@@ -308,6 +313,18 @@ class Geoparser:
         return _Rounds(keys, groups, cands, readings, final, docs, nested, peer_kinds)
 
     # ------------------------------------------------------------------ recognition
+    def _countries_named_in(self, org: str) -> set[str]:
+        """ISO codes of the countries an organisation's name names after "of" or as its first
+        words ("Armed Forces of Ukraine", "Ukraine's State Emergency Service")."""
+        out: set[str] = set()
+        for pattern in _ORG_COUNTRY:
+            m = pattern.search(org)
+            if m:
+                for c in self.gaz.candidates(m.group(1), 5):
+                    if c.place.feature == "country" and c.kind in (KIND_MAIN, KIND_ALT):
+                        out.add(c.place.iso2)
+        return out
+
     def _is_country_name(self, surface: str) -> bool:
         return any(c.place.feature == "country" and c.kind in (KIND_MAIN, 1)
                    for c in self.gaz.candidates(surface, 5))
@@ -915,6 +932,8 @@ _LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1
 _CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
 _KIND_OF_PLACE = {"settlement": "town", "capital": "town", "admin2": "district", "admin3": "district",
                   "admin1": "state", "country": "country"}
+_ORG_COUNTRY = (re.compile(r"^(?:the\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s"),     # "Ukraine's State ..."
+                re.compile(r"\bof\s+(?:the\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)$"))     # "... Forces of Ukraine"
 _RIVER_BANK = re.compile(r"^(?:the\s+)?(?:west|east|left|right)(?:ern)?\s+bank$", re.IGNORECASE)
 _OF_AFTER = re.compile(r"^\s+of\b")
 _PART_OF_PLACE = re.compile(

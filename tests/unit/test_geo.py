@@ -686,3 +686,21 @@ def test_ner_spans_that_run_on_into_a_day_or_a_parenthesis_are_cut():
                        ("the Kharkiv region", "Kharkiv region")):
         a, b = _trim(span, 0, len(span))
         assert span[a:b] == name
+
+
+def test_a_country_named_in_an_organisations_name_is_story_context(monkeypatch):
+    import frontlines.geo.geoparse as geoparse
+
+    g = MemoryGazetteer()
+    g.add(Place(690791, "Ukraine", 49.0, 32.0, "country", "Ukraine", "UA", 804, population=40_000_000), [])
+    g.add(Place(1, "Sevan", 40.55, 44.95, "settlement", "Armenia", "AM", 51, population=19_000), ["Yelenovka"])
+    g.add(Place(2, "Olenivka", 47.84, 37.68, "settlement", "Ukraine", "UA", 804, admin1="Donetsk",
+                population=7_000), ["Yelenovka"])
+    gp = Geoparser(g)
+    text = "A prison in Yelenovka was shelled by the Armed Forces of Ukraine."
+    org = (text.index("Armed"), len(text) - 1, "ORG")
+    assert gp.parse(text, [org])[0].place.name == "Olenivka"
+    monkeypatch.setattr(geoparse, "ORG_COUNTRY_WEIGHT", 0.0)   # without the rule: the bigger namesake
+    assert gp.parse(text, [org])[0].place.name == "Sevan"
+    assert gp._countries_named_in("Ukraine's State Emergency Service") == {"UA"}
+    assert gp._countries_named_in("Human Rights Watch") == set()
