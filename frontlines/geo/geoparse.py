@@ -37,6 +37,7 @@ from typing import NamedTuple, Sequence
 
 from frontlines.geo.gazetteer import (KIND_ALT, KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
                                       KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
+from frontlines.geo.distance import haversine_km
 from frontlines.geo.normalize import normalize_name
 from frontlines.geo.roles import ORG_MODIFIER_REASON, mark_non_scenes
 from frontlines.records import Toponym
@@ -298,7 +299,6 @@ class Geoparser:
         # "Wisconsin, Michigan and New York": the one kind of place every name of a list can be
         peer_kinds = _list_kinds(text, mentions, keys, cands) if text and PEER_WEIGHT else {}
         final: dict[tuple, tuple[Candidate | None, float, list[str]]] = {}
-        doc = _DocContext.build([], context)
         docs: dict[tuple, _DocContext] = {}
         for rnd in range(3):
             doc = _DocContext.build([(picks[k], len(groups[k])) for k in order], context)
@@ -320,14 +320,16 @@ class Geoparser:
         for pattern in _ORG_COUNTRY:
             m = pattern.search(org)
             if m:
-                for c in self.gaz.candidates(m.group(1), 5):
-                    if c.place.feature == "country" and c.kind in (KIND_MAIN, KIND_ALT):
-                        out.add(c.place.iso2)
+                out |= self._country_codes(m.group(1))
         return out
 
+    def _country_codes(self, surface: str) -> set[str]:
+        """ISO codes of the countries ``surface`` names (by main or alternate name)."""
+        return {c.place.iso2 for c in self.gaz.candidates(surface, 5)
+                if c.place.feature == "country" and c.kind in (KIND_MAIN, KIND_ALT)}
+
     def _is_country_name(self, surface: str) -> bool:
-        return any(c.place.feature == "country" and c.kind in (KIND_MAIN, 1)
-                   for c in self.gaz.candidates(surface, 5))
+        return bool(self._country_codes(surface))
 
     def _match(self, text: str, toks: list[_Tok], context: dict[str, float],
                counted: "set[int] | frozenset[int]" = frozenset()) -> list[Mention]:
@@ -576,8 +578,7 @@ class Geoparser:
         for i, n in enumerate(names):
             for c in self.gaz.candidates(n, self.limit):
                 if c.pid not in seen:
-                    seen[c.pid] = c if i == 0 else Candidate(c.pid, c.place, c.a1code, c.precision,
-                                                             c.note, max(c.kind, KIND_TRANSLIT))
+                    seen[c.pid] = c if i == 0 else _as_variant(c)
         if not seen:
             # an unknown part of a known place: "North London", "Upper Edmonton", "the Greater
             # Toronto Area", "Plymouth Co." -> the place it is part of, as a vaguer location
@@ -585,8 +586,7 @@ class Geoparser:
             core = re.sub(r"\s+Co\.?$", " County", core, flags=re.IGNORECASE)
             if core and core != m.name:
                 for c in self.gaz.candidates(core, self.limit):
-                    seen.setdefault(c.pid, Candidate(c.pid, c.place, c.a1code, c.precision, c.note,
-                                                     max(c.kind, KIND_TRANSLIT)))
+                    seen.setdefault(c.pid, _as_variant(c))
                 if seen and "geo:part_of_named_place" not in m.reasons:
                     m.reasons.append("geo:part_of_named_place")
                     m.qualifier = m.qualifier or "area"
@@ -981,6 +981,12 @@ def _list_kinds(text: str, mentions: Sequence[Mention], keys: Sequence[tuple],
     return out
 
 
+def _as_variant(c: Candidate) -> Candidate:
+    """``c`` found under a derived form of the name ("Kharkiv" for "Kharkiv region", "London"
+    for "North London"): it matched no better than a transliteration does."""
+    return Candidate(c.pid, c.place, c.a1code, c.precision, c.note, max(c.kind, KIND_TRANSLIT))
+
+
 def _nest(inner: Sequence[Candidate], outer: Sequence[Candidate], inner_out: dict[int, str],
           outer_out: dict[int, str]) -> None:
     """Mark the readings of a name (``inner``) and of the name the text says holds it
@@ -1012,8 +1018,7 @@ def _inside(c: Candidate, box: Candidate) -> bool:
 
 
 def _km(a, b) -> float:
-    return 111.2 * math.hypot(a.latitude - b.latitude,
-                              (a.longitude - b.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2)))
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def _readings(cands: Sequence[Candidate]) -> _Readings:
