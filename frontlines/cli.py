@@ -234,6 +234,7 @@ def _attach_stage_commands() -> None:
     eval_group.add_command(eval_cli.eval_event_type, name="event-type")
     eval_group.add_command(eval_cli.eval_ucdp, name="ucdp")
     eval_group.add_command(eval_cli.eval_plover, name="plover")
+    eval_group.add_command(eval_cli.eval_news, name="news")
     for name, command in fusion_cli.COMMANDS.items():
         main.add_command(command, name=name)
 

@@ -42,6 +42,7 @@ import calendar
 import datetime as dt
 import logging
 import re
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from frontlines.records import TimeExpression
@@ -895,3 +896,53 @@ def find_time_expressions(
             end_date=b, start_date=a, time_precision=prec, relation=relation, reason=reason,
         ))
     return out
+
+
+# ----------------------------------------------------------------------------------------
+# the day a report's relative dates are resolved against
+# ----------------------------------------------------------------------------------------
+ABSOLUTE_REASONS = frozenset({"time:explicit_date", "time:explicit_range", "time:month_year", "time:year_only"})
+MONTH_ABSOLUTE_REASONS = ABSOLUTE_REASONS | {"time:explicit_date_no_year"}
+
+
+@dataclass(slots=True)
+class ReferenceDate:
+    """What a report's "on Sunday" and "yesterday" are counted from.
+
+    ``known`` is "day" for a real publication day, "month" for a month-only date (``2022-04``)
+    and "none" for an undated report.  For the last two, ``date`` is a stand-in: the latest
+    date the text itself pins (in that month), else the month's middle, else today; events
+    dated only relative to it are not given a day (see :func:`date_is_known`)."""
+
+    date: dt.date
+    known: str
+    reason: str
+
+
+def reference_date(text: str, pub_date: dt.date | None, pub_reason: str = "") -> ReferenceDate:
+    if pub_date is not None and pub_reason != "date:month_only":
+        return ReferenceDate(pub_date, "day", "time:publication_date")
+    if pub_date is not None:
+        first = pub_date.replace(day=1)
+        last = month_span(first.year, first.month)[1]
+        pinned = [t.date for t in find_time_expressions(text, last)
+                  if t.reason in MONTH_ABSOLUTE_REASONS and t.time_precision == 1 and first <= t.date <= last]
+        if pinned:
+            return ReferenceDate(min(max(pinned) + dt.timedelta(days=1), last), "month",
+                                 "time:after_latest_date_in_month")
+        return ReferenceDate(first + dt.timedelta(days=14), "month", "time:middle_of_month")
+    stand_in = dt.date.today()
+    pinned = [t.date for t in find_time_expressions(text, stand_in)
+              if t.reason == "time:explicit_date" and t.time_precision == 1]
+    if pinned:
+        return ReferenceDate(max(pinned), "none", "time:latest_date_in_text")
+    return ReferenceDate(stand_in, "none", "time:no_reference")
+
+
+def date_is_known(reason: str, ref: ReferenceDate) -> bool:
+    """Whether a date found by ``reason`` holds up given what is known of the report's own date."""
+    if ref.known == "day":
+        return True
+    if ref.known == "month":
+        return True          # the month is known: relative dates stay, at month precision
+    return reason in ABSOLUTE_REASONS

@@ -185,3 +185,68 @@ def eval_plover(data: str | None, as_json: bool, limit: int | None, dump: str | 
             mapping.add_row(d["sub_event_type"], d["cameo_root"], f"{d['plover_event']}/{d['plover_mode']}",
                             d["status"], note)
     console.print(mapping)
+
+
+# ---------------------------------------------------------------------------------------
+@click.command(name="news")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), help="Gold folder (default: ../shared/bench/news-events).")
+@click.option("--articles", type=click.Path(dir_okay=False), help="The reports the gold codes (default: ../shared/corpus/war_news_dev.jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("--dump", type=click.Path(dir_okay=False, writable=True),
+              help="Write one JSON line per report (gold, system, pairs, misses, false events and why).")
+@click.option("--errors", "show_errors", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also list this many false and missed events, with their reasons.")
+def eval_news(gold_dir: str | None, articles: str | None, as_json: bool, dump: str | None, show_errors: int) -> None:
+    """Whole-report events against hand-coded gold: precision, recall, field agreement and why each error happened."""
+    from . import news
+
+    gold_path = Path(gold_dir) if gold_dir else news.default_gold_dir()
+    if not gold_path.is_dir():
+        raise click.ClickException(f"{gold_path}: no such gold folder (the gold sets live in ../shared/bench "
+                                   "beside the repository, or set FRONTLINES_SHARED).")
+    articles_path = _data_path(articles, news.default_articles_path)
+    report = _run(lambda: news.evaluate_news(gold_path, articles_path), "reports", as_json)
+    _dump(dump, report.rows)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    summary = Table(title=f"Whole-report events — {articles_path.name} against {gold_path.name}", show_header=False)
+    summary.add_row("reports", str(report.reports))
+    summary.add_row("gold events / system events", f"{report.gold_events} / {report.system_events}")
+    summary.add_row("precision", f"{report.precision:.3f}")
+    summary.add_row("recall", f"{report.recall:.3f}")
+    summary.add_row("F1", f"{report.f1:.3f}")
+    summary.add_row("one-to-one precision (a second event for one gold event is false)", f"{report.strict_precision:.3f}")
+    for label, value in (("fatalities agree", report.fatalities_agree), ("claimed or not agree", report.claims_agree),
+                         ("actor1 agrees", report.actor1_agree)):
+        summary.add_row(f"{label} (on {report.pairs} matched pairs)", "-" if value is None else f"{value:.3f}")
+    console.print(summary)
+    errors = Table(title="why: false events and missed events")
+    for col in ("kind", "reason", "n"):
+        errors.add_column(col, justify="right" if col == "n" else "left")
+    for reason, n in report.false_reasons.most_common():
+        errors.add_row("false", news.FALSE_REASONS.get(reason, reason), str(n))
+    for reason, n in report.miss_reasons.most_common():
+        errors.add_row("missed", news.MISS_REASONS.get(reason, reason), str(n))
+    console.print(errors)
+    types = Table(title="by sub-event type")
+    for col in ("sub-event type", "gold", "recalled", "system", "correct"):
+        types.add_column(col, justify="left" if col == "sub-event type" else "right")
+    for name, t in sorted(report.by_type.items(), key=lambda kv: -(kv[1]["gold"] + kv[1]["system"])):
+        types.add_row(name, str(t["gold"]), str(t["matched_gold"]), str(t["system"]), str(t["matched_system"]))
+    console.print(types)
+    if show_errors:
+        listing = Table(title="errors by report")
+        for col in ("report", "kind", "event", "reason"):
+            listing.add_column(col)
+        shown = 0
+        for row in report.rows:
+            for f in row["false"]:
+                if shown < show_errors:
+                    listing.add_row(row["article_id"], "false", f["event"], f["reason"])
+                    shown += 1
+            for m in row["missed"]:
+                if shown < show_errors:
+                    listing.add_row(row["article_id"], "missed", m["gold"], m["reason"])
+                    shown += 1
+        console.print(listing)

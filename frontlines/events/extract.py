@@ -100,8 +100,8 @@ class EventExtractor:
 
     # ------------------------------------------------------------------------------------
     def extract(self, article: Article, sentences: Sequence[Sentence], toponyms: Sequence[Toponym]) -> list[Event]:
-        if article.date is None:
-            raise ValueError("an article needs a date before its events can be coded")
+        ref = temporal.reference_date(article.text, article.date, article.date_reason)
+        base = ref.date
         # a place that only opens an institution's name ("the Kharkiv Regional Military
         # Administration said") is a mention, not where anything happened
         toponyms = [t for t in toponyms if ORG_MODIFIER_REASON not in t.reasons]
@@ -118,27 +118,27 @@ class EventExtractor:
             if sent.doc is None:
                 if drafts and (BLACKOUT.search(sent.text) or POWER_RESTORED.search(sent.text)):
                     self._attach_consequences(sent, drafts, temporal.find_time_expressions(
-                        sent.text, article.date, (), offset=sent.start))
+                        sent.text, base, (), offset=sent.start))
                 continue
             spans = [(e.start_char, e.end_char) for e in sent.doc.ents if e.label_ in ("DATE", "TIME")]
-            times = temporal.find_time_expressions(sent.text, article.date, spans, offset=sent.start)
+            times = temporal.find_time_expressions(sent.text, base, spans, offset=sent.start)
             times_by_sentence[sent.index] = times
             sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end]
             self._denials = []
-            sentence_drafts = self._sentence_drafts(article, sent, sent_topos, times, namer, main_country)
+            sentence_drafts = self._sentence_drafts(article, base, sent, sent_topos, times, namer, main_country)
             drafts.extend(sentence_drafts)
             self._attach_denials(drafts)
             self._attach_consequences(sent, drafts, times)
         drafts = self._merge_article(drafts)
-        self._date_undated(drafts, sentences, times_by_sentence, article.date)
+        self._date_undated(drafts, sentences, times_by_sentence, base)
         self._place_placeless(drafts, toponyms)
         drafts = self._split_both_sides(drafts, main_country, toponyms)
         self._mark_disputes(drafts)
-        events = [self._to_event(article, d) for d in drafts]
+        events = [self._to_event(article, d, ref) for d in drafts]
         return _dedupe_ids(events)
 
     # ------------------------------------------------------------------------------------
-    def _sentence_drafts(self, article: Article, sent: Sentence, topos: list[Toponym],
+    def _sentence_drafts(self, article: Article, base: dt.date, sent: Sentence, topos: list[Toponym],
                          times: list[TimeExpression], namer: ActorNamer, main_country: str) -> list[Draft]:
         doc = sent.doc
         mentions: list[tuple[Mention, list[Toponym], TimeExpression | None, str]] = []
@@ -150,7 +150,7 @@ class EventExtractor:
                 end_day = when.end_date or when.date
                 if when.relation == "future":
                     mode, mode_reason = "future", "mode:future_date"
-                elif (article.date - end_day).days > HISTORY_DAYS:
+                elif (base - end_day).days > HISTORY_DAYS:
                     mode, mode_reason = "historical", "mode:dated_background"
             if not mode and trig.cls in ("CAPTURE", "WITHDRAW"):
                 clause = _clause_chars(tok)
@@ -160,7 +160,7 @@ class EventExtractor:
                     mode, mode_reason = "historical", reason
             if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I):
                 clause = _clause_chars(tok)       # "freed X, which Russia had held since February": not the capture's
-                if any((article.date - (t.start_date or t.date)).days > HISTORY_DAYS and
+                if any((base - (t.start_date or t.date)).days > HISTORY_DAYS and
                        (t.start - sent.start) in clause for t in times):
                     mode, mode_reason = "historical", "mode:since_background"
             if mode == "negation" and mode_reason in ("mode:head_deny", "mode:head_dismiss", "mode:head_reject"):
@@ -462,19 +462,26 @@ class EventExtractor:
                         d.reasons.append("claim:opposing_claims")
 
     # ------------------------------------------------------------------------------------
-    def _to_event(self, article: Article, d: Draft) -> Event:
+    def _to_event(self, article: Article, d: Draft, ref: temporal.ReferenceDate) -> Event:
         st = tx.sub_event(d.sub_event)
         ev = Event(event_type=st.event_type, sub_event_type=st.name, disorder_type=st.disorder_type,
                    plover_event=st.plover_event, plover_mode=d.plover_mode or st.plover_mode,
                    cameo_root=st.cameo_root)
         when = d.time
-        ev.event_date = when.date.isoformat()
-        ev.time_precision = when.time_precision
-        if when.end_date and when.end_date != when.date:
-            ev.date_end = when.end_date.isoformat()
         reasons = [d.time_reason or when.reason]
         if when.reason and when.reason != d.time_reason:
             reasons.append(when.reason)
+        if temporal.date_is_known(when.reason, ref):
+            ev.event_date = when.date.isoformat()
+            ev.time_precision = when.time_precision
+            if when.end_date and when.end_date != when.date:
+                ev.date_end = when.end_date.isoformat()
+            if ref.known == "month" and when.reason not in temporal.MONTH_ABSOLUTE_REASONS:
+                ev.time_precision = 3            # "on Sunday" in a report dated only by its month
+                reasons.append("time:month_only_publication")
+        else:
+            ev.event_date, ev.time_precision = "", 3
+            reasons.append("time:undated_report")
         a1, a2 = d.actor1, d.actor2
         p_country = d.toponym.place.country if d.toponym is not None and d.toponym.place is not None else ""
         if st.event_type == tx.VAC and a1 is not None and a1.inter == tx.INTER_CIVILIANS and a2 is not None:
@@ -1002,8 +1009,8 @@ _VERBS = {
 def compose_notes(ev: Event) -> str:
     """A one-line summary composed from the coded fields (never a copied sentence)."""
     who = ev.actor1 or "Unidentified actor"
-    parts = [f"On {ev.event_date}"]
-    if ev.time_precision > 1 and ev.date_end:
+    parts = [f"On {ev.event_date}" if ev.event_date else "On a day the report does not give"]
+    if ev.event_date and ev.time_precision > 1 and ev.date_end:
         parts = [f"Around {ev.event_date} (until {ev.date_end})"]
     verb = _VERBS.get(ev.sub_event_type, f"- {ev.sub_event_type.lower()}:")
     obj = ev.actor2 or ""

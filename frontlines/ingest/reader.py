@@ -85,8 +85,11 @@ def _parse(text: str, origin: str, fmt: str) -> Iterator[RawRecord | IngestProbl
     yield from parser(text, origin)
 
 
-def finish_record(rec: RawRecord, default_date: dt.date | None) -> Article | IngestProblem:
-    """Check text and language, settle the date and source, make the id."""
+def finish_record(rec: RawRecord, default_date: dt.date | None, allow_undated: bool = False) -> Article | IngestProblem:
+    """Check text and language, settle the date and source, make the id.
+
+    With ``allow_undated`` a report with no date at all becomes an Article whose ``date`` is
+    None (reason "date:unknown"): its events carry only the dates its text pins."""
     if not rec.text.strip():
         return problem("E109" if rec.fmt == "html" else "E112", rec.origin)
     lang = detect_non_english(rec.text if not rec.title else f"{rec.title}\n{rec.text}")
@@ -102,6 +105,8 @@ def finish_record(rec: RawRecord, default_date: dt.date | None) -> Article | Ing
             return problem("E106", rec.origin, value=rec.date_raw)
         elif default_date is not None:
             date, reason = default_date, "date:cli"
+        elif allow_undated:
+            reason = "date:unknown"
         else:
             return problem("E105", rec.origin)
     agency = agency_of(rec.text)
@@ -115,7 +120,7 @@ def finish_record(rec: RawRecord, default_date: dt.date | None) -> Article | Ing
 
 
 def read_text(text: str, origin: str = "-", *, fmt: str | None = None,
-              default_date: dt.date | None = None) -> Iterator[Article | IngestProblem]:
+              default_date: dt.date | None = None, allow_undated: bool = False) -> Iterator[Article | IngestProblem]:
     """Ingest already-decoded text (format sniffed unless ``fmt`` is given)."""
     if not text.strip():
         yield problem("E101", origin)
@@ -123,11 +128,11 @@ def read_text(text: str, origin: str = "-", *, fmt: str | None = None,
     if text.startswith("\ufeff"):
         text = text[1:]
     for rec in _parse(text.replace("\r\n", "\n").replace("\r", "\n"), origin, fmt or sniff_format(text)):
-        yield rec if isinstance(rec, IngestProblem) else finish_record(rec, default_date)
+        yield rec if isinstance(rec, IngestProblem) else finish_record(rec, default_date, allow_undated)
 
 
 def read_file(path: str | Path, *, default_date: dt.date | None = None, max_bytes: int = 5_000_000,
-              origin: str | None = None) -> Iterator[Article | IngestProblem]:
+              origin: str | None = None, allow_undated: bool = False) -> Iterator[Article | IngestProblem]:
     """Ingest one file; never raises for bad content."""
     path = Path(path)
     origin = origin or str(path)
@@ -161,14 +166,14 @@ def read_file(path: str | Path, *, default_date: dt.date | None = None, max_byte
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         log.info("%s: read as %s", origin, decoded.encoding)
     fmt = EXTENSIONS.get(path.suffix.lower(), "text")
-    for item in read_text(decoded.text, origin, fmt=fmt, default_date=default_date):
+    for item in read_text(decoded.text, origin, fmt=fmt, default_date=default_date, allow_undated=allow_undated):
         if isinstance(item, Article) and decoded.encoding not in ("utf-8", "utf-8-sig"):
             item.meta.setdefault("encoding", decoded.encoding)
         yield item
 
 
 def _read_stdin(stdin: TextIO | None, *, default_date: dt.date | None,
-                max_bytes: int) -> Iterator[Article | IngestProblem]:
+                max_bytes: int, allow_undated: bool = False) -> Iterator[Article | IngestProblem]:
     """``-``: bytes from ``sys.stdin.buffer`` (decoded like a file) or text from ``stdin``."""
     stream = stdin if stdin is not None else sys.stdin
     buffer = getattr(stream, "buffer", None)
@@ -192,7 +197,7 @@ def _read_stdin(stdin: TextIO | None, *, default_date: dt.date | None,
     if decoded.text is None:
         yield problem(decoded.code, "-")
         return
-    yield from read_text(decoded.text, "-", default_date=default_date)
+    yield from read_text(decoded.text, "-", default_date=default_date, allow_undated=allow_undated)
 
 
 def _walk(directory: Path) -> Iterable[Path]:
@@ -209,7 +214,8 @@ def _walk(directory: Path) -> Iterable[Path]:
 
 
 def read_sources(paths: Sequence[str] | str, *, default_date: dt.date | None = None,
-                 max_bytes: int = 5_000_000, stdin: TextIO | None = None) -> Iterator[Article | IngestProblem]:
+                 max_bytes: int = 5_000_000, stdin: TextIO | None = None,
+                 allow_undated: bool = False) -> Iterator[Article | IngestProblem]:
     """Yield an Article for every report found in ``paths`` and an IngestProblem for
     every input that could not become one.
 
@@ -220,7 +226,8 @@ def read_sources(paths: Sequence[str] | str, *, default_date: dt.date | None = N
 
     Dates: the record's own date (first line ``date YYYY-MM-DD``, a date field, HTML
     metadata, a feed's pubDate) wins; else a dateline at the start of a paragraph in the
-    first 300 characters; else ``default_date``; else E105.
+    first 300 characters; else ``default_date``; else E105, unless ``allow_undated``, which
+    lets the report through with no date.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [os.fspath(paths)]
@@ -239,7 +246,8 @@ def read_sources(paths: Sequence[str] | str, *, default_date: dt.date | None = N
     for spec in paths:
         spec = os.fspath(spec)
         if spec == "-":
-            yield from _read_stdin(stdin, default_date=default_date, max_bytes=max_bytes)
+            yield from _read_stdin(stdin, default_date=default_date, max_bytes=max_bytes,
+                                   allow_undated=allow_undated)
             continue
         expanded = os.path.expanduser(spec)
         p = Path(expanded)
@@ -248,13 +256,14 @@ def read_sources(paths: Sequence[str] | str, *, default_date: dt.date | None = N
             for f in _walk(p):
                 found = True
                 if once(f):
-                    yield from read_file(f, default_date=default_date, max_bytes=max_bytes)
+                    yield from read_file(f, default_date=default_date, max_bytes=max_bytes,
+                                         allow_undated=allow_undated)
             if not found:
                 yield problem("E111", spec)     # a directory with no file we read
             continue
         if p.exists():
             if once(p):
-                yield from read_file(p, default_date=default_date, max_bytes=max_bytes)
+                yield from read_file(p, default_date=default_date, max_bytes=max_bytes, allow_undated=allow_undated)
             continue
         if _GLOB_CHARS.search(expanded):
             matches = sorted(m for m in glob.glob(expanded, recursive=True) if Path(m).is_file())
@@ -262,6 +271,6 @@ def read_sources(paths: Sequence[str] | str, *, default_date: dt.date | None = N
                 yield problem("E111", spec)
             for m in matches:
                 if once(Path(m)):
-                    yield from read_file(m, default_date=default_date, max_bytes=max_bytes)
+                    yield from read_file(m, default_date=default_date, max_bytes=max_bytes, allow_undated=allow_undated)
             continue
         yield problem("E110", spec)
