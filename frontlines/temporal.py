@@ -945,4 +945,6 @@ def date_is_known(reason: str, ref: ReferenceDate) -> bool:
         return True
     if ref.known == "month":
         return True          # the month is known: relative dates stay, at month precision
+    if ref.reason == "time:latest_date_in_text":
+        return reason in MONTH_ABSOLUTE_REASONS   # "December 29" takes the year the text gives elsewhere
     return reason in ABSOLUTE_REASONS

@@ -23,3 +23,14 @@ def pipeline():
     p = Pipeline()
     p.warm_up()
     return p
+
+
+@pytest.fixture(scope="session")
+def background_pipeline(pipeline):
+    """The same model and gazetteer, keeping what the coder sets aside (with its reason codes):
+    for tests of a coder decision that the report-level rules would then hide (an event with no
+    named place is no ACLED event, but who did it and where it is *not* still matter)."""
+    from frontlines.pipeline import Pipeline
+
+    return Pipeline(lexicon=pipeline.lexicon, gazetteer=pipeline._gazetteer, include_background=True,
+                    nlp=pipeline.nlp)

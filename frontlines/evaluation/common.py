@@ -59,17 +59,22 @@ def is_asserted(event: Event) -> bool:
 
 
 def code_texts(items: Sequence[tuple[str, dt.date]], *, pipeline=None, ignore_dates: bool = False,
-               batch_size: int = 64, on_item: Callable[[int], None] | None = None) -> list[list[Event]]:
+               keep_vague: bool = False, batch_size: int = 64,
+               on_item: Callable[[int], None] | None = None) -> list[list[Event]]:
     """Run the pipeline on (text, publication date) pairs; the events of each, in order.
 
     ``ignore_dates``: the texts' dates are made up, so mentions dated long before them are
     not background (see DATE_BACKGROUND_REASONS); linguistic background is still dropped.
+    ``keep_vague``: one-line texts (headlines) are scored on what the coder made of them before
+    the report-level vagueness rule (an event with no named place is no database event, but its
+    date and toll still say how well the coder read the line); every "mode:" reason still drops.
     """
     from ..pipeline import Pipeline
 
+    background = ignore_dates or keep_vague
     if pipeline is None:
-        pipeline = Pipeline(include_background=ignore_dates)
-    elif ignore_dates and not pipeline.extractor.include_background:
+        pipeline = Pipeline(include_background=background)
+    elif background and not pipeline.extractor.include_background:
         pipeline = Pipeline(lexicon=pipeline.lexicon, gazetteer=pipeline._gazetteer,
                             include_background=True, nlp=pipeline._nlp)
     articles = [Article(article_id=f"eval-{i:06d}", text=text, date=date, origin=f"eval:{i}",
@@ -79,6 +84,8 @@ def code_texts(items: Sequence[tuple[str, dt.date]], *, pipeline=None, ignore_da
         events = result.events
         if ignore_dates:
             events = [e for e in events if is_asserted(e)]
+        elif keep_vague:
+            events = [e for e in events if not any(r.startswith("mode:") for r in e.reasons)]
         out.append(events)
         if on_item is not None:
             on_item(i)

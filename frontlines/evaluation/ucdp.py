@@ -268,5 +268,5 @@ def summarise(scores: Sequence[RowScore], skipped: int = 0) -> UcdpReport:
 def evaluate_ucdp(path: str | Path | None = None, *, limit: int | None = None, pipeline=None,
                   strategy: str = "violent", on_item=None) -> UcdpReport:
     rows, skipped = read_ucdp(path or default_path(), limit=limit)
-    events = code_texts([(r.text, r.report_date) for r in rows], pipeline=pipeline, on_item=on_item)
+    events = code_texts([(r.text, r.report_date) for r in rows], pipeline=pipeline, keep_vague=True, on_item=on_item)
     return summarise([score_row(r, evs, strategy) for r, evs in zip(rows, events)], skipped)

@@ -29,6 +29,7 @@ from .. import temporal
 from ..nlp import Sentence
 from ..geo.roles import ORG_MODIFIER_REASON, scene_toponyms
 from ..records import Article, Event, Evidence, TimeExpression, Toponym, place_key
+from . import decide
 from . import taxonomy as tx
 from .actors import ActorNamer, ActorRef
 from .lexicon import Lexicon
@@ -132,6 +133,8 @@ class EventExtractor:
         drafts = self._merge_article(drafts)
         self._date_undated(drafts, sentences, times_by_sentence, base)
         self._place_placeless(drafts, toponyms)
+        drafts = self._merge_units(drafts)
+        drafts = self._decide(drafts, main_country)
         drafts = self._split_both_sides(drafts, main_country, toponyms)
         self._mark_disputes(drafts)
         events = [self._to_event(article, d, ref) for d in drafts]
@@ -328,41 +331,81 @@ class EventExtractor:
             if home is None:
                 kept.append(d)
                 continue
-            home.mentions.extend(d.mentions)
-            home_type = home.sub_event
-            home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
-            if home.toponym is None and d.toponym is not None and not d.anaphoric:
-                home.toponym = d.toponym
-            if d.time is not None and (home.time is None or d.time.time_precision < home.time.time_precision):
-                home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
-            captures = ("Government regains territory", "Non-state actor overtakes territory")
-            if home_type in captures and d.sub_event == "Non-violent transfer of territory":
-                home.actor2 = home.actor2 or d.actor1          # the side that withdrew loses the place
-            elif home_type == "Non-violent transfer of territory" and d.sub_event in captures:
-                home.actor1, home.actor2 = d.actor1, d.actor2 or home.actor1
-            else:
-                home.actor1 = home.actor1 or d.actor1
-                home.actor2 = home.actor2 or d.actor2
-            home.assoc1.extend(u for u in d.assoc1 if u not in home.assoc1)
-            if d.fatalities is not None and home.fatalities is None:
-                home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
-            home.target = home.target or d.target
-            home.target_category = home.target_category or d.target_category
-            home.claimants = list(dict.fromkeys(home.claimants + d.claimants))
-            if d.claim_status == "denied":
-                home.claim_status = "denied"
-            elif home.claimants and home.claim_status == "reported":
-                home.claim_status = "claimed"
-            if d.fatalities is not None and (home.fatalities is None or d.fatalities < home.fatalities):
-                home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
-            seen = {(q["value"], q["unit"]) for q in home.quantities}
-            home.quantities.extend(q for q in d.quantities if (q["value"], q["unit"]) not in seen)
-            home.tags.extend(t for t in d.tags if t not in home.tags)
-            if "ordered withdrawal" in home.tags and "ordered withdrawal" not in d.tags:
-                home.tags.remove("ordered withdrawal")   # a completed withdrawal is reported too
-            home.extra_evidence.extend(d.extra_evidence)
-            home.reasons.extend(r for r in d.reasons if r not in home.reasons)
+            self._absorb(home, d)
             home.reasons.append("merge:same_happening_in_article")
+        return kept
+
+    @staticmethod
+    def _absorb(home: Draft, d: Draft) -> None:
+        """Fold draft ``d`` into ``home``: one happening, told twice."""
+        home.mentions.extend(d.mentions)
+        home_type = home.sub_event
+        home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
+        if home.toponym is None and d.toponym is not None and not d.anaphoric:
+            home.toponym = d.toponym
+        if d.time is not None and (home.time is None or d.time.time_precision < home.time.time_precision):
+            home.time, home.time_reason = d.time, d.time_reason   # the more precise date wins
+        captures = ("Government regains territory", "Non-state actor overtakes territory")
+        if home_type in captures and d.sub_event == "Non-violent transfer of territory":
+            home.actor2 = home.actor2 or d.actor1          # the side that withdrew loses the place
+        elif home_type == "Non-violent transfer of territory" and d.sub_event in captures:
+            home.actor1, home.actor2 = d.actor1, d.actor2 or home.actor1
+        else:
+            home.actor1 = home.actor1 or d.actor1
+            home.actor2 = home.actor2 or d.actor2
+        if home.actor1 is not None and home.actor2 is not None and home.actor1.name == home.actor2.name:
+            home.actor2 = None
+        home.assoc1.extend(u for u in d.assoc1 if u not in home.assoc1)
+        if d.fatalities is not None and home.fatalities is None:
+            home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
+        home.target = home.target or d.target
+        home.target_category = home.target_category or d.target_category
+        home.claimants = list(dict.fromkeys(home.claimants + d.claimants))
+        if d.claim_status == "denied":
+            home.claim_status = "denied"
+        elif home.claimants and home.claim_status == "reported":
+            home.claim_status = "claimed"
+        if d.fatalities is not None and (home.fatalities is None or d.fatalities < home.fatalities):
+            home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
+        seen = {(q["value"], q["unit"]) for q in home.quantities}
+        home.quantities.extend(q for q in d.quantities if (q["value"], q["unit"]) not in seen)
+        home.tags.extend(t for t in d.tags if t not in home.tags)
+        if "ordered withdrawal" in home.tags and "ordered withdrawal" not in d.tags:
+            home.tags.remove("ordered withdrawal")   # a completed withdrawal is reported too
+        home.extra_evidence.extend(d.extra_evidence)
+        home.reasons.extend(r for r in d.reasons if r not in home.reasons)
+
+
+    def _merge_units(self, drafts: list[Draft]) -> list[Draft]:
+        """One event per kind of happening, place and day (ACLED's unit), with the whole report in view.
+
+        Drafts that the sentence-by-sentence merge kept apart (one told with its place, one placed
+        later from context) but that fall on the same kind, place and day become one; a generic
+        mention (an unnamed "attack", a toll) at the place and day of a specific strike or clash is
+        that strike's or clash's."""
+        kept: list[Draft] = []
+        for d in drafts:
+            key = _unit_key(d)
+            home = next((k for k in kept if key is not None and _unit_key(k) == key), None)
+            if home is None and key is not None and _is_generic(d):
+                home = next((k for k in kept if k.family in VIOLENT and not _is_generic(k) and
+                             (_unit_key(k) or (None,))[1:] == key[1:]), None)
+            if home is None:
+                kept.append(d)
+                continue
+            self._absorb(home, d)
+            home.reasons.append("merge:same_unit_in_report")
+        # a generic draft told before the specific one it belongs to
+        for d in list(kept):
+            key = _unit_key(d)
+            if key is None or not _is_generic(d):
+                continue
+            home = next((k for k in kept if k is not d and k.family in VIOLENT and not _is_generic(k) and
+                         (_unit_key(k) or (None,))[1:] == key[1:]), None)
+            if home is not None:
+                self._absorb(home, d)
+                home.reasons.append("merge:same_unit_in_report")
+                kept.remove(d)
         return kept
 
     def _date_undated(self, drafts: list[Draft], sentences: Sequence[Sentence],
@@ -371,7 +414,7 @@ class EventExtractor:
             if d.time is not None:
                 continue
             earlier = next((e for e in reversed(drafts[:i]) if e.time is not None and e.family == d.family
-                            and _same_or_no_place(e, d)), None)
+                            and _same_or_no_place(e, d) and e.tense == d.tense), None)
             if earlier is None:
                 earlier = next((e for e in drafts if e.time is not None and e.family == d.family and
                                 _same_or_no_place(e, d) and
@@ -400,6 +443,8 @@ class EventExtractor:
         taken = {place_key(d.toponym.place) for d in drafts if d.toponym is not None and d.toponym.place is not None
                  and d.toponym.geo_precision < 3}
         for d in drafts:
+            if all(m.cls == "LOSSES" for m in d.mentions) and d.toponym is None:
+                continue      # a tally of losses with no place of its own is a claim (see _decide)
             if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3:
                 town = _only_settlement_inside(d.toponym.place, toponyms)
                 if town is not None and place_key(town.place) not in taken:
@@ -408,8 +453,9 @@ class EventExtractor:
                                         ["geo:only_town_of_region_in_story"])
                     d.reasons.append("geo:only_town_of_region_in_story")
                     continue
-            if d.toponym is None and d.family != "territory":
-                # (a change of control is only coded where the text names the place)
+            if d.toponym is None and d.family != "territory" and not all(m.cls == "LOSSES" for m in d.mentions):
+                # (a change of control is only coded where the text names the place; a tally of
+                # losses is a claim about the report's events, see _decide)
                 town = _antecedent_town(d, toponyms)
                 if town is not None:
                     # "struck in the middle of the city": the town the story last named
@@ -417,10 +463,69 @@ class EventExtractor:
                                         town.score, "", ["geo:antecedent_of_definite_place_noun"])
                     d.reasons.append("geo:antecedent_of_definite_place_noun")
                     continue
+                prev = _event_continued(d, drafts)
+                if prev is not None:
+                    # "The first rounds landed near the bridge": the event the story is telling
+                    t = prev.toponym
+                    d.toponym = Toponym(t.text, t.start, t.end, t.place, t.geo_precision, t.score, "",
+                                        ["geo:continues_previous_event"])
+                    d.reasons.append("geo:continues_previous_event")
+                    continue
+                town = _only_settlement_in_story(toponyms) if d.tense == "past" else None
+                if town is not None:
+                    d.toponym = Toponym(town.text, town.start, town.end, town.place, 2, town.score, "",
+                                        ["geo:only_settlement_in_story"])
+                    d.reasons.append("geo:only_settlement_in_story")
+                    continue
             if d.toponym is None and focus is not None:
                 d.toponym = Toponym(focus.text, focus.start, focus.end, focus.place, 3, focus.score, "",
                                     ["geo:document_focus"])
                 d.reasons.append("geo:document_focus")
+
+    def _decide(self, drafts: list[Draft], main_country: str) -> list[Draft]:
+        """The report-level rules (:mod:`frontlines.events.decide`).
+
+        A vague draft is no event; when it is a claim (a tally of losses, territory gained "in the
+        past five days", told on someone's word) about the happenings the report does place, its
+        claimants and figures are kept with the event they are about (``merge:claim_folded``)."""
+        kept, aside = [], []
+        for d in drafts:
+            why = decide.set_aside_reason(d)
+            if why:
+                aside.append((d, why))
+            else:
+                kept.append(d)
+        for d, why in aside:
+            home = decide.claim_home(d, kept) if decide.is_claim(d) else None
+            if home is not None:
+                self._fold_claim(home, d, main_country)
+            elif self.include_background:
+                d.reasons.append(why)
+                kept.append(d)
+            else:
+                logger.debug("set aside %s (%s)", d.sub_event, why)
+        kept.sort(key=lambda d: min(m.start for m in d.mentions))
+        return kept
+
+    def _fold_claim(self, home: Draft, d: Draft, main_country: str) -> None:
+        """Keep a placeless claim's claimants, figures and evidence with the event it is about."""
+        claimants = list(d.claimants)
+        if "both sides" in claimants:
+            sides = [self.lex.countries[c].government for c in (main_country, *_opponents(main_country))
+                     if c in self.lex.countries][:2]
+            claimants = [c for c in claimants if c != "both sides"] + sides
+            home.claim_status = "disputed"
+            home.reasons.append("claim:both_sides_claim_folded")
+        home.claimants = list(dict.fromkeys(home.claimants + claimants))
+        if home.claim_status == "reported" and home.claimants:
+            home.claim_status = "claimed"
+        seen = {(q["value"], q["unit"]) for q in home.quantities}
+        home.quantities.extend(q for q in d.quantities if (q["value"], q["unit"]) not in seen)
+        for m in d.mentions:
+            s = m.sentence
+            home.extra_evidence.append(Evidence("", s.text, s.start, s.end, m.token.text, m.start, m.end))
+        home.extra_evidence.extend(d.extra_evidence)
+        home.reasons.append("merge:claim_folded")
 
     def _split_both_sides(self, drafts: list[Draft], main_country: str, toponyms: Sequence[Toponym]) -> list[Draft]:
         out: list[Draft] = []
@@ -597,11 +702,39 @@ def _fold_withdrawals_into_captures(drafts: list[Draft]) -> None:
 
 
 def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeExpression | None, str]:
+    """The date expression of the trigger's own telling.
+
+    Nearest in the parse, not in characters: "reported on Sept. 23 that forces had begun an
+    assault on Lyman, a town Russia had held since May" dates the assault by "on Sept. 23"; a date
+    inside a relative clause or apposition that does not hold the trigger ("held since May")
+    belongs to another happening and is taken only when nothing else dates the sentence."""
     if not times:
         return None, ""
     pos = sent.start + tok.idx
-    best = min(times, key=lambda t: abs((t.start + t.end) / 2 - pos))
-    return best, best.reason or "time:in_sentence"
+    doc = tok.doc
+    own = {a.i for a in tok.ancestors} | {tok.i}
+
+    def rank(t: TimeExpression) -> tuple:
+        span = doc.char_span(t.start - sent.start, t.end - sent.start, alignment_mode="expand")
+        if span is None:
+            return (1, 99, abs((t.start + t.end) / 2 - pos))
+        head = span.root
+        aside = any(a.dep_ in ("relcl", "acl", "appos") and a.i not in own for a in [head, *head.ancestors])
+        return (int(aside), _tree_distance(tok, head), abs((t.start + t.end) / 2 - pos))
+
+    best = min(times, key=rank)
+    reason = best.reason or "time:in_sentence"
+    return best, reason
+
+
+def _tree_distance(a, b) -> int:
+    """Edges between two tokens of one parse."""
+    up_a = [a, *a.ancestors]
+    depth = {t.i: n for n, t in enumerate(up_a)}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in depth:
+            return n + depth[t.i]
+    return 99
 
 
 def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[Toponym]:
@@ -630,7 +763,7 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
             return _conjuncts(sent, objects[0], usable)
     # "the Dnipro's right bank" (the river, not the city of the same name), the new line a
     # withdrawing force took up, "the Bakhmut direction": not where the action happened
-    usable_here = [t for t in usable if not _not_the_scene(sent, t, cls)]
+    usable_here = [t for t in usable if not _not_the_scene(sent, t, cls, tok)]
     chosen = _learned_place(sent, tok, topos, usable_here)
     if chosen is not None:
         return _conjuncts(sent, chosen, usable)
@@ -649,13 +782,33 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     return _conjuncts(sent, chosen, usable)
 
 
-def _not_the_scene(sent: Sentence, t: Toponym, cls: str) -> bool:
+def _not_the_scene(sent: Sentence, t: Toponym, cls: str, tok=None) -> bool:
     after = sent.text[t.end - sent.start: t.end - sent.start + 30]
     if _BANK_AFTER.match(after):
         return True
-    if cls == "WITHDRAW" and NEW_LINE_PREP.search(sent.text[: t.start - sent.start]):
+    if cls in ("WITHDRAW", "CHANGE") and NEW_LINE_PREP.search(sent.text[: t.start - sent.start]):
         return True
-    return cls in ("WITHDRAW", "CAPTURE") and "direction" in after[:12]
+    if cls in ("WITHDRAW", "CHANGE") and tok is not None and _is_goal_of_other_action(sent, t, tok):
+        return True
+    return cls in ("WITHDRAW", "CAPTURE", "CHANGE") and "direction" in after[:12]
+
+
+_GOAL_NOUNS = {"liberation", "capture", "seizure", "offensive", "assault", "defence", "defense", "control",
+               "direction", "encirclement", "takeover", "occupation", "recapture"}
+
+
+def _is_goal_of_other_action(sent: Sentence, t: Toponym, tok) -> bool:
+    """"regrouping and focusing on the liberation of Luhansk": a place named as another action's
+    goal is not where troops regrouped or pulled back."""
+    span = tok.doc.char_span(t.start - sent.start, t.end - sent.start, alignment_mode="expand")
+    if span is None:
+        return False
+    for anc in span.root.ancestors:
+        if anc.i == tok.i:
+            return False
+        if anc.pos_ == "NOUN" and anc.lemma_.lower() in _GOAL_NOUNS:
+            return True
+    return False
 
 
 def _learned_place(sent: Sentence, tok, topos: list[Toponym], usable: list[Toponym]) -> Toponym | None:
@@ -804,6 +957,22 @@ def _is_toll_of(home: Draft, d: Draft) -> bool:
     return 0 < first - last <= 2 and home.paragraph == d.paragraph or first - last == 1
 
 
+GENERIC_CLASSES = frozenset({"KILL", "ATTACK", "LOSSES"})
+
+
+def _is_generic(d: Draft) -> bool:
+    """A draft whose mentions name no kind of violence of their own ("killed", "attacked")."""
+    return d.family in VIOLENT and all(m.cls in GENERIC_CLASSES for m in d.mentions) and \
+        not any(r.startswith("type:weapon=") for m in d.mentions for r in m.reasons)
+
+
+def _unit_key(d: Draft) -> tuple | None:
+    """(kind, place, day): what makes one event in ACLED's sense; None while the place or day is unknown."""
+    if d.toponym is None or d.toponym.place is None or d.time is None or decide.vagueness_reason(d):
+        return None
+    return (d.family, place_key(d.toponym.place), d.time.date)
+
+
 def _draft_key(place) -> object:
     """Which draft of a sentence a place's mentions join: one per town or facility, while
     vague regions ("in eastern and central Ukraine") stay one happening."""
@@ -920,6 +1089,44 @@ _DEFINITE_PLACE_NOUN = re.compile(r"\b(?:the|this|that)\s+(?:(?:southern|norther
 ANTECEDENT_WINDOW = 1500      # characters back to look for the town "the city" refers to
 
 
+CONTINUATION_SENTENCES = 3     # how far back a placeless mention may continue a placed event
+
+
+def _event_continued(d: Draft, drafts: Sequence[Draft]) -> Draft | None:
+    """The placed violent event told just before a placeless mention of the same kind, if any."""
+    if d.family not in VIOLENT:
+        return None
+    first = min(m.sentence.index for m in d.mentions)
+    best = None
+    for e in drafts:
+        if e is d or e.toponym is None or e.toponym.place is None or e.family not in VIOLENT:
+            continue
+        if e.toponym.place.feature in decide.NO_SCENE_FEATURES or "geo:document_focus" in e.toponym.reasons:
+            continue
+        last = max(m.sentence.index for m in e.mentions if m.sentence.index <= first) \
+            if any(m.sentence.index <= first for m in e.mentions) else None
+        if last is None or first - last > CONTINUATION_SENTENCES:
+            continue
+        if e.actor1 and d.actor1 and e.actor1.country != d.actor1.country:
+            continue
+        if d.tense != e.tense:
+            continue      # "shelling is also killing civilians" (ongoing) does not continue Sunday's strike
+        if best is None or last > best[0]:
+            best = (last, e)
+    return best[1] if best else None
+
+
+def _only_settlement_in_story(toponyms: Sequence[Toponym]) -> Toponym | None:
+    """The one settlement (or facility) a story names, when it names exactly one."""
+    found: dict[object, Toponym] = {}
+    for t in toponyms:
+        p = t.place
+        if p is None or p.feature in REGION_FEATURES or p.feature in ("demonym", "capital", "island"):
+            continue
+        found.setdefault(place_key(p), t)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _antecedent_town(d: Draft, toponyms: Sequence[Toponym]) -> Toponym | None:
     """The settlement a placeless event's "the city" / "the town" / "the village" refers to:
     the last one the story named before that sentence, within :data:`ANTECEDENT_WINDOW`
@@ -963,6 +1170,14 @@ def _belligerents(drafts: list[Draft], lex: Lexicon, main_country: str) -> list:
             if ref is not None and ref.inter == tx.INTER_STATE and ref.country in lex.countries:
                 counts[ref.country] += 1
     return [lex.countries[c] for c, _n in counts.most_common(2)]
+
+
+_OPPONENTS = {"Ukraine": ("Russia",), "Russia": ("Ukraine",), "Israel": ("Palestine",), "Palestine": ("Israel",),
+              "Armenia": ("Azerbaijan",), "Azerbaijan": ("Armenia",)}
+
+
+def _opponents(country: str) -> tuple[str, ...]:
+    return _OPPONENTS.get(country, ())
 
 
 def _claimant_side(claimant: str) -> str:

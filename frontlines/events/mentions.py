@@ -445,7 +445,15 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
             return "Government regains territory", reasons
         return "Non-state actor overtakes territory", reasons
     if cls == "WITHDRAW":
+        if is_ordered(tok):
+            reasons.append("type:withdrawal_order")      # an order to pull back is no change of control yet
+            return "Change to group/activity", reasons
         return "Non-violent transfer of territory", reasons
+    if cls == "DISRUPT" and tok.lemma_.lower() == "destroy":
+        # "forces destroyed two launchers and two depots": a strike on the enemy's weapons, not an interception
+        reasons.append(f"type:weapon={weapon}" if weapon else "type:strike_on_weapons")
+        return (weapon if weapon and weapon in tx.BY_NAME and tx.BY_NAME[weapon].event_type == tx.REMOTE
+                else "Shelling/artillery/missile attack"), reasons
     if cls == "KILL":
         if victims is not None and victims.inter in (2, 3, 4):
             reasons.append("type:armed_victims")
