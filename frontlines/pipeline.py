@@ -31,12 +31,12 @@ class Pipeline:
     """Codes articles into events. Heavy resources are loaded once, on first use."""
 
     def __init__(self, *, lexicon: Lexicon | None = None, gazetteer=None, include_background: bool = False,
-                 nlp=None) -> None:
+                 nlp=None, decider=None) -> None:
         self.lexicon = lexicon or default_lexicon()
         self._gazetteer = gazetteer
         self._geoparser = None
         self._nlp = nlp
-        self.extractor = EventExtractor(self.lexicon, include_background=include_background)
+        self.extractor = EventExtractor(self.lexicon, include_background=include_background, decider=decider)
 
     @property
     def nlp(self):

@@ -93,9 +93,14 @@ class Draft:
 class EventExtractor:
     """Codes the events of one article from its parsed sentences and resolved toponyms."""
 
-    def __init__(self, lexicon: Lexicon, *, include_background: bool = False) -> None:
+    def __init__(self, lexicon: Lexicon, *, include_background: bool = False,
+                 decider: decide.Decider | None = None) -> None:
         self.lex = lexicon
         self.include_background = include_background
+        self.decider = decider if decider is not None else decide.load_decider()
+        # (event, features) of every draft of the last article, before the learned decision: what
+        # frontlines.events.fit_decide learns from
+        self.last_candidates: list[tuple[Event, dict[str, float]]] = []
         self._denials: list[tuple] = []
         self._story_toponyms: list[Toponym] = []
 
@@ -123,7 +128,7 @@ class EventExtractor:
                 continue
             spans = [(e.start_char, e.end_char) for e in sent.doc.ents if e.label_ in ("DATE", "TIME")]
             times = temporal.find_time_expressions(sent.text, base, spans, offset=sent.start)
-            times_by_sentence[sent.index] = times
+            times_by_sentence[sent.index] = main_times(sent, times)
             sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end]
             self._denials = []
             sentence_drafts = self._sentence_drafts(article, base, sent, sent_topos, times, namer, main_country)
@@ -138,7 +143,27 @@ class EventExtractor:
         drafts = self._split_both_sides(drafts, main_country, toponyms)
         self._mark_disputes(drafts)
         events = [self._to_event(article, d, ref) for d in drafts]
+        events = self._decide_learned(article, ref, sentences, toponyms, drafts, events, main_country)
         return _dedupe_ids(events)
+
+    def _decide_learned(self, article: Article, ref: temporal.ReferenceDate, sentences: Sequence[Sentence],
+                        toponyms: Sequence[Toponym], drafts: list[Draft], events: list[Event],
+                        main_country: str) -> list[Event]:
+        """Rule 2 of :mod:`frontlines.events.decide`: is each draft an event of this report?"""
+        ctx = decide.ReportContext(article, ref, sentences, toponyms, drafts, main_country)
+        feats = [decide.draft_features(d, ev, ctx) for d, ev in zip(drafts, events)]
+        self.last_candidates = list(zip(events, feats))
+        if not self.decider.fitted:
+            return events
+        out = []
+        for ev, f in zip(events, feats):
+            keep, why = self.decider.keep(f)
+            if keep or self.include_background:
+                ev.reasons.append(why)
+                out.append(ev)
+            else:
+                logger.debug("set aside %s at %s (%s)", ev.sub_event_type, ev.location, why)
+        return out
 
     # ------------------------------------------------------------------------------------
     def _sentence_drafts(self, article: Article, base: dt.date, sent: Sentence, topos: list[Toponym],
@@ -424,7 +449,8 @@ class EventExtractor:
                 continue
             para_time = None
             first = d.mentions[0].sentence
-            for s in sentences:
+            later = _LATER.search(first.text)    # "It later emerged that ...": after the paragraph's date
+            for s in ([] if later else sentences):
                 if s.paragraph == first.paragraph and s.index < first.index:
                     for t in times_by_sentence.get(s.index, []):
                         if t.relation != "future" and (article_date - (t.end_date or t.date)).days <= HISTORY_DAYS:
@@ -707,24 +733,45 @@ def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeEx
     Nearest in the parse, not in characters: "reported on Sept. 23 that forces had begun an
     assault on Lyman, a town Russia had held since May" dates the assault by "on Sept. 23"; a date
     inside a relative clause or apposition that does not hold the trigger ("held since May")
-    belongs to another happening and is taken only when nothing else dates the sentence."""
+    belongs to another happening and never dates this one."""
     if not times:
         return None, ""
     pos = sent.start + tok.idx
-    doc = tok.doc
     own = {a.i for a in tok.ancestors} | {tok.i}
+    ranked = []
+    for t in times:
+        head = _time_head(tok.doc, sent, t)
+        if head is None:
+            ranked.append(((99, abs((t.start + t.end) / 2 - pos)), t))
+        elif not _aside(head, own):
+            ranked.append(((_tree_distance(tok, head), abs((t.start + t.end) / 2 - pos)), t))
+    if not ranked:
+        return None, ""
+    best = min(ranked, key=lambda r: r[0])[1]
+    return best, best.reason or "time:in_sentence"
 
-    def rank(t: TimeExpression) -> tuple:
-        span = doc.char_span(t.start - sent.start, t.end - sent.start, alignment_mode="expand")
-        if span is None:
-            return (1, 99, abs((t.start + t.end) / 2 - pos))
-        head = span.root
-        aside = any(a.dep_ in ("relcl", "acl", "appos") and a.i not in own for a in [head, *head.ancestors])
-        return (int(aside), _tree_distance(tok, head), abs((t.start + t.end) / 2 - pos))
 
-    best = min(times, key=rank)
-    reason = best.reason or "time:in_sentence"
-    return best, reason
+def _time_head(doc, sent: Sentence, t: TimeExpression):
+    span = doc.char_span(t.start - sent.start, t.end - sent.start, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def _aside(head, own: set[int] = frozenset()) -> bool:
+    """A token inside a relative clause, participle or apposition that does not hold ``own``."""
+    return any(a.dep_ in ("relcl", "acl", "appos") and a.i not in own for a in [head, *head.ancestors])
+
+
+def main_times(sent: Sentence, times: list[TimeExpression]) -> list[TimeExpression]:
+    """The sentence's dates that can date what the paragraph goes on to tell: not those inside a
+    relative clause or apposition ("Balaklia, which Russian troops had held since late February")."""
+    if sent.doc is None:
+        return list(times)
+    out = []
+    for t in times:
+        head = _time_head(sent.doc, sent, t)
+        if head is None or not _aside(head):
+            out.append(t)
+    return out
 
 
 def _tree_distance(a, b) -> int:
@@ -1089,6 +1136,7 @@ _DEFINITE_PLACE_NOUN = re.compile(r"\b(?:the|this|that)\s+(?:(?:southern|norther
 ANTECEDENT_WINDOW = 1500      # characters back to look for the town "the city" refers to
 
 
+_LATER = re.compile(r"\b(later|since then|afterwards|subsequently|thereafter)\b", re.IGNORECASE)
 CONTINUATION_SENTENCES = 3     # how far back a placeless mention may continue a placed event
 
 
