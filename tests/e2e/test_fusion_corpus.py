@@ -84,3 +84,16 @@ def test_only_settlements_have_control_timelines(fused):
         assert place is not None and place.feature in SETTLEMENT_FEATURES, changes[0]
     river = find_place(store, "Dnipro River", include_guessed_dates=True)
     assert river.status == "control:not_a_settlement" and river.changes == []
+
+
+def test_fused_events_carry_every_users_id(fused):
+    from frontlines.export import event_record
+
+    store, _ = fused
+    refs = store.article_refs()
+    multi = [e for e in store.iter_events() if len(e.article_ids) > 1]
+    assert multi
+    for e in multi:
+        wanted = list(dict.fromkeys(store.get_article(a).meta["id"] for a in e.article_ids))
+        assert event_record(e, refs)["article_refs"] == wanted
+        assert all(r.startswith("dev-") for r in wanted)
