@@ -205,12 +205,13 @@ class SettlementCheck:
         return any(_same_place(c.place, place) for c in self.gaz.candidates(name, CANDIDATE_LIMIT))
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*?(?=['’]s\b|[^\w'’-]|$)")
 MAX_NAME_WORDS = 4
 
 
 def _name_spans(sentence: str) -> list[tuple[int, int]]:
-    """Spans of 1 to MAX_NAME_WORDS words that start with a capital: where a place name can be."""
+    """Spans of 1 to MAX_NAME_WORDS words that start with a capital: where a place name can be
+    (a possessive's "'s" is not part of the name)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
     out = []
     for i, (start, _end, word) in enumerate(words):

@@ -146,6 +146,7 @@ def test_only_settlements_have_controllers():
     ("Ukrainian soldiers reached the centre of Kherson on Friday.", True),
     ("Crowds cheered in the city of Kherson as the troops drove in.", True),
     ("The flag went up over Херсон on Friday morning.", True),
+    ("Kherson's residents waved flags as the first armoured vehicles arrived.", True),
     ("Russian forces pulled back from positions across the Kherson region.", False),
     ("Kyiv said its troops were advancing in Kherson Oblast.", False),
     ("The counter-offensive freed settlements in the region of Kherson.", False),
