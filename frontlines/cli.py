@@ -134,7 +134,8 @@ def events_table(events) -> Table:
 @click.option("--until", help="Only events on or before this date.")
 @click.option("--type", "event_type", help="Only this ACLED event type.")
 def export(db: str, fmt: str, output: str | None, since: str | None, until: str | None, event_type: str | None) -> None:
-    """Export stored events as JSONL, ACLED-column CSV or GeoJSON."""
+    """Export stored events as JSONL, ACLED-column CSV or GeoJSON (each event with article_refs:
+    the ids your JSONL/CSV inputs gave the articles behind it)."""
     from .export import write_events
     from .store import open_store
 
@@ -142,12 +143,13 @@ def export(db: str, fmt: str, output: str | None, since: str | None, until: str 
         raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
     with open_store(db) as store:
         events = store.iter_events(since=since, until=until, event_type=event_type)
+        refs = store.article_refs()
         if output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
-                n = write_events(events, fmt, fh)
+                n = write_events(events, fmt, fh, article_refs=refs)
             err_console.print(f"wrote {n} event(s) to {output}")
         else:
-            write_events(events, fmt, sys.stdout)
+            write_events(events, fmt, sys.stdout, article_refs=refs)
 
 
 # ---------------------------------------------------------------------------------------
@@ -157,6 +159,7 @@ def export(db: str, fmt: str, output: str | None, since: str | None, until: str 
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 def show(event_id: str, db: str, as_json: bool) -> None:
     """Show one event: its record, its evidence with the supporting words highlighted, and its reasons."""
+    from .export import article_refs_of, event_record
     from .store import open_store
 
     if not Path(db).exists():
@@ -165,10 +168,11 @@ def show(event_id: str, db: str, as_json: bool) -> None:
         ev = store.get_event(event_id)
         if ev is None:
             raise click.ClickException(f"[E502] No event with id {event_id!r} in {db}.")
+        refs = store.article_refs(ev.article_ids)
         if as_json:
-            click.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
+            click.echo(json.dumps(event_record(ev, refs), ensure_ascii=False, indent=2))
             return
-        render_event(ev)
+        render_event(ev, article_refs_of(ev, refs))
         from .fusion import explain
         from .fusion.cli import render_explanation
 
@@ -177,7 +181,7 @@ def show(event_id: str, db: str, as_json: bool) -> None:
             console.print(render_explanation(explanation))
 
 
-def render_event(ev) -> None:
+def render_event(ev, article_refs: list[str] = ()) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
@@ -198,6 +202,8 @@ def render_event(ev) -> None:
         ("notes", escape(ev.notes)),
         ("sources", f"{ev.source or '-'}  [dim]articles {', '.join(ev.article_ids)}[/]"),
     ]
+    if article_refs:
+        rows.append(("article refs", escape(", ".join(article_refs))))
     for k, v in rows:
         grid.add_row(k, v)
     console.print(Panel(grid, title=f"[bold]{ev.event_id}[/]", expand=False))

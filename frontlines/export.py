@@ -2,8 +2,13 @@
 
 Public API::
 
-    write_events(events, fmt, out) -> int     # fmt: "jsonl", "csv", "geojson"; returns rows written
-    FORMATS, ACLED_COLUMNS, EXTRA_COLUMNS, CSV_COLUMNS
+    write_events(events, fmt, out, *, article_refs=None) -> int   # fmt: "jsonl", "csv", "geojson"; rows written
+    event_record(event, article_refs=None) -> dict                 # one JSONL record (RECORD_FIELDS)
+    FORMATS, ACLED_COLUMNS, EXTRA_COLUMNS, CSV_COLUMNS, RECORD_FIELDS
+
+``article_refs`` maps an article id to the user's own id for it (the ``id`` field of a JSONL or
+CSV input, a feed item's guid: ``EventStore.article_refs()``); every format carries, per event,
+the user's ids of the articles behind it, so events can be joined back to the user's documents.
 """
 from __future__ import annotations
 
@@ -13,10 +18,10 @@ import json
 import logging
 import math
 import time
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable, Mapping, TextIO
 
 from frontlines.errors import FrontlinesError
-from frontlines.records import Event
+from frontlines.records import EVENT_FIELDS, Event
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +38,17 @@ ACLED_COLUMNS: tuple[str, ...] = (
 
 #: Our own columns after ACLED's.
 EXTRA_COLUMNS: tuple[str, ...] = (
-    "geonameid", "article_ids", "claimed_by", "claim_status", "target", "target_category",
+    "geonameid", "article_ids", "article_refs", "claimed_by", "claim_status", "target", "target_category",
     "quantities", "plover_event", "plover_mode", "cameo_root", "confidence", "reasons", "evidence",
 )
 
 CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_COLUMNS
+
+#: The JSONL record: the Event's fields in order, with the user's article ids after ``article_ids``.
+RECORD_FIELDS: tuple[str, ...] = (EVENT_FIELDS[:EVENT_FIELDS.index("article_ids") + 1] + ("article_refs",)
+                                  + EVENT_FIELDS[EVENT_FIELDS.index("article_ids") + 1:])
+
+Refs = Mapping[str, str]
 
 
 class ExportError(FrontlinesError):
@@ -76,7 +87,22 @@ def _plain_evidence(ev: Event) -> list[dict[str, Any]]:
     return [e.to_dict() if hasattr(e, "to_dict") else dict(e) for e in ev.evidence]
 
 
-def csv_row(event: Event, timestamp: int) -> dict[str, Any]:
+def article_refs_of(event: Event, refs: Refs | None) -> list[str]:
+    """The user's own ids of the articles behind ``event``, in its article order, once each."""
+    if not refs:
+        return []
+    return list(dict.fromkeys(refs[a] for a in event.article_ids if a in refs))
+
+
+def event_record(event: Event, article_refs: Refs | None = None) -> dict[str, Any]:
+    """One JSONL record: ``Event.to_dict()`` with ``article_refs`` (a list, empty when the user's
+    inputs carried no ids), in RECORD_FIELDS order."""
+    record = event.to_dict()
+    record["article_refs"] = article_refs_of(event, article_refs)
+    return {name: record[name] for name in RECORD_FIELDS}
+
+
+def csv_row(event: Event, timestamp: int, article_refs: Refs | None = None) -> dict[str, Any]:
     """One CSV row (ACLED names; lists joined with ';'; quantities/evidence as JSON)."""
     return {
         "event_id_cnty": event.event_id,
@@ -112,6 +138,7 @@ def csv_row(event: Event, timestamp: int) -> dict[str, Any]:
         "timestamp": timestamp,
         "geonameid": _blank(event.geonameid),
         "article_ids": ";".join(event.article_ids),
+        "article_refs": ";".join(article_refs_of(event, article_refs)),
         "claimed_by": event.claimed_by,
         "claim_status": event.claim_status,
         "target": event.target,
@@ -134,32 +161,32 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
-def _write_jsonl(events: Iterable[Event], out: TextIO) -> int:
+def _write_jsonl(events: Iterable[Event], out: TextIO, refs: Refs | None) -> int:
     n = 0
     for event in events:
-        out.write(json.dumps(event.to_dict(), ensure_ascii=False, default=_json_default) + "\n")
+        out.write(json.dumps(event_record(event, refs), ensure_ascii=False, default=_json_default) + "\n")
         n += 1
     return n
 
 
-def _write_csv(events: Iterable[Event], out: TextIO) -> int:
+def _write_csv(events: Iterable[Event], out: TextIO, refs: Refs | None) -> int:
     writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
     stamp = int(time.time())
     n = 0
     for event in events:
-        writer.writerow(csv_row(event, stamp))
+        writer.writerow(csv_row(event, stamp, refs))
         n += 1
     return n
 
 
-def _write_geojson(events: Iterable[Event], out: TextIO) -> int:
+def _write_geojson(events: Iterable[Event], out: TextIO, refs: Refs | None) -> int:
     features, skipped = [], 0
     for event in events:
         if not (_finite(event.latitude) and _finite(event.longitude)):
             skipped += 1
             continue
-        props = event.to_dict()
+        props = event_record(event, refs)
         for extra in ("date_end", "region", "source_scale", "admin3"):
             props[extra] = getattr(event, extra)
         features.append({
@@ -177,17 +204,19 @@ def _write_geojson(events: Iterable[Event], out: TextIO) -> int:
     return len(features)
 
 
-_WRITERS: dict[str, Callable[[Iterable[Event], TextIO], int]] = {
+_WRITERS: dict[str, Callable[[Iterable[Event], TextIO, Refs | None], int]] = {
     "jsonl": _write_jsonl, "csv": _write_csv, "geojson": _write_geojson,
 }
 
-def write_events(events: Iterable[Event], fmt: str, out: TextIO) -> int:
+def write_events(events: Iterable[Event], fmt: str, out: TextIO, *, article_refs: Refs | None = None) -> int:
     """Write ``events`` to ``out`` in ``fmt`` and return the number of records written.
 
-    jsonl: one ``Event.to_dict()`` a line (exactly EVENT_FIELDS, in order).
+    ``article_refs``: article id -> the user's own id for it (``EventStore.article_refs()``).
+    jsonl: one ``event_record()`` a line (exactly RECORD_FIELDS, in order).
     csv: a header of CSV_COLUMNS (ACLED's 31, then ours), one row an event; latitude and
-    longitude to 4 decimals; source and tags '; '-separated as ACLED writes them, article_ids
-    and reasons ';'-separated, quantities and evidence as JSON; timestamp = export time (Unix).
+    longitude to 4 decimals; source and tags '; '-separated as ACLED writes them, article_ids,
+    article_refs and reasons ';'-separated, quantities and evidence as JSON; timestamp = export
+    time (Unix).
     geojson: a FeatureCollection of Points (lon, lat) with the record as properties;
     events without coordinates are left out, logged, and counted in the collection's
     ``properties.skipped_without_coordinates``; the return value counts features.
@@ -199,4 +228,4 @@ def write_events(events: Iterable[Event], fmt: str, out: TextIO) -> int:
     writer = _WRITERS.get(key)
     if writer is None:
         raise ExportError("E601", fmt=fmt, choices=", ".join(FORMATS))
-    return writer(events, out)
+    return writer(events, out, article_refs)

@@ -71,17 +71,25 @@ def fuse(db: str, as_json: bool) -> None:
                    "a date given to a batch of undated reports is a guess).")
 def control(place: str | None, db: str, on_day: str | None, region: str | None, as_json: bool,
             as_geojson: bool, include_guessed_dates: bool) -> None:
-    """Who controlled a settlement since when (with the evidence), or every settlement on a day."""
+    """Who controlled a settlement since when (with the evidence), or every settlement on a day.
+
+    PLACE is resolved through the gazetteer as the coder resolves a name: any spelling it knows
+    (Izium, Izyum, Ізюм), "Name, Province" to choose among namesakes, or a geonameid; a region
+    (e.g. "Kharkiv Oblast") lists the settlements in it."""
     from frontlines import control as ctl
 
     if not place and not on_day:
         raise click.UsageError("give a PLACE, or --on DATE")
     with _open(db) as store:
+        try:
+            match = ctl.find_place(store, place, include_guessed_dates=include_guessed_dates) if place else None
+        except ctl.ControlError as exc:
+            raise click.ClickException(str(exc)) from exc
         if on_day:
             rows = ctl.control_on(store, _day(on_day), region=region, include_guessed_dates=include_guessed_dates)
-            if place:
-                p = place.lower()
-                rows = [r for r in rows if r["place"].lower() == p or str(r["geonameid"]) == p]
+            if match is not None:
+                keys = set(match.keys)
+                rows = [r for r in rows if ctl.place_key(_RowPlace(r)) in keys]
             if as_geojson:
                 click.echo(json.dumps(ctl.to_geojson(rows), ensure_ascii=False, indent=2))
             elif as_json:
@@ -95,26 +103,56 @@ def control(place: str | None, db: str, on_day: str | None, region: str | None, 
                                   r["claim_status"], ", ".join(r["event_ids"]))
                 console.print(table)
             return
-        changes = ctl.timeline(store, place, include_guessed_dates=include_guessed_dates)
         left_out = 0 if include_guessed_dates else len(ctl.undated_articles(store))
-    if left_out and not changes and not (as_json or as_geojson):
-        err_console.print(f"[dim]{left_out} report(s) dated only by --date were left out; "
-                          f"see --include-guessed-dates[/]")
+    changes = match.changes
     if as_geojson:
         click.echo(json.dumps(ctl.to_geojson(changes), ensure_ascii=False, indent=2))
     elif as_json:
         click.echo(json.dumps(ctl.changes_json(changes), ensure_ascii=False, indent=2))
-    else:
-        if not changes:
-            err_console.print(f"no control changes recorded for {place!r}")
-            return
-        table = Table(header_style="bold", title=f"control of {escape(place)}")
+    if not changes or not (as_json or as_geojson):
+        _explain_match(match, left_out, quiet=as_json or as_geojson)
+    if changes and not (as_json or as_geojson):
+        table = Table(header_style="bold", title=f"control of {_describe(match)}")
         for col in ("place", "date", "controller", "previous", "status", "events", "reasons"):
             table.add_column(col)
         for c in changes:
             table.add_row(escape(c.place), c.date, c.controller, c.previous or "-", c.claim_status,
                           ", ".join(c.event_ids), " ".join(c.reasons))
         console.print(table)
+
+
+class _RowPlace:
+    """A ``control --on`` row seen as a place (for ``control.place_key``)."""
+
+    def __init__(self, row: dict) -> None:
+        self.geonameid, self.location, self.admin1 = row["geonameid"], row["place"], row["admin1"]
+
+
+def _describe(match) -> str:
+    if not match.places:
+        return escape(match.query)
+    p = match.places[0]
+    where = ", ".join(x for x in (p.admin1, p.country) if x)
+    what = "the settlements of " if match.status == "control:region" else ""
+    gid = f"geonameid {p.geonameid}" if p.geonameid is not None else "no geonameid"
+    return escape(f"{what}{p.name} ({p.feature}{', ' + where if where else ''}; {gid})")
+
+
+def _explain_match(match, guessed: int, *, quiet: bool) -> None:
+    """Why a place has no timeline (or what the typed name resolved to), on stderr."""
+    if quiet and match.changes:
+        return
+    if match.status == "control:not_a_settlement":
+        err_console.print(f"{_describe(match)} is not a settlement: only settlements have control timelines "
+                          f"[dim](control:not_a_settlement)[/]")
+    elif not match.changes:
+        err_console.print(f"no control changes recorded for {escape(match.query)}: {_describe(match)} "
+                          f"[dim]({match.status})[/]")
+    for eid, why in match.left_out:
+        err_console.print(f"  [dim]{eid} left out ({why})[/]")
+    if guessed and not match.changes and match.status != "control:not_a_settlement":
+        err_console.print(f"[dim]{guessed} report(s) dated only by --date were left out; "
+                          f"see --include-guessed-dates[/]")
 
 
 @click.command(name="explain")

@@ -3,9 +3,23 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from frontlines.records import Article, Event
+
+#: Keys of an input record (a JSONL/CSV field, a feed item's guid) that carry the user's own id
+#: for the article; ingest keeps them in ``articles.meta``.  The first present wins.
+USER_ID_KEYS: tuple[str, ...] = ("id", "doc_id", "document_id", "article_id", "uid", "guid")
+
+
+def user_ref(meta: Mapping[str, Any] | None) -> str:
+    """The user's own id of an article from its ``meta`` ("" when its input carried none)."""
+    lower = {str(k).lower(): v for k, v in (meta or {}).items()}
+    for key in USER_ID_KEYS:
+        value = lower.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    return ""
 
 
 class EventStore(abc.ABC):
@@ -29,6 +43,15 @@ class EventStore(abc.ABC):
 
     @abc.abstractmethod
     def iter_articles(self) -> Iterator[Article]: ...
+
+    def article_refs(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Article id -> the user's own id for it (see ``USER_ID_KEYS``), for the given articles
+        (default: all); articles whose input carried no id are left out."""
+        if article_ids is None:
+            articles: Iterable[Article | None] = self.iter_articles()
+        else:
+            articles = (self.get_article(a) for a in dict.fromkeys(article_ids))
+        return {a.article_id: ref for a in articles if a is not None and (ref := user_ref(a.meta))}
 
     @abc.abstractmethod
     def get_event(self, event_id: str) -> Event | None: ...

@@ -20,12 +20,13 @@ from typing import Any, Iterable, Iterator, Sequence
 from frontlines.errors import StoreError
 from frontlines.records import Article, Event
 
-from .base import EventStore
+from .base import EventStore, user_ref
 from .schema import EVENT_COLUMNS, JSON_COLUMNS, REQUIRED_TABLES, SCHEMA, SCHEMA_VERSION, q
 
 log = logging.getLogger(__name__)
 
 _EVENT_INSERT_COLS = EVENT_COLUMNS + ("updated_at",)
+_SQL_VARS = 500          # ids per IN (...) query, well under SQLite's variable limit
 
 
 def _now() -> str:
@@ -194,6 +195,24 @@ class SQLiteStore(EventStore):
         return Article(article_id=row["article_id"], text=row["text"] or "", date=date,
                        title=row["title"] or "", url=row["url"] or "", source=row["source"] or "",
                        origin=row["origin"] or "", date_reason=row["date_reason"] or "", meta=meta)
+
+    def article_refs(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        sql = "SELECT article_id, meta FROM articles WHERE meta IS NOT NULL AND meta != '{}'"
+        with self._lock:
+            if article_ids is None:
+                rows = self._db.execute(sql).fetchall()
+            else:
+                ids, rows = list(dict.fromkeys(article_ids)), []
+                for i in range(0, len(ids), _SQL_VARS):
+                    chunk = ids[i:i + _SQL_VARS]
+                    rows += self._db.execute(sql + f" AND article_id IN ({','.join('?' * len(chunk))})",
+                                             chunk).fetchall()
+        refs = {}
+        for article_id, meta in rows:
+            ref = user_ref(json.loads(meta))
+            if ref:
+                refs[article_id] = ref
+        return refs
 
     def count_articles(self) -> int:
         with self._lock:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from frontlines.cli import main
-from frontlines.records import EVENT_FIELDS
+from frontlines.export import RECORD_FIELDS
 
 pytestmark = pytest.mark.e2e
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -49,7 +49,20 @@ def test_export_jsonl_contract(db):
     rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
     assert rows
     for row in rows:
-        assert list(row) == list(EVENT_FIELDS)
+        assert list(row) == list(RECORD_FIELDS)
+    # the feed's own ids ("id" in examples/feed.jsonl) come back with the events coded from it
+    assert {r for row in rows for r in row["article_refs"]} == {"ex-001", "ex-002"}
+
+
+def test_csv_and_show_carry_the_users_ids(db):
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    kramatorsk = [r for r in rows if r["location"] == "Kramatorsk"]
+    assert kramatorsk and {r["article_refs"] for r in kramatorsk} == {"ex-001"}
+    shown = CliRunner().invoke(main, ["show", kramatorsk[0]["event_id_cnty"], "--db", str(db), "--json"])
+    assert json.loads(shown.output)["article_refs"] == ["ex-001"]
+    shown = CliRunner().invoke(main, ["show", kramatorsk[0]["event_id_cnty"], "--db", str(db)])
+    assert "ex-001" in shown.output
 
 
 def test_export_csv_starts_with_acled_columns(db):

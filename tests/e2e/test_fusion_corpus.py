@@ -59,3 +59,41 @@ def test_control_matches_public_record(fused):
         assert changes, place
         got = dt.date.fromisoformat(changes[0].date)
         assert abs((got - dt.date.fromisoformat(day)).days) <= 1, (place, got)
+
+
+@pytest.mark.parametrize("typed, usual", [("Izium", "Izyum"), ("Ізюм", "Izyum"), ("izyum", "Izyum"),
+                                          ("Balakliia", "Balakliya"), ("Balakleya", "Balakliya")])
+def test_control_answers_any_spelling(fused, typed, usual):
+    from frontlines.control import timeline
+
+    store, _ = fused
+    changes = timeline(store, typed)
+    assert changes and changes == timeline(store, usual)
+
+
+def test_only_settlements_have_control_timelines(fused):
+    from frontlines.control import SETTLEMENT_FEATURES, SettlementCheck, all_timelines, find_place
+    from frontlines.geo.gazetteer import open_gazetteer
+
+    store, _ = fused
+    check = SettlementCheck(open_gazetteer())
+    lines = all_timelines(store, include_guessed_dates=True)
+    assert lines
+    for changes in lines.values():
+        place = check.place_of(store.get_event(changes[0].event_ids[0]))
+        assert place is not None and place.feature in SETTLEMENT_FEATURES, changes[0]
+    river = find_place(store, "Dnipro River", include_guessed_dates=True)
+    assert river.status == "control:not_a_settlement" and river.changes == []
+
+
+def test_fused_events_carry_every_users_id(fused):
+    from frontlines.export import event_record
+
+    store, _ = fused
+    refs = store.article_refs()
+    multi = [e for e in store.iter_events() if len(e.article_ids) > 1]
+    assert multi
+    for e in multi:
+        wanted = list(dict.fromkeys(store.get_article(a).meta["id"] for a in e.article_ids))
+        assert event_record(e, refs)["article_refs"] == wanted
+        assert all(r.startswith("dev-") for r in wanted)

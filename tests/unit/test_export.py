@@ -9,7 +9,8 @@ import time
 import pytest
 
 from frontlines.errors import FrontlinesError
-from frontlines.export import ACLED_COLUMNS, CSV_COLUMNS, EXTRA_COLUMNS, FORMATS, write_events
+from frontlines.export import (ACLED_COLUMNS, CSV_COLUMNS, EXTRA_COLUMNS, FORMATS, RECORD_FIELDS, event_record,
+                               write_events)
 from frontlines.records import EVENT_FIELDS, Event
 
 ACLED_ORDER = [
@@ -19,7 +20,7 @@ ACLED_ORDER = [
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 ]
-OURS = ["geonameid", "article_ids", "claimed_by", "claim_status", "target", "target_category",
+OURS = ["geonameid", "article_ids", "article_refs", "claimed_by", "claim_status", "target", "target_category",
         "quantities", "plover_event", "plover_mode", "cameo_root", "confidence", "reasons", "evidence"]
 
 
@@ -49,16 +50,42 @@ def test_column_constants():
     assert set(FORMATS) == {"jsonl", "csv", "geojson"}
 
 
-def test_jsonl_is_exactly_event_fields_in_order():
+def test_jsonl_is_exactly_event_fields_and_article_refs_in_order():
+    i = EVENT_FIELDS.index("article_ids") + 1
+    assert RECORD_FIELDS == EVENT_FIELDS[:i] + ("article_refs",) + EVENT_FIELDS[i:]
     out = io.StringIO()
     assert write_events(events(), "jsonl", out) == 2
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     for line, ev in zip(lines, events()):
         rec = json.loads(line)
-        assert list(rec) == list(EVENT_FIELDS)
-        assert rec == ev.to_dict()
+        assert list(rec) == list(RECORD_FIELDS)
+        assert rec["article_refs"] == []                 # no ids given: an empty list, never a missing key
+        assert {k: v for k, v in rec.items() if k != "article_refs"} == ev.to_dict()
         assert Event.from_dict(rec).to_dict() == ev.to_dict()
+
+
+REFS = {"a1": "doc-17", "a2": "doc-18", "a9": "doc-99"}
+
+
+def test_every_format_carries_the_users_article_ids():
+    """Regression: the id of a JSONL/CSV input stayed in articles.meta; events could not be joined
+    back to the user's documents."""
+    fused = events()[0]                                   # two articles behind one event
+    fused.article_ids = ["a1", "a3", "a2"]               # a3's input carried no id
+    out = io.StringIO()
+    write_events([fused], "jsonl", out, article_refs=REFS)
+    assert json.loads(out.getvalue())["article_refs"] == ["doc-17", "doc-18"]
+    out = io.StringIO()
+    write_events([fused], "csv", out, article_refs=REFS)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["article_refs"] == "doc-17;doc-18" and row["article_ids"] == "a1;a3;a2"
+    out = io.StringIO()
+    write_events([fused], "geojson", out, article_refs=REFS)
+    assert json.loads(out.getvalue())["features"][0]["properties"]["article_refs"] == ["doc-17", "doc-18"]
+    same = events()[0]
+    same.article_ids = ["a1", "a1b"]                     # two versions of one user document
+    assert event_record(same, {"a1": "doc-17", "a1b": "doc-17"})["article_refs"] == ["doc-17"]
 
 
 def test_csv_columns_and_values():
@@ -96,7 +123,7 @@ def test_geojson_skips_events_without_coordinates(caplog):
     f = fc["features"][0]
     assert f["geometry"] == {"type": "Point", "coordinates": [37.25631, 49.2103456]}
     assert f["properties"]["event_id"] == "UKR0001" and f["properties"]["region"] == "Europe"
-    assert list(f["properties"])[: len(EVENT_FIELDS)] == list(EVENT_FIELDS)
+    assert list(f["properties"])[: len(RECORD_FIELDS)] == list(RECORD_FIELDS)
     assert fc["properties"]["skipped_without_coordinates"] == 1
     assert "without coordinates" in caplog.text
 

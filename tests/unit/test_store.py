@@ -227,3 +227,24 @@ def test_superseded(store):
     store.mark_superseded(a.article_id, b.article_id)
     row = store._db.execute("SELECT superseded_by FROM articles WHERE article_id=?", (a.article_id,)).fetchone()
     assert row[0] == b.article_id
+
+
+def test_user_ids_of_articles(store):
+    """The id a JSONL/CSV input gave an article (kept in meta) is what users join on."""
+    from dataclasses import replace
+
+    from frontlines.store import user_ref
+
+    assert user_ref({"id": " doc-7 ", "kind": "war"}) == "doc-7"
+    assert user_ref({"ID": 42}) == "42" and user_ref({"Doc_Id": "a"}) == "a"
+    assert user_ref({"guid": "urn:feed:9", "feed": "Wire"}) == "urn:feed:9"
+    assert user_ref({"id": "", "uid": "u1"}) == "u1"            # the first key with a value
+    assert user_ref({"id": True}) == "" and user_ref({"id": ["a"]}) == "" and user_ref(None) == ""
+    a1, a2, a3 = article(1), article(2), replace(article(3), meta={"format": "text"})
+    for a in (a1, a2, a3):
+        store.add_article(a, [])
+    assert store.article_refs() == {a1.article_id: "x1", a2.article_id: "x2"}
+    assert store.article_refs([a2.article_id, a3.article_id, "missing"]) == {a2.article_id: "x2"}
+    # the interface's own version (for other backends) gives the same answer
+    assert EventStore.article_refs(store, [a2.article_id, a3.article_id]) == {a2.article_id: "x2"}
+    assert EventStore.article_refs(store) == store.article_refs()
