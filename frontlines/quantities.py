@@ -495,12 +495,19 @@ _MODS = (
     r"killed|dead|died|wounded|injured|hurt|of\s+(?:the|those|them|whom|these|us))\b)[A-Za-z][\w'’-]*\s+){0,3}?"
 )
 _BE = (r"(?:,\s*[^,.;]{1,40}?,\s*)?"   # "23 people, four of them children, were killed"
-       r"(?:(?:were|was|are|is|have|has|had|been|got|reportedly|reported|confirmed|also|all|later|now|so\s+far)\s+){0,3}")
+       r"(?:(?:were|was|are|is|have|has|had|been|got|reportedly|reported|confirmed|also|all|later|now|so\s+far|"
+       r"(?:known|said|reported|believed|thought|feared|confirmed)\s+to\s+have)\s+){0,3}")
 _DEATH_VERB = r"(?:killed|dead|died|perished|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|slain|executed|shot\s+dead|murdered)"
 _INJ_VERB = r"(?:wounded|injured|hurt|hospitali[sz]ed|maimed)"
 _N = rf"(?P<num>{_NUM_CORE})"
 
 _DEATH_PATTERNS: list[tuple[re.Pattern, str]] = [
+    # "the number of people killed ... has risen from 30 to 35", "brings the number of dead to 27"
+    (re.compile(rf"\bnumber\s+of\s+(?:people\s+|civilians\s+|those\s+|residents\s+)?(?:dead|killed|deaths|fatalities|"
+                rf"victims)\b(?:\s+[^\s.;]+){{0,14}}?\s+(?:(?:has|have|had)\s+)?(?:risen|rose|climbed|increased|grown|"
+                rf"jumped|reached)\s+(?:from\s+\S+\s+)?to\s+(?:at\s+least\s+)?{_N}", re.I), "death_toll"),
+    (re.compile(rf"\bbring(?:s|ing)?\s+the\s+(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|people\s+killed|"
+                rf"fatalities|victims))\s+to\s+(?:at\s+least\s+)?{_N}", re.I), "death_toll"),
     # "death toll rose to 12", "the toll has risen to at least 20", "death toll of 12"
     (re.compile(rf"\b(?:death\s+)?toll\b(?:\s+\w+){{0,6}}?\s+(?:(?:rose|risen|rising|climbed|reached|increased|jumped|stands|stood|is|was|has|had|now|at|to|of|hit)\s+)+{_N}", re.I), "death_toll"),
     # "killed 12 people", "killing two", "killing at least five civilians"
@@ -558,6 +565,8 @@ _CASUALTY_WORD = re.compile(r"kill|dead|death|die|fatal|toll|perish|lives|slain|
 
 
 _NEG_BEFORE = re.compile(r"\b(?:no|not|nor|never|how|aged|age|of)\s+$", re.I)
+_YEAR_BEFORE = re.compile(r"\b(?:since|in|by|until|before|after|from)\s+$", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
 _SUBSET_AFTER = re.compile(r"\s+of\s+(?:them|whom|those|the)\b", re.I)
 
 
@@ -566,6 +575,8 @@ def _negated(text: str, start: int, end: int | None = None) -> bool:
     "a child aged 9", "a man of 43", and subsets "four of them (children)"."""
     if _NEG_BEFORE.search(text[max(0, start - 8):start]):
         return True
+    if _YEAR.match(text, start) and _YEAR_BEFORE.search(text[max(0, start - 8):start]):
+        return True          # "no strike since 2008 has killed more": a year, not a toll
     return end is not None and bool(_SUBSET_AFTER.match(text, end))
 
 
@@ -605,6 +616,11 @@ def _summarise(kind: str, found: list[tuple[int, str, int]]) -> tuple[int, str]:
         return pool[0][0], f"{kind}:{pool[0][1]}"
     lowest = min(pool, key=lambda f: f[0])
     return lowest[0], f"{kind}:lowest_of_reports"
+
+
+def has_casualty_words(text: str) -> bool:
+    """Cheap test before :func:`find_fatalities`."""
+    return bool(text) and bool(_CASUALTY_WORD.search(text))
 
 
 def find_fatalities(text: str) -> tuple[int, str] | None:

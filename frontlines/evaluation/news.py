@@ -354,7 +354,8 @@ def _false_reason(s: Mapping[str, Any], gold: Sequence[GoldEvent], gold_hit: set
         if pub and day and (pub - day).days > BACKGROUND_DAYS:
             return "background"
         return "no_gold_of_type"
-    if any(g.index in gold_hit and (places_agree(s, g) or dates_agree(s, g)) for g in same_type):
+    if any(g.index in gold_hit and (places_agree(s, g) or dates_agree(s, g) and _same_province(s, g))
+           for g in same_type):
         return "duplicate"
     if pub and day and (pub - day).days > BACKGROUND_DAYS and not any(dates_agree(s, g) for g in same_type):
         return "background"
@@ -367,6 +368,10 @@ def _false_reason(s: Mapping[str, Any], gold: Sequence[GoldEvent], gold_hit: set
     if date_ok and not place_ok:
         return "wrong_place"
     return "wrong_place_and_date"
+
+
+def _same_province(s: Mapping[str, Any], g: GoldEvent) -> bool:
+    return bool(g.admin1 and s.get("admin1")) and same_place(g.admin1, s["admin1"])
 
 
 def _miss_reason(g: GoldEvent, system: Sequence[Mapping[str, Any]]) -> str:

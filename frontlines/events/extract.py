@@ -140,6 +140,8 @@ class EventExtractor:
         self._place_placeless(drafts, toponyms)
         drafts = self._merge_units(drafts)
         drafts = self._decide(drafts, main_country)
+        self._attach_tolls(drafts, sentences, toponyms)
+        self._infer_attackers(drafts, main_country)
         drafts = self._split_both_sides(drafts, main_country, toponyms)
         self._mark_disputes(drafts)
         events = [self._to_event(article, d, ref) for d in drafts]
@@ -420,6 +422,17 @@ class EventExtractor:
                 continue
             self._absorb(home, d)
             home.reasons.append("merge:same_unit_in_report")
+        # "Shelling of the Belgorod region ... Belgorod was hit": the settlement is the more specific place
+        for d in list(kept):
+            key = _unit_key(d)
+            if key is None or not _is_region_level(d):
+                continue
+            home = next((k for k in kept if k is not d and _unit_key(k) is not None and not _is_region_level(k)
+                         and k.family == d.family and k.time.date == d.time.date and _inside_region(k, d)), None)
+            if home is not None:
+                self._absorb(home, d)
+                home.reasons.append("merge:region_report_of_settlement_event")
+                kept.remove(d)
         # a generic draft told before the specific one it belongs to
         for d in list(kept):
             key = _unit_key(d)
@@ -471,6 +484,14 @@ class EventExtractor:
         for d in drafts:
             if all(m.cls == "LOSSES" for m in d.mentions) and d.toponym is None:
                 continue      # a tally of losses with no place of its own is a claim (see _decide)
+            if d.toponym is not None and d.toponym.place is not None and focus is not None and \
+                    d.toponym.place.feature in RIVER_FEATURES and d.toponym.place.iso2 == focus.place.iso2:
+                # "struck the crossings over the Dnieper": a river is no scene; ACLED codes the stretch
+                # the story is about at its province
+                d.toponym = Toponym(focus.text, focus.start, focus.end, focus.place, 3, focus.score, "",
+                                    ["geo:river_in_story_region"])
+                d.reasons.append("geo:river_in_story_region")
+                continue
             if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3:
                 town = _only_settlement_inside(d.toponym.place, toponyms)
                 if town is not None and place_key(town.place) not in taken:
@@ -479,7 +500,8 @@ class EventExtractor:
                                         ["geo:only_town_of_region_in_story"])
                     d.reasons.append("geo:only_town_of_region_in_story")
                     continue
-            if d.toponym is None and d.family != "territory" and not all(m.cls == "LOSSES" for m in d.mentions):
+            if d.toponym is None and d.family != "territory" and not all(m.cls == "LOSSES" for m in d.mentions) \
+                    and not any(_COUNTRYWIDE.search(m.sentence.text) for m in d.mentions):
                 # (a change of control is only coded where the text names the place; a tally of
                 # losses is a claim about the report's events, see _decide)
                 town = _antecedent_town(d, toponyms)
@@ -532,6 +554,74 @@ class EventExtractor:
                 logger.debug("set aside %s (%s)", d.sub_event, why)
         kept.sort(key=lambda d: min(m.start for m in d.mentions))
         return kept
+
+    def _attach_tolls(self, drafts: list[Draft], sentences: Sequence[Sentence],
+                      toponyms: Sequence[Toponym]) -> None:
+        """A toll told in a sentence of its own ("That brings the number of dead to 27") is the
+        toll of the event the report is telling there: the nearest violent event before it, or the
+        one at the place the sentence names.  A revised toll replaces the figure it revises; nationwide
+        totals ("39 killed in the attack on Ukraine") are no event's."""
+        told = {m.sentence.index for d in drafts for m in d.mentions}
+        violent = [d for d in drafts if d.family in VIOLENT and d.toponym is not None and d.toponym.place is not None]
+        if not violent:
+            return
+        for sent in sentences:
+            if sent.index in told or not qty.has_casualty_words(sent.text):
+                continue
+            found = qty.find_fatalities(sent.text)
+            if found is None or found[0] <= 0 or _AGGREGATE_TOLL.search(sent.text):
+                continue
+            named = {place_key(t.place) for t in toponyms if t.place is not None and
+                     sent.start <= t.start < sent.end and t.place.feature not in decide.NO_SCENE_FEATURES}
+            home = None
+            if named:
+                home = next((d for d in violent if place_key(d.toponym.place) in named), None)
+                if home is None:
+                    continue        # the toll of somewhere the report codes nothing
+            else:
+                before = [d for d in violent if min(m.sentence.index for m in d.mentions) < sent.index and
+                          sent.index - max(m.sentence.index for m in d.mentions if m.sentence.index < sent.index)
+                          <= TOLL_SENTENCES]
+                home = max(before, key=lambda d: max(m.sentence.index for m in d.mentions
+                                                     if m.sentence.index < sent.index), default=None)
+                if home is None and len(violent) == 1:
+                    home = violent[0]
+            if home is None:
+                continue
+            value, why = found
+            revision = why == "fatalities:death_toll" or bool(_TOLL_UPDATE.search(sent.text))
+            if home.fatalities is None or (revision and value > home.fatalities):
+                home.fatalities, home.fatality_reason = value, "fatalities:toll_sentence"
+                home.extra_evidence.append(Evidence("", sent.text, sent.start, sent.end))
+
+    def _infer_attackers(self, drafts: list[Draft], main_country: str) -> None:
+        """"A missile struck a Dnipro apartment block": the attacker ACLED's coders would record from
+        the war the report is about.  First the side that carries out the report's other events of
+        the same kind, else the belligerent opposed to the country where it happened.  Marked
+        ``actor1:inferred_*``; confidence is lowered (see :func:`_confidence`)."""
+        sides = _belligerents(drafts, self.lex, main_country)
+        if len(sides) < 2:
+            known = [self.lex.countries[c] for c in (main_country, *_opponents(main_country)) if c in self.lex.countries]
+            sides = list(dict.fromkeys([*sides, *known]))[:2]
+        for d in drafts:
+            if d.actor1 is not None or d.family not in (tx.REMOTE, tx.BATTLES) or d.toponym is None or \
+                    d.toponym.place is None:
+                continue
+            same = Counter(o.actor1.name for o in drafts if o is not d and o.family == d.family and
+                           o.actor1 is not None and o.actor1.inter == tx.INTER_STATE and
+                           "actor1:inferred" not in o.actor1.reason)
+            if same:
+                name = same.most_common(1)[0][0]
+                ref = next(o.actor1 for o in drafts if o.actor1 is not None and o.actor1.name == name)
+                d.actor1 = ActorRef(ref.name, ref.inter, ref.country, "actor1:inferred_from_report", ref.role)
+            elif len(sides) == 2 and d.family == tx.REMOTE and d.toponym.place.country in {c.name for c in sides}:
+                other = next(c for c in sides if c.name != d.toponym.place.country)
+                d.actor1 = ActorRef(other.military, tx.INTER_STATE, other.name, "actor1:inferred_from_war", "military")
+            else:
+                continue
+            if d.actor2 is not None and d.actor2.name == d.actor1.name:
+                d.actor2 = None
+            d.reasons.append(d.actor1.reason)
 
     def _fold_claim(self, home: Draft, d: Draft, main_country: str) -> None:
         """Keep a placeless claim's claimants, figures and evidence with the event it is about."""
@@ -931,6 +1021,7 @@ def _kind(t: Toponym) -> str:
 
 
 WATER_FEATURES = {"river", "reservoir", "water", "sea", "lake", "canal"}
+RIVER_FEATURES = {"river", "reservoir", "canal"}
 
 
 def _new_line_toponyms(sent: Sentence, topos: list[Toponym]) -> list[Toponym]:
@@ -1011,6 +1102,18 @@ def _is_generic(d: Draft) -> bool:
     """A draft whose mentions name no kind of violence of their own ("killed", "attacked")."""
     return d.family in VIOLENT and all(m.cls in GENERIC_CLASSES for m in d.mentions) and \
         not any(r.startswith("type:weapon=") for m in d.mentions for r in m.reasons)
+
+
+def _is_region_level(d: Draft) -> bool:
+    p = d.toponym.place if d.toponym is not None else None
+    return p is not None and (p.feature in ("admin1", "region") or d.toponym.geo_precision == 3)
+
+
+def _inside_region(town: Draft, region: Draft) -> bool:
+    t, r = town.toponym.place, region.toponym.place
+    if t is None or r is None or t.iso2 != r.iso2:
+        return False
+    return bool(r.admin1) and t.admin1 == r.admin1
 
 
 def _unit_key(d: Draft) -> tuple | None:
@@ -1137,7 +1240,15 @@ ANTECEDENT_WINDOW = 1500      # characters back to look for the town "the city" 
 
 
 _LATER = re.compile(r"\b(later|since then|afterwards|subsequently|thereafter)\b", re.IGNORECASE)
-CONTINUATION_SENTENCES = 3     # how far back a placeless mention may continue a placed event
+CONTINUATION_SENTENCES = 3
+_COUNTRYWIDE = re.compile(r"\b(across the (country|nation|front)|nationwide|countrywide|throughout the country|"
+                         r"all over the country|in total|in all|all along the front)\b", re.IGNORECASE)
+TOLL_SENTENCES = 4             # how far after an event a toll sentence is still that event's
+_TOLL_UPDATE = re.compile(r"\b(toll|rose|risen|climb\w*|brings?|bringing|increas\w+|now|revised|updated|so far|"
+                          r"to date)\b", re.IGNORECASE)
+_AGGREGATE_TOLL = re.compile(r"\b(across (the country|ukraine|russia)|nationwide|in total|since the (start|beginning)|"
+                             r"(this|last|past) (week|month|year)|over the past|in all|"
+                             r"attacks? on (ukraine|russia)\b)", re.IGNORECASE)     # how far back a placeless mention may continue a placed event
 
 
 def _event_continued(d: Draft, drafts: Sequence[Draft]) -> Draft | None:
@@ -1257,6 +1368,8 @@ def _confidence(d: Draft, ev: Event) -> float:
     if ev.claim_status in ("claimed", "disputed"):
         score -= 0.05
     if "geo:document_focus" in ev.reasons:
+        score -= 0.1
+    if any(r.startswith("actor1:inferred") for r in ev.reasons):
         score -= 0.1
     return round(max(0.05, min(0.99, score)), 2)
 

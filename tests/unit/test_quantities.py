@@ -323,3 +323,17 @@ def test_quantity_with_long_modifier():
     assert q.value == 2
     q = q_by_unit("Air defence destroyed 9,008 armoured personnel carriers in total.", "vehicles")
     assert q.value == 9008
+
+
+# ---------------------------------------------------------------- revised tolls and years
+@pytest.mark.parametrize("text,value", [
+    ("The number of people killed by the missile has risen from 30 to 35, the governor said.", 35),
+    ("That brings the number of dead to 27, according to the emergency service.", 27),
+    ("At least 23 people are now known to have died after the strike.", 23),
+])
+def test_revised_tolls_and_hedged_deaths(text, value):
+    assert find_fatalities(text)[0] == value
+
+
+def test_a_year_is_not_a_toll():
+    assert find_fatalities("If confirmed, no strike since 2008 will have killed more people.") is None

@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 
+from frontlines import temporal
+
 from frontlines.temporal import (
     find_time_expressions,
     is_future_context,
@@ -522,3 +524,28 @@ def test_hand_made_article_monday():
     assert got["By Monday"].date == MON
     assert got["on Feb. 24"].date == D(2022, 2, 24)
     assert got["from 2014"].reason == "time:year_only"
+
+
+# ---------------------------------------------------------------- the day relative dates count from
+def test_reference_date_of_a_dated_report_is_its_day():
+    ref = temporal.reference_date("Shelling on Sunday.", dt.date(2022, 9, 12), "date:field")
+    assert (ref.date, ref.known) == (dt.date(2022, 9, 12), "day")
+
+
+def test_month_only_report_is_not_dated_the_first_of_the_month():
+    text = "The operation started on September 6. On September 10 the ministry announced a regrouping."
+    ref = temporal.reference_date(text, dt.date(2022, 9, 1), "date:month_only")
+    assert ref.known == "month" and ref.date == dt.date(2022, 9, 11)       # after the latest date it gives
+    bare = temporal.reference_date("Troops entered the town.", dt.date(2022, 9, 1), "date:month_only")
+    assert bare.date == dt.date(2022, 9, 15) and bare.reason == "time:middle_of_month"
+
+
+def test_undated_report_counts_from_the_latest_date_it_states():
+    ref = temporal.reference_date("Rockets struck the capital on December 29, 2023.", None)
+    assert (ref.date, ref.known) == (dt.date(2023, 12, 29), "none")
+    assert temporal.date_is_known("time:explicit_date", ref)
+    assert temporal.date_is_known("time:explicit_date_no_year", ref)      # the year the text gives elsewhere
+    assert not temporal.date_is_known("time:weekday_before_article", ref)
+    nothing = temporal.reference_date("Rockets struck the capital on Friday.", None)
+    assert nothing.reason == "time:no_reference"
+    assert not temporal.date_is_known("time:explicit_date_no_year", nothing)

@@ -1,0 +1,109 @@
+"""Whole-report decisions (issue 10), on short reports written for these tests, through the real pipeline."""
+from __future__ import annotations
+
+import pytest
+
+from frontlines.api import extract_events
+
+pytestmark = pytest.mark.e2e
+DATE = "2022-10-05"   # a Wednesday
+
+
+def code(text, pipeline, date=DATE):
+    return extract_events(text, date, pipeline=pipeline)
+
+
+def test_an_event_with_no_named_place_is_set_aside_as_vague(pipeline, background_pipeline):
+    text = "Russian forces shelled several villages on Tuesday, the army said."
+    assert code(text, pipeline) == []
+    [ev] = code(text, background_pipeline)
+    assert "vague:no_place" in ev.reasons
+
+
+def test_a_countrywide_event_is_vague(pipeline):
+    assert code("Russia launched a barrage of missiles across Ukraine on Tuesday.", pipeline) == []
+
+
+def test_a_claim_of_losses_is_kept_with_the_event_it_is_about_not_split(pipeline):
+    events = code("Ukrainian troops attacked Russian positions near Bakhmut on Tuesday. Both sides claimed "
+                  "to have inflicted thousands of losses on the enemy.", pipeline)
+    clashes = [e for e in events if e.event_type == "Battles"]
+    assert len(clashes) == 1, [(e.sub_event_type, e.location, e.actor1) for e in events]
+    ev = clashes[0]
+    assert ev.claim_status == "disputed" and "merge:claim_folded" in ev.reasons
+    assert "Russia" in ev.claimed_by and "Ukraine" in ev.claimed_by
+
+
+def test_a_regional_report_of_a_town_event_is_one_event(pipeline):
+    events = code("Russian shelling hit the Kharkiv region on Tuesday. The shells struck Chuhuiv on Tuesday, "
+                  "officials said.", pipeline)
+    remote = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert len(remote) == 1 and remote[0].location.startswith("Chuhu"), [(e.location, e.event_date) for e in remote]
+    assert "merge:region_report_of_settlement_event" in remote[0].reasons
+
+
+def test_a_river_is_no_scene_but_the_stories_province(pipeline):
+    events = code("Ukrainian forces attacked Russian positions in the Kherson region on Monday. They also struck "
+                  "the crossings over the Dnipro River on Monday.", pipeline)
+    assert events and not [e for e in events if "River" in e.location]
+
+
+def test_a_date_in_a_relative_clause_dates_nothing_else(pipeline):
+    events = code("In Kostiantynivka, which Russia has shelled since May, two people were hurt on Tuesday "
+                  "when Russian forces carried out an air strike.", pipeline)
+    assert events and all(e.event_date == "2022-10-04" for e in events), [(e.event_date, e.reasons) for e in events]
+
+
+def test_it_later_emerged_is_not_dated_by_the_paragraph(pipeline):
+    events = code("On October 1, Ukrainian forces freed Lyman. It later emerged that Russian troops were "
+                  "fleeing Svatove.", pipeline)
+    left = [e for e in events if e.location == "Svatove"]
+    assert left and left[0].event_date != "2022-10-01"
+
+
+def test_regrouping_and_withdrawal_orders_are_no_change_of_control(pipeline):
+    events = code("On Tuesday the defence ministry decided to regroup the troops stationed near Lyman. "
+                  "The commander ordered his forces to pull back from Kreminna on Tuesday.", pipeline)
+    kinds = {e.location: e.sub_event_type for e in events}
+    assert kinds.get("Lyman") == "Change to group/activity"
+    assert "territory" not in " ".join(kinds.values())
+
+
+def test_destroying_weapons_is_a_strike_not_an_interception(pipeline):
+    events = code("Russian forces destroyed two rocket launchers near Kramatorsk on Tuesday, the ministry said.",
+                  pipeline)
+    assert [e.event_type for e in events] == ["Explosions/Remote violence"]
+
+
+def test_the_attacker_of_an_unattributed_strike_is_inferred_from_the_war(pipeline):
+    events = code("Russia's invasion of Ukraine continues. A missile struck an apartment block in Dnipro on "
+                  "Tuesday, killing three people.", pipeline)
+    [ev] = [e for e in events if e.location == "Dnipro"]
+    assert ev.actor1 == "Military Forces of Russia (2000-)"
+    assert any(r.startswith("actor1:inferred") for r in ev.reasons)
+
+
+def test_a_toll_told_in_its_own_sentence_is_the_events(pipeline):
+    events = code("A Russian missile hit a shopping centre in Kremenchuk on Monday. Rescuers worked through "
+                  "the night. The death toll has risen to 18, the governor said.", pipeline)
+    [ev] = [e for e in events if e.location == "Kremenchuk"]
+    assert ev.fatalities == 18
+
+
+def test_a_nationwide_total_is_neither_an_event_nor_an_events_toll(pipeline):
+    events = code("A Russian missile hit a shopping centre in Kremenchuk on Monday, killing two people. "
+                  "Across the country, 40 people were killed in attacks this week.", pipeline)
+    [ev] = [e for e in events if e.location == "Kremenchuk"]
+    assert ev.fatalities == 2
+
+
+def test_an_undated_report_keeps_only_the_dates_its_text_pins(pipeline):
+    from frontlines.records import Article
+
+    text = ("Russian missiles struck Odesa on Saturday. On 14 January 2023 a missile hit a block of flats in "
+            "Dnipro, killing 40 people.")
+    article = Article(article_id="t-undated", text=text, date=None, date_reason="date:unknown")
+    events = pipeline.code_article(article).events
+    dates = {e.location: e.event_date for e in events}
+    assert dates.get("Dnipro") == "2023-01-14"
+    assert dates.get("Odesa", "") == ""
