@@ -133,7 +133,7 @@ FEATURES: tuple[str, ...] = (
     "tense_present", "cue_quote", "cue_past_perfect", "cue_earlier", "cue_aggregate", "cue_plural_places",
     "cue_ongoing", "cue_casualties",
     # where
-    "place_continued", "place_only_settlement", "place_antecedent", "place_only_town_of_region",
+    "place_alternative", "place_continued", "place_only_settlement", "place_antecedent", "place_only_town_of_region",
     "place_region", "place_water", "place_facility", "place_near", "place_count", "place_in_title",
     "place_in_lead", "place_foreign", "places_in_sentence",
     # when
@@ -226,6 +226,7 @@ def draft_features(d: "Draft", ev: "Event", ctx: ReportContext) -> dict[str, flo
     reasons = set(ev.reasons)
     topo = d.toponym
     place = topo.place if topo is not None else None
+    f["place_alternative"] = d.alternative
     f["place_continued"] = "geo:continues_previous_event" in reasons
     f["place_only_settlement"] = "geo:only_settlement_in_story" in reasons
     f["place_antecedent"] = "geo:antecedent_of_definite_place_noun" in reasons

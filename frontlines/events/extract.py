@@ -73,6 +73,7 @@ class Draft:
     anaphoric: bool = False
     names_unknown_place: bool = False   # "freed Balaklia" with no gazetteer entry: a place, just not one we know
     assoc1: list[str] = field(default_factory=list)   # units of actor1 named in any of the mentions
+    alternative: bool = False    # placed at a place its sentence names but the event-location choice passed over
 
     @property
     def tense(self) -> str:
@@ -116,6 +117,13 @@ class EventExtractor:
         # says") tells whose story it is, not where anything happened
         toponyms = scene_toponyms(toponyms)
         self._story_toponyms = list(toponyms)
+        dateline = dateline_span(article.text)
+        # "MOSCOW, August 30. /TASS/.", "KYIV (Reuters) —": where the report was filed, not where
+        # anything happened; such a name only places a story that names no other settlement
+        filed = [t for t in toponyms if dateline and dateline[0] <= t.start and t.end <= dateline[1]]
+        for t in filed:
+            if "geo:dateline" not in t.reasons:
+                t.reasons.append("geo:dateline")
         namer = ActorNamer(self.lex, article_country=main_country)
         drafts: list[Draft] = []
         times_by_sentence: dict[int, list[TimeExpression]] = {}
@@ -129,7 +137,7 @@ class EventExtractor:
             spans = [(e.start_char, e.end_char) for e in sent.doc.ents if e.label_ in ("DATE", "TIME")]
             times = temporal.find_time_expressions(sent.text, base, spans, offset=sent.start)
             times_by_sentence[sent.index] = main_times(sent, times)
-            sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end]
+            sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end and t not in filed]
             self._denials = []
             sentence_drafts = self._sentence_drafts(article, base, sent, sent_topos, times, namer, main_country)
             drafts.extend(sentence_drafts)
@@ -203,6 +211,7 @@ class EventExtractor:
                 logger.debug("set aside %s (%s) in %r", tok.text, mode_reason, sent.text[:60])
                 continue
             place_topos = _event_places(sent, tok, trig.cls, topos)
+            alternatives = _alternative_places(sent, tok, trig.cls, topos, place_topos)
             if tok.pos_ != "VERB" and trig.weight < 0.7 and when is None and not place_topos:
                 logger.debug("set aside vague %s in %r", tok.text, sent.text[:60])
                 continue  # a weak noun with no time and no place says too little to code
@@ -241,7 +250,7 @@ class EventExtractor:
                         mode, claimants, status, tx.BY_NAME[sub_event].plover_mode,
                         type_reasons + [r for r in (agent_reason, target_reason, claim_reason, mode_reason,
                                                     "mode:ordered" if ordered else "") if r])
-            mentions.append((m, place_topos, when, when_reason))
+            mentions.append((m, place_topos, when, when_reason, alternatives))
         if not mentions:
             return []
         # one draft per place (coordinated towns each get theirs); triggers of one place merge
@@ -249,14 +258,20 @@ class EventExtractor:
         order: list[object] = []
         fatal = qty.find_fatalities(sent.text)
         quants = [q.to_dict() for q in qty.find_quantities(sent.text)]
-        for m, place_topos, when, when_reason in mentions:
-            for topo in (place_topos or [None]):
+        for m, place_topos, when, when_reason, alternatives in mentions:
+            chosen = [(t, False) for t in (place_topos or [None])]
+            for topo, alternative in chosen + [(t, True) for t in alternatives]:
                 key = (_draft_key(topo.place) if topo and topo.place else None, _merge_family(m.sub_event))
                 draft = groups.get(key)
                 if draft is None:
                     draft = Draft(m.sub_event, [m], topo, when, when_reason)
+                    draft.alternative = alternative
                     groups[key] = draft
                     order.append(key)
+                elif not alternative:
+                    draft.alternative = False
+                if draft.mentions[-1] is m:
+                    continue
                 else:
                     draft.mentions.append(m)
                     draft.sub_event = _combine_types(draft, m)
@@ -264,6 +279,8 @@ class EventExtractor:
                         draft.time, draft.time_reason = when, when_reason
         drafts = [groups[k] for k in order]
         for d in drafts:
+            if d.alternative:
+                d.reasons.append("geo:alternative_place_in_sentence")
             d.anaphoric = all(is_anaphoric(m.token) for m in d.mentions)
             if d.toponym is None:
                 names = [n for m in d.mentions if m.cls in ("CAPTURE", "WITHDRAW") for n in _object_proper_names(m.token)]
@@ -365,7 +382,8 @@ class EventExtractor:
     @staticmethod
     def _absorb(home: Draft, d: Draft) -> None:
         """Fold draft ``d`` into ``home``: one happening, told twice."""
-        home.mentions.extend(d.mentions)
+        home.mentions.extend(m for m in d.mentions if m not in home.mentions)
+        home.alternative = home.alternative and d.alternative
         home_type = home.sub_event
         home.sub_event = tx.higher_precedence(home.sub_event, d.sub_event) if home.family == d.family else home.sub_event
         if home.toponym is None and d.toponym is not None and not d.anaphoric:
@@ -919,6 +937,38 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     return _conjuncts(sent, chosen, usable)
 
 
+ALTERNATIVE_CLASSES = frozenset({"REMOTE", "AIR", "EXPLOSION", "CLASH", "ATTACK", "KILL", "DISRUPT"})
+
+
+def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], chosen: list[Toponym]) -> list[Toponym]:
+    """The other settlements a violent mention's sentence names: where the event may also have been
+    when the event-location choice passed them over.  Each becomes a draft of its own marked
+    ``alternative``; the report-level decision (:mod:`frontlines.events.decide`) weighs it."""
+    if cls not in ALTERNATIVE_CLASSES:
+        return []
+    taken = {place_key(t.place) for t in chosen if t.place is not None}
+    out, seen = [], set()
+    for t in topos:
+        p = t.place
+        if p is None or p.feature in REGION_FEATURES or p.feature in ("demonym", "continent"):
+            continue
+        if sent.text[t.end - sent.start: t.end - sent.start + 1] in ("-", "‑"):
+            continue                                   # "Russian-held", "US-made"
+        k = place_key(p)
+        if k in taken or k in seen or _not_the_scene(sent, t, cls, tok):
+            continue
+        if _REFERENCE_POINT.search(sent.text[max(0, t.start - sent.start - 40): t.start - sent.start]):
+            continue                                   # "in Nikopol, west of Zaporizhzhia", "fired from Y"
+        seen.add(k)
+        out.append(t)
+    return out
+
+
+_REFERENCE_POINT = re.compile(r"\b(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+                              r"(?:\s+\w+)?\s+of|(?:km|kilometres?|kilometers?|miles?)\s+(?:from|of|outside)|from|"
+                              r"towards?|to|via|across|beyond|than|like)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _not_the_scene(sent: Sentence, t: Toponym, cls: str, tok=None) -> bool:
     after = sent.text[t.end - sent.start: t.end - sent.start + 30]
     if _BANK_AFTER.match(after):
@@ -1239,10 +1289,30 @@ _DEFINITE_PLACE_NOUN = re.compile(r"\b(?:the|this|that)\s+(?:(?:southern|norther
 ANTECEDENT_WINDOW = 1500      # characters back to look for the town "the city" refers to
 
 
+_DATELINE = re.compile(r"\s*(?:\([^)\n]{1,30}\)\s*[–—-]\s*)?(?P<line>[^\n]{2,80}?)\s*(?:[—–]|\s-\s|/[A-Z]{2,8}/)")
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where a report's dateline stands ("IRPIN, Ukraine —", "KYIV (Reuters) —", "MOSCOW, August 30.
+    /TASS/.", "(CTN NEWS) – DNIPRO, Ukraine –"), as offsets, or None.  A dateline is short, opens
+    the text and carries a comma, an agency in brackets or a name in capitals before its dash."""
+    m = _DATELINE.match(text[:140])
+    if m is None:
+        return None
+    line = m.group("line")
+    first = line.split()[0] if line.split() else ""
+    if len(line.split()) > 8 or not first[:1].isupper():
+        return None
+    if not ("," in line or "(" in line or (len(first) > 2 and first.rstrip(",").isupper())):
+        return None
+    return m.start("line"), m.end("line")
+
+
 _LATER = re.compile(r"\b(later|since then|afterwards|subsequently|thereafter)\b", re.IGNORECASE)
 CONTINUATION_SENTENCES = 3
-_COUNTRYWIDE = re.compile(r"\b(across the (country|nation|front)|nationwide|countrywide|throughout the country|"
-                         r"all over the country|in total|in all|all along the front)\b", re.IGNORECASE)
+_COUNTRYWIDE = re.compile(r"\b(across the (country|nation|front|region|south|east|north|west)|nationwide|countrywide|"
+                         r"throughout the (country|region)|all over the country|in total|in all|a total of|"
+                         r"all along the front)\b", re.IGNORECASE)
 TOLL_SENTENCES = 4             # how far after an event a toll sentence is still that event's
 _TOLL_UPDATE = re.compile(r"\b(toll|rose|risen|climb\w*|brings?|bringing|increas\w+|now|revised|updated|so far|"
                           r"to date)\b", re.IGNORECASE)

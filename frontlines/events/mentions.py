@@ -222,6 +222,9 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
         return any(c.dep_ in ("dobj", "obj") and c.lower_ == "fire" for c in tok.children)
     if trig.cls == "SEXUAL" and lemma == "abuse":
         return bool(re.search(r"\bsexual", sent_text, re.I))
+    if trig.cls == "PROTEST" and re.search(r"\bto (celebrate|welcome|greet|mark|mourn|commemorate|honour|honor)\b",
+                                           sent_text, re.I) and not re.search(r"\bprotest", sent_text, re.I):
+        return False      # residents poured into the streets to celebrate: no protest
     if trig.cls == "PROTEST" and lemma == "gather":
         return bool(re.search(r"\b(protest\w*|demonstrat\w*|rall\w+|vigil|against|demand\w*|chant\w*|slogans?|placards?)\b",
                               sent_text, re.I))
@@ -647,7 +650,7 @@ def background_clause(tok, sent_text: str, times_in_clause: bool) -> str:
     """A capture told in a relative clause about a place, with no date of its own, is background
     (also when coordinated in it: "the region, which is occupied and was illegally seized")."""
     head = tok
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ in ("conj", "xcomp") and head.head is not head:   # "which ... managed to seize"
         head = head.head
     if head.dep_ in ("relcl", "acl") and not times_in_clause:
         return "mode:relative_clause_background"
