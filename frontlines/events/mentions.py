@@ -48,7 +48,7 @@ MODAL_FUTURE = {"will", "shall", "'ll", "wo"}
 
 WEAPON_CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("Chemical weapon", re.compile(r"\b(chemical (weapon|attack|agent|munition)s?|chlorine|sarin|nerve agent|toxic gas|poison(ous)? gas|mustard gas|sulfur mustard|gas attack)", re.I)),
-    ("Air/drone strike", re.compile(r"\b(air ?strikes?|air-strikes?|air raids?|warplanes?|fighter jets?|jets?|aircraft|helicopters?|(?<!suicide )bombers?|drones?|uavs?|shaheds?|kamikaze|loitering munitions?|glide bombs?|aerial bomb\w*|guided bombs?|from the air|air force)\b", re.I)),
+    ("Air/drone strike", re.compile(r"\b(air ?strikes?|air-strikes?|air raids?|air attacks?|aerial attacks?|warplanes?|fighter jets?|jets?|aircraft|helicopters?|(?<!suicide )bombers?|drones?|uavs?|shaheds?|kamikaze|loitering munitions?|glide bombs?|aerial bomb\w*|guided bombs?|from the air|air force)\b", re.I)),
     ("Suicide bomb", re.compile(r"\bsuicide (bomb\w*|attack\w*|car|vest|drone)?|\bblew (themselves|himself|herself) up\b|"
                                 r"\bkamikazes? (went off|blew up|detonated)", re.I)),
     ("Shelling/artillery/missile attack", re.compile(r"\b(missiles?|rockets?|artillery|shell(s|ing|ed)?|mortars?|howitzers?|himars|grads?|mlrs|multiple rocket|cluster (munitions?|bombs?)|iskanders?|kalibrs?|s-300s?|tochka|kh-\d+|cruise|ballistic|tank fire|barrage|bombard\w*)\b", re.I)),
