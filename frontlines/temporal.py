@@ -919,6 +919,11 @@ class ReferenceDate:
     reason: str
 
 
+def inferred_reference(ref: ReferenceDate) -> bool:
+    """True when the reference day is a stand-in taken from the text of an undated report."""
+    return ref.known == "none" and ref.reason == "time:latest_date_in_text"
+
+
 def reference_date(text: str, pub_date: dt.date | None, pub_reason: str = "") -> ReferenceDate:
     if pub_date is not None and pub_reason != "date:month_only":
         return ReferenceDate(pub_date, "day", "time:publication_date")
@@ -946,5 +951,7 @@ def date_is_known(reason: str, ref: ReferenceDate) -> bool:
     if ref.known == "month":
         return True          # the month is known: relative dates stay, at month precision
     if ref.reason == "time:latest_date_in_text":
-        return reason in MONTH_ABSOLUTE_REASONS   # "December 29" takes the year the text gives elsewhere
+        # the latest full date an undated report gives stands for its day ("a video shared on
+        # March 13, 2022" ... "on Sunday"): relative dates resolve against it, at lower precision
+        return True
     return reason in ABSOLUTE_REASONS

@@ -733,6 +733,9 @@ class EventExtractor:
             if ref.known == "month" and when.reason not in temporal.MONTH_ABSOLUTE_REASONS:
                 ev.time_precision = 3            # "on Sunday" in a report dated only by its month
                 reasons.append("time:month_only_publication")
+            elif temporal.inferred_reference(ref) and when.reason not in temporal.MONTH_ABSOLUTE_REASONS:
+                ev.time_precision = max(2, ev.time_precision)
+                reasons.append("time:relative_to_latest_date_in_text")
         else:
             ev.event_date, ev.time_precision = "", 3
             reasons.append("time:undated_report")

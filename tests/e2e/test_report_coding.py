@@ -97,13 +97,16 @@ def test_a_nationwide_total_is_neither_an_event_nor_an_events_toll(pipeline):
     assert ev.fatalities == 2
 
 
-def test_an_undated_report_keeps_only_the_dates_its_text_pins(pipeline):
+def test_an_undated_report_is_dated_only_through_its_own_text(pipeline):
     from frontlines.records import Article
 
-    text = ("Russian missiles struck Odesa on Saturday. On 14 January 2023 a missile hit a block of flats in "
+    text = ("Russian missiles struck Odesa on Friday. On 14 January 2023 a missile hit a block of flats in "
             "Dnipro, killing 40 people.")
     article = Article(article_id="t-undated", text=text, date=None, date_reason="date:unknown")
-    events = pipeline.code_article(article).events
-    dates = {e.location: e.event_date for e in events}
-    assert dates.get("Dnipro") == "2023-01-14"
-    assert dates.get("Odesa", "") == ""
+    events = {e.location: e for e in pipeline.code_article(article).events}
+    assert events["Dnipro"].event_date == "2023-01-14" and events["Dnipro"].time_precision == 1
+    # "Friday" counts back from the latest full date the text gives, at a lower precision
+    assert events["Odesa"].event_date == "2023-01-13" and events["Odesa"].time_precision == 2
+    bare = Article(article_id="t-bare", text="Russian missiles struck Odesa on Friday.", date=None,
+                   date_reason="date:unknown")
+    assert [e.event_date for e in pipeline.code_article(bare).events] == [""]

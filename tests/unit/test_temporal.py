@@ -545,7 +545,8 @@ def test_undated_report_counts_from_the_latest_date_it_states():
     assert (ref.date, ref.known) == (dt.date(2023, 12, 29), "none")
     assert temporal.date_is_known("time:explicit_date", ref)
     assert temporal.date_is_known("time:explicit_date_no_year", ref)      # the year the text gives elsewhere
-    assert not temporal.date_is_known("time:weekday_before_article", ref)
+    assert temporal.date_is_known("time:weekday_before_article", ref)     # "on Sunday" counts from it
+    assert temporal.inferred_reference(ref)
     nothing = temporal.reference_date("Rockets struck the capital on Friday.", None)
     assert nothing.reason == "time:no_reference"
     assert not temporal.date_is_known("time:explicit_date_no_year", nothing)
