@@ -1263,6 +1263,9 @@ def _object_proper_names(tok) -> list[str]:
 
 
 def _is_present(tok) -> bool:
+    if tok.dep_ == "conj" and tok.head is not tok and tok.tag_ == "VBG" and not any(
+            c.dep_ == "aux" for c in tok.children):
+        return _is_present(tok.head)           # "is killing and wounding civilians"
     if tok.tag_ in ("VBZ", "VBP"):
         return True
     if tok.tag_ == "VBG":

@@ -275,6 +275,20 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
             lemma == "flee" and bool(_MILITARY_SUBJ.search(subj)))
     if lemma in ("advance", "push", "engage", "penetrate", "encircle"):
         return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle") and bool(objs)
+    if lemma == "land":
+        # "a missile that landed in the town": a weapon coming down, not troops landing
+        subj = _subject_text(tok) or (tok.head.text if tok.dep_ == "relcl" else "")
+        return bool(_WEAPON_WORDS.match(subj.split()[-1] if subj.split() else "") or re.search(
+            r"\b(missiles?|rockets?|shells?|drones?|bombs?|debris|projectiles?|munitions?)\b", subj, re.I))
+    if lemma in ("wound", "injure"):
+        return bool(_ARMED.search(sent_text)) and not _DISASTER.search(sent_text)
+    if lemma == "gain":
+        # "gaining small amounts of ground": an advance in fighting, not a gain in polls
+        return bool(_MILITARY_SUBJ.search(subj)) and any(
+            re.match(r"^(ground|territory|positions?|foothold|control)$", o.lemma_, re.I) or
+            any(re.match(r"^(ground|territory)$", g.lemma_, re.I) for g in o.subtree) for o in objs)
+    if lemma == "wipe":
+        return bool(_MILITARY_SUBJ.search(subj))
     if lemma in ("hit", "target", "strike"):
         # "the storm hit", "struck a cautious note": no attacks. Need an armed subject or a weapon,
         # and an object that can be hit.

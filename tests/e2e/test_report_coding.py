@@ -110,3 +110,16 @@ def test_an_undated_report_is_dated_only_through_its_own_text(pipeline):
     bare = Article(article_id="t-bare", text="Russian missiles struck Odesa on Friday.", date=None,
                    date_reason="date:unknown")
     assert [e.event_date for e in pipeline.code_article(bare).events] == [""]
+
+
+def test_a_missile_that_landed_and_wounded_people_is_a_strike(pipeline):
+    events = code("In the Sumy region, a missile that landed in the town of Konotop on Tuesday wounded three "
+                  "people.", pipeline)
+    assert [(e.location, e.event_type) for e in events] == [("Konotop", "Explosions/Remote violence")]
+
+
+def test_fending_off_assaults_near_named_towns_is_fighting_at_each(pipeline):
+    events = code("The spokesman said Ukrainian forces were fending off Russian assaults near Marinka and "
+                  "Bakhmut on Tuesday.", pipeline)
+    assert {e.event_type for e in events} == {"Battles"}
+    assert len(events) == 2
