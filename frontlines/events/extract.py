@@ -212,7 +212,7 @@ class EventExtractor:
                 logger.debug("set aside %s (%s) in %r", tok.text, mode_reason, sent.text[:60])
                 continue
             place_topos = _event_places(sent, tok, trig.cls, topos)
-            alternatives = _alternative_places(sent, tok, trig.cls, topos, place_topos)
+            alternatives = _alternative_places(sent, tok, trig.cls, topos, place_topos, main_country)
             if tok.pos_ != "VERB" and trig.weight < 0.7 and when is None and not place_topos:
                 logger.debug("set aside vague %s in %r", tok.text, sent.text[:60])
                 continue  # a weak noun with no time and no place says too little to code
@@ -970,17 +970,23 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
 ALTERNATIVE_CLASSES = frozenset({"REMOTE", "AIR", "EXPLOSION", "CLASH", "ATTACK", "KILL", "DISRUPT"})
 
 
-def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], chosen: list[Toponym]) -> list[Toponym]:
+def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], chosen: list[Toponym],
+                        main_country: str = "") -> list[Toponym]:
     """The other settlements a violent mention's sentence names: where the event may also have been
     when the event-location choice passed them over.  Each becomes a draft of its own marked
-    ``alternative``; the report-level decision (:mod:`frontlines.events.decide`) weighs it."""
+    ``alternative``; the report-level decision (:mod:`frontlines.events.decide`) weighs it.  Only
+    settlements of the country the story (or the chosen place) is in: a foreign capital in the
+    sentence is a party or a comparison, not a second scene."""
     if cls not in ALTERNATIVE_CLASSES:
         return []
     taken = {place_key(t.place) for t in chosen if t.place is not None}
+    countries = {t.place.country for t in chosen if t.place is not None} or {main_country}
     out, seen = [], set()
     for t in topos:
         p = t.place
         if p is None or p.feature in REGION_FEATURES or p.feature in ("demonym", "continent"):
+            continue
+        if p.country not in countries:
             continue
         if sent.text[t.end - sent.start: t.end - sent.start + 1] in ("-", "‑"):
             continue                                   # "Russian-held", "US-made"
