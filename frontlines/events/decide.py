@@ -50,7 +50,20 @@ WEIGHTS_FORMAT = "frontlines.decide-weights/1"
 
 
 # ------------------------------------------------------------------------------ rule 1: vagueness
-def vagueness_reason(d: "Draft") -> str:
+COARSE_PRECISION = 3        # ACLED's time_precision 3: a month or more
+
+
+def vagueness_reason(d: "Draft", reference=None) -> str:
+    """ACLED's vagueness rule: a place (at least a named region) and a time pinned to a day or, at
+    worst, a week.  ``reference`` (a :class:`~frontlines.temporal.ReferenceDate`) tells whether a
+    month-level date comes from the text ("in November", "since early October": vague) or from a
+    report dated only by its month (then it is the best the report allows)."""
+    when = d.time
+    if when is not None and reference is not None and reference.known == "day":
+        if when.time_precision >= COARSE_PRECISION:
+            return "vague:time_coarser_than_a_week"
+        if when.reason == "time:since" and (reference.date - (when.start_date or when.date)).days > 7:
+            return "vague:ongoing_since"                  # "has been shelled heavily since November"
     topo = d.toponym
     if topo is None or topo.place is None:
         return "vague:no_place"
@@ -89,9 +102,9 @@ def claim_home(d: "Draft", kept: "list[Draft]") -> "Draft | None":
                                     abs(first - min(m.sentence.index for m in k.mentions))))
 
 
-def set_aside_reason(d: "Draft") -> str:
+def set_aside_reason(d: "Draft", reference=None) -> str:
     """Why a draft is no event of the report by rule ("" when the rules keep it)."""
-    return vagueness_reason(d)
+    return vagueness_reason(d, reference)
 
 
 # ------------------------------------------------------------------------------ rule 2: learned

@@ -146,9 +146,9 @@ class EventExtractor:
         drafts = self._merge_article(drafts)
         self._date_undated(drafts, sentences, times_by_sentence, base)
         self._place_placeless(drafts, toponyms)
-        drafts = self._merge_units(drafts)
-        drafts = self._decide(drafts, main_country)
         self._type_generic(drafts)
+        drafts = self._merge_units(drafts)
+        drafts = self._decide(drafts, main_country, ref)
         self._attach_tolls(drafts, sentences, toponyms)
         self._infer_attackers(drafts, main_country)
         drafts = self._split_both_sides(drafts, main_country, toponyms)
@@ -442,6 +442,19 @@ class EventExtractor:
                 continue
             self._absorb(home, d)
             home.reasons.append("merge:same_unit_in_report")
+        # "Russian shelling of Kherson on Saturday ... the shelling of the city": told once with its day,
+        # once without; the undated telling is the dated one's
+        for d in list(kept):
+            key = _unit_key(d)
+            if key is None or d.time_reason not in UNDATED_REASONS:
+                continue
+            home = next((k for k in kept if k is not d and _unit_key(k) is not None and _unit_key(k)[1] == key[1]
+                         and (k.family == d.family or k.family in VIOLENT and _is_generic(d))
+                         and k.time_reason not in UNDATED_REASONS and k.tense == d.tense), None)
+            if home is not None:
+                self._absorb(home, d)
+                home.reasons.append("merge:undated_telling_of_dated_event")
+                kept.remove(d)
         # "Shelling of the Belgorod region ... Belgorod was hit": the settlement is the more specific place
         for d in list(kept):
             key = _unit_key(d)
@@ -550,7 +563,7 @@ class EventExtractor:
                                     ["geo:document_focus"])
                 d.reasons.append("geo:document_focus")
 
-    def _decide(self, drafts: list[Draft], main_country: str) -> list[Draft]:
+    def _decide(self, drafts: list[Draft], main_country: str, ref: temporal.ReferenceDate | None = None) -> list[Draft]:
         """The report-level rules (:mod:`frontlines.events.decide`).
 
         A vague draft is no event; when it is a claim (a tally of losses, territory gained "in the
@@ -558,7 +571,7 @@ class EventExtractor:
         claimants and figures are kept with the event they are about (``merge:claim_folded``)."""
         kept, aside = [], []
         for d in drafts:
-            why = decide.set_aside_reason(d)
+            why = decide.set_aside_reason(d, ref)
             if why:
                 aside.append((d, why))
             else:
@@ -1182,6 +1195,7 @@ def _is_toll_of(home: Draft, d: Draft) -> bool:
 
 
 GENERIC_CLASSES = frozenset({"KILL", "ATTACK", "LOSSES"})
+UNDATED_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference", "time:inherited_same_kind"})
 
 
 def _is_generic(d: Draft) -> bool:

@@ -178,6 +178,8 @@ def is_anaphoric(tok) -> bool:
     heads = [tok]
     if tok.pos_ == "VERB":
         heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not heads and tok.dep_ == "conj" and tok.head is not tok:
+            return is_anaphoric(tok.head)          # "The attack killed 21 and injured 66"
     for h in heads:
         for c in h.children:
             if c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their"):

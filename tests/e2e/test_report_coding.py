@@ -122,3 +122,16 @@ def test_fending_off_assaults_is_fighting(pipeline):
     events = code("The spokesman said Ukrainian forces were fending off Russian assaults near Bakhmut on "
                   "Tuesday.", pipeline)
     assert [(e.location, e.event_type) for e in events] == [("Bakhmut", "Battles")]
+
+
+def test_a_month_or_an_ongoing_since_is_too_coarse_a_time(pipeline, background_pipeline):
+    for text in ("Russia retreated from Kherson in November.",
+                 "Kherson has been shelled heavily since early September."):
+        assert code(text, pipeline) == [], text
+        assert any(r.startswith("vague:") for e in code(text, background_pipeline) for r in e.reasons), text
+
+
+def test_the_undated_telling_of_a_dated_strike_is_that_strike(pipeline):
+    events = code("Russia struck a shopping centre in Kremenchuk with a missile on October 2. The attack killed "
+                  "21 people and injured 66.", pipeline)
+    assert [(e.location, e.event_date, e.fatalities) for e in events] == [("Kremenchuk", "2022-10-02", 21)]
