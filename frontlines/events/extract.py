@@ -455,6 +455,19 @@ class EventExtractor:
                 self._absorb(home, d)
                 home.reasons.append("merge:undated_telling_of_dated_event")
                 kept.remove(d)
+        # "air defences downed four more missiles over the area": interceptions where the strike hit are
+        # part of that strike (ACLED codes an interception apart only where nothing hit)
+        for d in list(kept):
+            key = _unit_key(d)
+            if key is None or d.sub_event != "Disrupted weapons use":
+                continue
+            home = next((k for k in kept if k is not d and k.family == tx.REMOTE and _unit_key(k) is not None and
+                         k.time.date == d.time.date and _same_weapons(k, d) and
+                         (_unit_key(k)[1] == key[1] or (_is_region_level(d) and _inside_region(k, d)))), None)
+            if home is not None:
+                self._absorb(home, d)
+                home.reasons.append("merge:interception_during_strike")
+                kept.remove(d)
         # "Shelling of the Belgorod region ... Belgorod was hit": the settlement is the more specific place
         for d in list(kept):
             key = _unit_key(d)
@@ -1202,6 +1215,18 @@ def _is_generic(d: Draft) -> bool:
     """A draft whose mentions name no kind of violence of their own ("killed", "attacked")."""
     return d.family in VIOLENT and all(m.cls in GENERIC_CLASSES for m in d.mentions) and \
         not any(r.startswith("type:weapon=") for m in d.mentions for r in m.reasons)
+
+
+_INTERCEPTABLE = {"missile": re.compile(r"\b(missiles?|rockets?|kalibrs?|iskanders?|kh-\d+|s-300s?)\b", re.I),
+                  "drone": re.compile(r"\b(drones?|uavs?|shaheds?|kamikaze)\b", re.I)}
+
+
+def _same_weapons(strike: Draft, interception: Draft) -> bool:
+    """Whether what was shot down could be what struck: missiles with missiles, drones with drones
+    (shells are not intercepted, so drones downed over a shelled town's region are another attack)."""
+    told = " ".join(m.sentence.text for m in strike.mentions)
+    downed = " ".join(m.sentence.text for m in interception.mentions)
+    return any(rx.search(told) and rx.search(downed) for rx in _INTERCEPTABLE.values())
 
 
 def _is_region_level(d: Draft) -> bool:

@@ -135,3 +135,10 @@ def test_the_undated_telling_of_a_dated_strike_is_that_strike(pipeline):
     events = code("Russia struck a shopping centre in Kremenchuk with a missile on October 2. The attack killed "
                   "21 people and injured 66.", pipeline)
     assert [(e.location, e.event_date, e.fatalities) for e in events] == [("Kremenchuk", "2022-10-02", 21)]
+
+
+def test_missiles_downed_over_the_struck_city_are_part_of_the_strike(pipeline):
+    events = code("Russian missiles struck an office building in Vinnytsia on Thursday. The governor said air "
+                  "defences had shot down four more missiles over Vinnytsia on Thursday.", pipeline)
+    assert [e.event_type for e in events] == ["Explosions/Remote violence"]
+    assert "merge:interception_during_strike" in events[0].reasons
