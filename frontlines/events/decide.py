@@ -155,7 +155,7 @@ FEATURES: tuple[str, ...] = (
     # who and how many
     "actor1_known", "actor1_state", "civilians_targeted", "claimed", "fatalities", "quantities",
     # the rest of the report
-    "n_drafts", "rank", "same_place_other_kind", "merged",
+    "n_drafts", "rank", "same_place_other_kind", "merged", "is_lead", "lead_gap_1_3", "lead_gap_4_plus",
 )
 
 _EXPLICIT = {"time:explicit_date", "time:explicit_date_no_year", "time:explicit_range", "time:month_year",
@@ -291,6 +291,14 @@ def draft_features(d: "Draft", ev: "Event", ctx: ReportContext) -> dict[str, flo
         o is not d and o.toponym is not None and o.toponym.place is not None and key is not None and
         place_key(o.toponym.place) == key and o.family != d.family for o in ctx.drafts)
     f["merged"] = any(r.startswith("merge:") for r in reasons)
+    # the report's lead event (told first) and how far this one's day is from it: "an attack earlier
+    # this month" that the report recalls lies days before the happening it is about
+    lead = order[0] if order else None
+    f["is_lead"] = lead is d
+    if lead is not None and lead is not d and lead.time is not None and d.time is not None and ev.event_date:
+        gap = abs((lead.time.date - d.time.date).days)
+        f["lead_gap_1_3"] = 1 <= gap <= 3
+        f["lead_gap_4_plus"] = gap >= 4
     return {k: float(v) for k, v in f.items()}
 
 

@@ -184,6 +184,11 @@ class EventExtractor:
         for tok, trig in find_triggers(doc, self.lex):
             start = sent.start + tok.idx
             mode, mode_reason = modality(tok, sent.text)
+            attempted = False
+            if mode_reason in ATTEMPT_MODES and trig.cls in ("CLASH", "CAPTURE") and _MILITARY_SUBJECT.search(
+                    sent.text[: tok.idx]):
+                # "Russian forces are attempting to seal off Lysychansk": the attempt is the fighting
+                mode, mode_reason, attempted = "", "", True
             when, when_reason = _pick_time(tok, sent, times)
             if not mode and when is not None:
                 end_day = when.end_date or when.date
@@ -241,6 +246,8 @@ class EventExtractor:
             if victims is None:
                 victims = _victims_in_sentence(sent.text, namer, place_country, trig.cls)
             sub_event, type_reasons = classify(tok, trig, sent.text, actor1, victims, place_country)
+            if attempted:
+                sub_event, type_reasons = "Armed clash", type_reasons + ["type:attempted_advance_is_fighting"]
             if trig.cls == "WITHDRAW" and victims is not None and actor1 is None:
                 actor1, victims = victims, None
             target, category, target_reason = target_of(patients, self.lex)
@@ -1208,6 +1215,10 @@ def _is_toll_of(home: Draft, d: Draft) -> bool:
 
 
 GENERIC_CLASSES = frozenset({"KILL", "ATTACK", "LOSSES"})
+ATTEMPT_MODES = frozenset({"mode:head_try", "mode:head_attempt", "mode:head_seek", "mode:intent_attempt",
+                           "mode:intent_effort", "mode:intent_bid"})
+_MILITARY_SUBJECT = re.compile(r"\b(troops|forces|army|units|soldiers|fighters|marines|paratroopers|brigades?|"
+                               r"battalions?|wagner|mercenar\w+)\b", re.IGNORECASE)
 UNDATED_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference", "time:inherited_same_kind"})
 
 

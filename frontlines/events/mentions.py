@@ -275,8 +275,8 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
         return bool(_MILITARY_SUBJ.search(subj)) and any(
             o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) or (
             lemma == "flee" and bool(_MILITARY_SUBJ.search(subj)))
-    if lemma in ("advance", "push", "engage", "penetrate", "encircle"):
-        return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle") and bool(objs)
+    if lemma in ("advance", "push", "engage", "penetrate", "encircle", "surround", "seal", "cut"):
+        return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle", "surround") and bool(objs)
     if lemma == "land":
         # "a missile that landed in the town": a weapon coming down, not troops landing
         subj = _subject_text(tok) or (tok.head.text if tok.dep_ == "relcl" else "")
@@ -486,7 +486,8 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
             return "Armed clash", reasons
         return "Attack", reasons
     if cls == "ARREST" and (victims is not None and victims.inter == tx.INTER_PROTESTERS or protesters_here and
-                            re.search(r"\b(protesters|demonstrators|activists|marchers)\b", sent_text, re.I)):
+                            re.search(r"\b(protesters|demonstrators|activists|marchers|protests?|rall(y|ies)|"
+                                      r"demonstrations?)\b", sent_text, re.I)):
         reasons.append("type:protesters_detained")
         return "Protest with intervention", reasons
     if cls == "AGREE" and tok.lemma_.lower() == "exchange" and re.search(r"\bexchang\w* (of )?fire\b", sent_text, re.I):

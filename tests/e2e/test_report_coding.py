@@ -142,3 +142,16 @@ def test_missiles_downed_over_the_struck_city_are_part_of_the_strike(pipeline):
                   "defences had shot down four more missiles over Vinnytsia on Thursday.", pipeline)
     assert [e.event_type for e in events] == ["Explosions/Remote violence"]
     assert "merge:interception_during_strike" in events[0].reasons
+
+
+def test_an_attempt_to_take_or_cut_off_a_town_is_fighting(pipeline):
+    events = code("Russian forces, backed by artillery, are attempting to seal off Lysychansk from the south, "
+                  "the General Staff said on Tuesday.", pipeline)
+    assert [(e.location, e.sub_event_type) for e in events] == [("Lysychansk", "Armed clash")]
+    assert "type:attempted_advance_is_fighting" in events[0].reasons
+
+
+def test_detentions_at_a_protest_are_a_protest_with_intervention(pipeline):
+    events = code("Police detained more than 1,300 people at protests against mobilisation in Moscow on "
+                  "Wednesday.", pipeline)
+    assert [e.sub_event_type for e in events] == ["Protest with intervention"]
