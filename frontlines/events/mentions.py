@@ -146,6 +146,7 @@ _DISASTER = re.compile(r"\b(earthquakes?|quakes?|tsunamis?|floods?|flooding|stor
                        r"gas leak|derail\w*|capsiz\w*|collapsed?|plunged?|boiler|cylinder|gas tank|fuel tank|"
                        r"industrial|refinery fire|mine (blast|explosion|disaster))\b", re.I)
 _ARMED = re.compile(r"\b(attack\w*|militants?|terror\w*|bomb\w*|suicide|insurgents?|rebels?|gunm[ae]n|strikes?|"
+                    r"forces|separatists?|military|sabotage\w*|occupiers|prisoners? of war|pows|"
                     r"shell\w*|missiles?|rockets?|drones?|mines?|ieds?|explosive devices?|grenades?|troops|soldiers|"
                     r"army|jihadists?|fighters|artillery|sabotage|assassinat\w*|killers?|shot|shooting|explosives)\b",
                     re.I)

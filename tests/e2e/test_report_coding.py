@@ -155,3 +155,9 @@ def test_detentions_at_a_protest_are_a_protest_with_intervention(pipeline):
     events = code("Police detained more than 1,300 people at protests against mobilisation in Moscow on "
                   "Wednesday.", pipeline)
     assert [e.sub_event_type for e in events] == ["Protest with intervention"]
+
+
+def test_forces_blowing_up_a_dam_is_an_explosion(pipeline):
+    events = code("Ukrainian officials said on Tuesday that Russian forces had blown up the dam at Nova Kakhovka "
+                  "overnight.", pipeline)
+    assert [e.event_type for e in events] == ["Explosions/Remote violence"]
