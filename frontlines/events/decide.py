@@ -165,7 +165,7 @@ _WEEKDAY = {"time:weekday_before_article", "time:weekday_is_article_day", "time:
 _RELATIVE_DAY = {"time:yesterday", "time:today", "time:last_night", "time:overnight", "time:days_ago",
                  "time:hours_ago", "time:day_before_yesterday", "time:past_n_hours"}
 _DEFAULT = {"time:article_date_default"}
-_INHERITED = {"time:inherited_same_kind", "time:paragraph_reference"}
+_INHERITED = {"time:inherited_same_kind", "time:paragraph_reference", "time:day_of_the_reports_lead"}
 _AGGREGATE = re.compile(r"\b(\d[\d,]* (of|out of) \d[\d,]*|across the (country|region|front)|nationwide|in total|"
                         r"all over|throughout the|several regions|\d+ regions|dozens of (towns|villages|settlements)|"
                         r"(towns|villages|settlements|regions|cities) (across|in)\b|since the (start|beginning))",

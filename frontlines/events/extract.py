@@ -524,6 +524,14 @@ class EventExtractor:
             if para_time is not None:
                 d.time, d.time_reason = para_time, "time:paragraph_reference"
                 continue
+            lead = drafts[0] if drafts else None
+            if lead is not None and lead is not d and lead.time is not None and lead.family == d.family and \
+                    lead.time_reason not in UNDATED_REASONS and lead.tense == d.tense and not later and \
+                    (article_date - lead.time.date).days <= LEAD_DAYS:
+                # a roundup: "shelling killed three in Kherson on Thursday ... two were killed when Russian
+                # forces shelled Krasnohorivka" tells the same day's violence elsewhere
+                d.time, d.time_reason = lead.time, "time:day_of_the_reports_lead"
+                continue
             # Measured on UCDP GED: for undated happenings the publication date agrees with the coded
             # date more often (0.69) than the eve of publication (0.64), so the default is the report's day.
             d.time = TimeExpression(text="", start=-1, end=-1, date=article_date, time_precision=2,
@@ -1219,7 +1227,9 @@ ATTEMPT_MODES = frozenset({"mode:head_try", "mode:head_attempt", "mode:head_seek
                            "mode:intent_effort", "mode:intent_bid"})
 _MILITARY_SUBJECT = re.compile(r"\b(troops|forces|army|units|soldiers|fighters|marines|paratroopers|brigades?|"
                                r"battalions?|wagner|mercenar\w+)\b", re.IGNORECASE)
-UNDATED_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference", "time:inherited_same_kind"})
+LEAD_DAYS = 3             # a lead event this recent dates the undated violence the report goes on to tell
+UNDATED_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference", "time:inherited_same_kind",
+                             "time:day_of_the_reports_lead"})
 
 
 def _is_generic(d: Draft) -> bool:
