@@ -164,7 +164,7 @@ def test_forces_blowing_up_a_dam_is_an_explosion(pipeline):
 
 
 def test_a_roundup_dates_the_violence_it_goes_on_to_tell_by_its_lead(pipeline):
-    events = code("Russian shelling killed three women in Kherson on Monday, officials said. Prosecutors said two "
-                  "people were killed when Russian forces shelled Krasnohorivka.", pipeline)
+    events = code("Russian shelling killed three women in Kherson on Monday, officials said.\n\nProsecutors said "
+                  "two people were killed when Russian forces shelled Krasnohorivka.", pipeline)
     dates = {e.location: (e.event_date, "time:day_of_the_reports_lead" in e.reasons) for e in events}
     assert dates["Krasnohorivka"] == ("2022-10-03", True)
