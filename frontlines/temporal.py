@@ -895,6 +895,38 @@ def find_time_expressions(
             text=text[s:e], start=s + offset, end=e + offset, date=date,
             end_date=b, start_date=a, time_precision=prec, relation=relation, reason=reason,
         ))
+    return _join_ranges(out, text, offset, A)
+
+
+_RANGE_JOIN = re.compile(r"^\s*(?:and|to|until|till|through|thru|-|–|—)\s*$", re.IGNORECASE)
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
+_DAY_REASONS = {"time:explicit_date", "time:explicit_date_no_year"}
+
+
+def _join_ranges(found: list[TimeExpression], text: str, offset: int, A: dt.date) -> list[TimeExpression]:
+    """"between September 10 and September 20", "from 1 March to 5 March": two dates that close one
+    span are one expression covering it (the middle day, ACLED's convention), not two days."""
+    out: list[TimeExpression] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if b is not None and a.reason in _DAY_REASONS and b.reason in _DAY_REASONS and a.date < b.date and \
+                _RANGE_JOIN.match(text[a.end - offset: b.start - offset]) and \
+                _RANGE_OPEN.search(text[max(0, a.start - offset - 10): a.start - offset]) or (
+                b is not None and a.text.lower().startswith(("from ", "between ")) and a.reason in _DAY_REASONS
+                and b.reason in _DAY_REASONS and a.date < b.date
+                and _RANGE_JOIN.match(text[a.end - offset: b.start - offset])):
+            first, last = a.date, b.date
+            mid = first + (last - first) // 2
+            relation = "future" if first > A else relation_of(last, A)
+            out.append(TimeExpression(text=text[a.start - offset: b.end - offset], start=a.start, end=b.end, date=mid,
+                                      start_date=first, end_date=last, time_precision=_precision_for(first, last),
+                                      relation=relation, reason="time:explicit_range"))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
     return out
 
 

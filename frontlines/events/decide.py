@@ -67,11 +67,43 @@ def vagueness_reason(d: "Draft", reference=None) -> str:
     topo = d.toponym
     if topo is None or topo.place is None:
         return "vague:no_place"
+    borrowed = bool(BORROWED_PLACE_REASONS.intersection(topo.reasons)) or topo.geo_precision == 3
+    if borrowed and any(_aggregate_in_clause(m) for m in d.mentions):
+        return "vague:aggregate"      # "damaged 400 facilities in 16 regions": a tally, not a happening
     if topo.place.feature in NO_SCENE_FEATURES:
         return "vague:country_only"
     if "geo:document_focus" in topo.reasons:
         return "vague:place_not_stated"
     return ""
+
+
+BORROWED_PLACE_REASONS = frozenset({"geo:continues_previous_event", "geo:only_settlement_in_story",
+                                    "geo:river_in_story_region", "geo:document_focus",
+                                    "geo:only_town_of_region_in_story"})
+_AGGREGATE_SCOPE = re.compile(r"\b(\d+|dozens of|scores of|several|many|numerous|multiple)\s+(\w+\s+)?"
+                              r"(regions|oblasts|provinces|cities|towns|villages|settlements|communities|"
+                              r"facilities|districts)\b", re.IGNORECASE)
+
+
+_OTHER_CLAUSES = {"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "csubj"}
+
+
+def _aggregate_in_clause(m) -> bool:
+    """An aggregate scope ("in 16 regions") in the trigger's own clause, not in a consequence told
+    beside it ("causing blackouts in several regions")."""
+    found = [x.start() for x in _AGGREGATE_SCOPE.finditer(m.sentence.text)]
+    if not found:
+        return False
+    own: set[int] = set()
+    tok = m.token
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "obj") and tok.head is not tok:
+        tok = tok.head                     # "strikes had damaged 400 facilities in 16 regions"
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        own.add(t.idx)
+        stack.extend(c for c in t.children if not (c.dep_ in _OTHER_CLAUSES and c.pos_ in ("VERB", "AUX")))
+    return any(start in own for start in found)
 
 
 def is_claim(d: "Draft") -> bool:
@@ -85,7 +117,7 @@ def is_claim(d: "Draft") -> bool:
 def claim_home(d: "Draft", kept: "list[Draft]") -> "Draft | None":
     """The placed event of the report a claim is about: of a compatible kind, in the claim's area
     when it has one, else the nearest told before it (or after, when none is)."""
-    homes = [k for k in kept if k.family in VIOLENT_OR_TERRITORY and k.toponym is not None]
+    homes = [k for k in kept if k.family in VIOLENT_OR_TERRITORY and k.toponym is not None and _near_in_time(k, d)]
     if not homes:
         return None
     area = d.toponym.place if d.toponym is not None else None
@@ -100,6 +132,16 @@ def claim_home(d: "Draft", kept: "list[Draft]") -> "Draft | None":
     return min(pool, key=lambda k: (not (same_area and k.toponym.place is not None and
                                          place_key(k.toponym.place) == place_key(area)),
                                     abs(first - min(m.sentence.index for m in k.mentions))))
+
+
+def _near_in_time(home: "Draft", claim: "Draft") -> bool:
+    """A claim about another period ("between October 10 and 20, strikes damaged 400 facilities") is
+    not about an event of a different day."""
+    if home.time is None or claim.time is None or claim.time_reason in ("time:article_date_default", ""):
+        return True
+    a0, a1 = home.time.start_date or home.time.date, home.time.end_date or home.time.date
+    b0, b1 = claim.time.start_date or claim.time.date, claim.time.end_date or claim.time.date
+    return (b0 - a1).days <= 1 and (a0 - b1).days <= 1
 
 
 def set_aside_reason(d: "Draft", reference=None) -> str:

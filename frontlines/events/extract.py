@@ -469,7 +469,7 @@ class EventExtractor:
             if key is None or d.sub_event != "Disrupted weapons use":
                 continue
             home = next((k for k in kept if k is not d and k.family == tx.REMOTE and _unit_key(k) is not None and
-                         k.time.date == d.time.date and _same_weapons(k, d) and
+                         not k.alternative and k.time.date == d.time.date and _same_weapons(k, d) and
                          (_unit_key(k)[1] == key[1] or (_is_region_level(d) and _inside_region(k, d)))), None)
             if home is not None:
                 self._absorb(home, d)

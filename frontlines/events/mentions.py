@@ -169,6 +169,11 @@ _PLACE_WORDS = re.compile(r"^(city|cities|town|towns|village|villages|settlement
 _MILITARY_SUBJ = re.compile(r"\b(troops|forces|army|military|soldiers|units|fighters|brigade|battalion|regiment|separatists|militants|gunmen|marines|paratroopers|invaders|occupiers|defenders|wagner|russia|ukraine|russian|ukrainian|moscow|kyiv|kremlin|israel|israeli|hamas|rebels|insurgents|police|army's|navy)\b", re.I)
 
 
+_HIT_STRUCTURES = re.compile(r"\b(power (stations?|plants?)|substations?|(energy|electricity|power|critical|civilian) "
+                             r"(infrastructure|facilit\w+)|(apartment|residential|office|administrative) (blocks?|"
+                             r"buildings?)|depots?|warehouses?|bridges?|railway stations?|airports?|air ?bases?|"
+                             r"oil refiner\w+|fuel (depots?|tanks?)|barracks|hospitals?|schools?|headquarters)\b",
+                             re.IGNORECASE)
 _FIGURATIVE_FIGHTS = {"flame", "fire", "blaze", "wildfire", "virus", "pandemic", "corruption", "inflation", "illness",
                       "cancer", "disease", "addiction", "poverty", "tear", "traffic", "cold", "heat", "odds", "clock"}
 _STATE_VERBS = {"occupy", "hold", "control"}
@@ -301,6 +306,8 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
         if subj_tok is not None and subj_tok.ent_type_ == "PERSON":
             return False
         sent_text = tok.sent.text if hasattr(tok, "sent") else tok.doc.text
+        if subj_tok is not None and subj_tok.dep_ == "nsubjpass" and _HIT_STRUCTURES.search(span_text(subj_tok)):
+            return True   # "power stations were struck in the Odesa region": what is hit says it was an attack
         return bool(_MILITARY_SUBJ.search(subj) or re.search(
             r"\b(missile|rocket|drone|shell|strike|bomb|artillery|airstrike|attack|troops|forces)", sent_text, re.I))
     if lemma in ("down", "neutralise", "neutralize", "intercept"):

@@ -168,3 +168,23 @@ def test_a_roundup_dates_the_violence_it_goes_on_to_tell_by_its_lead(pipeline):
                   "two people were killed when Russian forces shelled Krasnohorivka.", pipeline)
     dates = {e.location: (e.event_date, "time:day_of_the_reports_lead" in e.reasons) for e in events}
     assert dates["Krasnohorivka"] == ("2022-10-03", True)
+
+
+def test_struck_power_stations_are_a_strike_at_each_named_region(pipeline):
+    events = code("According to local officials, power stations were struck in the Odesa, Kirovohrad and Volyn "
+                  "regions on Saturday.", pipeline)
+    assert len(events) == 3 and {e.event_type for e in events} == {"Explosions/Remote violence"}
+
+
+def test_a_tally_over_many_regions_is_no_event_at_a_borrowed_place(pipeline, background_pipeline):
+    text = ("Russian missiles struck Kherson on Saturday. Between September 10 and September 20, Russian strikes "
+            "had damaged over 400 facilities in 16 regions, the prime minister said.")
+    assert [e.event_date for e in code(text, pipeline)] == ["2022-10-01"]
+    tallies = [e for e in code(text, background_pipeline) if any(r.startswith("vague:") for r in e.reasons)]
+    assert tallies, [(e.location, e.event_date, e.reasons) for e in code(text, background_pipeline)]
+
+
+def test_a_tally_in_its_own_clause_is_an_aggregate(background_pipeline):
+    events = code("Russian missiles struck Kherson on Saturday. On Sunday, Russian strikes damaged 40 facilities "
+                  "in 16 regions, the prime minister said.", background_pipeline)
+    assert [e.event_date for e in events if "vague:aggregate" in e.reasons] == ["2022-10-02"]

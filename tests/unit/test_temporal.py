@@ -550,3 +550,10 @@ def test_undated_report_counts_from_the_latest_date_it_states():
     nothing = temporal.reference_date("Rockets struck the capital on Friday.", None)
     assert nothing.reason == "time:no_reference"
     assert not temporal.date_is_known("time:explicit_date_no_year", nothing)
+
+
+def test_between_two_dates_is_one_span():
+    [t] = temporal.find_time_expressions("Between September 10 and September 20, strikes hit", dt.date(2022, 10, 5))
+    assert (t.start_date, t.end_date, t.reason) == (dt.date(2022, 9, 10), dt.date(2022, 9, 20), "time:explicit_range")
+    two = temporal.find_time_expressions("On September 10 and September 12 there were strikes", dt.date(2022, 10, 5))
+    assert len(two) == 2                              # two days, not a span
