@@ -1,0 +1,212 @@
+"""Sites (power plants, bridges, airports, stations) and acronyms: a hand-built gazetteer, no model.
+
+The sentences are written for these tests."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from frontlines.geo import MemoryGazetteer
+from frontlines.geo import build
+from frontlines.geo.geoparse import FACILITY_WEIGHT, Geoparser
+from frontlines.records import Place
+
+
+def _ua(name, lat, lon, pop, gid, a1code, admin1, feature="settlement", **kw):
+    return Place(geonameid=gid, name=name, latitude=lat, longitude=lon, feature=feature,
+                 country="Ukraine", iso2="UA", iso=804, admin1=admin1, population=pop, **kw)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> MemoryGazetteer:
+    g = MemoryGazetteer()
+    g.add(Place(690791, "Ukraine", 49.0, 32.0, "country", "Ukraine", "UA", 804, population=40_000_000))
+    g.add(Place(6252001, "United States", 39.8, -98.5, "country", "United States", "US", 840,
+                population=327_000_000), ["US", "U.S."])
+    g.add(Place(2971316, "Us", 49.1, 1.97, "settlement", "France", "FR", 250, population=1_248))
+    g.add(Place(1697384, "Oas", 13.26, 123.5, "settlement", "Philippines", "PH", 608, population=64_890))
+    g.add(Place(479561, "Ufa", 54.74, 55.97, "settlement", "Russia", "RU", 643, population=1_100_000))
+    g.add(Place(2017370, "Russia", 60.0, 100.0, "country", "Russia", "RU", 643, population=144_000_000))
+    g.add(_ua("Zaporizhzhia", 47.82, 35.19, 710_052, 687700, "UA.26", "Zaporizhzhia Oblast"),
+          ["Zaporizhzhya", "Zaporozhye"], a1code="UA.26")
+    g.add(_ua("Enerhodar", 47.49, 34.66, 52_887, 709276, "UA.26", "Zaporizhzhia Oblast"),
+          ["Energodar"], a1code="UA.26")
+    # a listed site: the place is the settlement it belongs to, the site is kept
+    g.add(_ua("Enerhodar", 47.512, 34.586, 100_000, 709276, "UA.26", "Zaporizhzhia Oblast",
+              feature="facility", site="Zaporizhzhia nuclear power plant"),
+          ["Zaporizhzhia nuclear power plant", "Zaporozhye nuclear plant", "ZNPP"], a1code="UA.26",
+          note="facility:zaporizhzhia_npp:own")
+    g.add(_ua("Kherson", 46.64, 32.61, 290_000, 706448, "UA.08", "Kherson Oblast"), [], a1code="UA.08")
+    g.add(_ua("Chornobaivka", 46.70, 32.55, 8_954, 710715, "UA.08", "Kherson Oblast"), [], a1code="UA.08")
+    g.add(_ua("Chornobaivka", 46.676, 32.507, 100_000, 710715, "UA.08", "Kherson Oblast",
+              feature="facility", site="Chornobaivka airfield"),
+          ["Chornobaivka airfield", "Kherson airport"], a1code="UA.08", note="facility:chornobaivka_airfield:own")
+    g.add(_ua("Kramatorsk", 48.73, 37.57, 147_145, 704508, "UA.05", "Donetsk Oblast"), [], a1code="UA.05")
+    g.add(_ua("Kremenchuk", 49.06, 33.41, 224_997, 704147, "UA.18", "Poltava Oblast"), [], a1code="UA.18")
+    g.add(_ua("Dnipro", 48.45, 34.98, 968_502, 709930, "UA.04", "Dnipropetrovsk Oblast"), [], a1code="UA.04")
+    g.add(_ua("Chaplyne", 48.13, 36.23, 3_700, 710932, "UA.04", "Dnipropetrovsk Oblast"), [], a1code="UA.04")
+    g.add(_ua("Lozova", 48.89, 36.32, 54_000, 702972, "UA.07", "Kharkiv Oblast"), [], a1code="UA.07")
+    g.add_demonym("Russian", "RU")
+    return g
+
+
+@pytest.fixture(scope="module")
+def gp(gaz) -> Geoparser:
+    return Geoparser(gaz)
+
+
+def _one(tops, surface):
+    found = [t for t in tops if t.text == surface]
+    assert len(found) == 1, [(t.text, t.place and t.place.name) for t in tops]
+    return found[0]
+
+
+# ------------------------------------------------------------------------- listed sites
+def test_listed_site_is_placed_at_its_settlement_not_its_namesake(gp):
+    text = "Shelling hit the Zaporizhzhia nuclear power plant overnight, the operator said."
+    t = _one(gp.parse(text), "Zaporizhzhia nuclear power plant")
+    assert t.place.name == "Enerhodar" and t.place.site == "Zaporizhzhia nuclear power plant"
+    assert t.place.admin1 == "Zaporizhzhia Oblast" and t.place.geonameid == 709276
+    assert "geo:facility" in t.reasons and "geo:site=zaporizhzhia_npp" in t.reasons
+    assert t.geo_precision == 1
+
+
+def test_listed_site_by_another_spelling_and_by_acronym(gp):
+    text = "Inspectors reached the Zaporozhye nuclear plant; the ZNPP has lost power twice."
+    tops = gp.parse(text)
+    assert _one(tops, "Zaporozhye nuclear plant").place.name == "Enerhodar"
+    assert _one(tops, "ZNPP").place.site == "Zaporizhzhia nuclear power plant"
+
+
+def test_possessive_site_name_is_the_listed_site(gp):
+    # "Kherson's airport" is the Chornobaivka airfield, not Kherson city
+    t = _one(gp.parse("Artillery fire was heard near Kherson's airport on Sunday."), "Kherson")
+    assert t.place.name == "Chornobaivka" and t.place.site == "Chornobaivka airfield"
+    assert "geo:named_site" in t.reasons
+
+
+# ------------------------------------------------------------------------- "<Settlement> <kind>"
+@pytest.mark.parametrize("text, surface, site", [
+    ("A missile hit the Kramatorsk railway station on Friday.", "Kramatorsk", "Kramatorsk railway station"),
+    ("A missile hit the Kramatorsk Railway Station on Friday.", "Kramatorsk", "Kramatorsk railway station"),
+    ("Drones struck Dnipro's thermal power plant before dawn.", "Dnipro", "Dnipro thermal power plant"),
+    ("Fires burned at the Kremenchuk oil refinery for a day.", "Kremenchuk", "Kremenchuk oil refinery"),
+])
+def test_site_of_a_settlement_resolves_to_the_settlement(gp, text, surface, site):
+    t = _one(gp.parse(text), surface)
+    assert t.place.feature == "settlement" and t.place.site == site
+    assert "geo:facility_of_settlement" in t.reasons
+
+
+def test_ner_span_holding_the_site_words_resolves_to_its_settlement(gp):
+    text = "Fires burned at the Kremenchuk oil refinery for a day."
+    start = text.index("Kremenchuk")
+    end = text.index(" for")
+    t = _one(gp.parse(text, [(start - 4, end, "FAC")]), "Kremenchuk oil refinery")
+    assert t.place is not None and t.place.name == "Kremenchuk"
+    assert t.place.site == "Kremenchuk oil refinery"
+
+
+def test_a_site_phrase_is_a_locative_cue_for_a_small_place(gp):
+    # without "in"/"near", a village is not taken for a place ...
+    assert not [t for t in gp.parse("Officials said Chaplyne was quiet.") if t.text == "Chaplyne"]
+    # ... but its railway station makes it one
+    t = _one(gp.parse("Officials said Chaplyne railway station was hit."), "Chaplyne")
+    assert t.place.name == "Chaplyne" and t.place.site == "Chaplyne railway station"
+
+
+def test_site_word_favours_the_settlement_reading(gp):
+    plain = "Officials in Lozova said so."
+    site = "Officials in Lozova railway station said so."
+    s0 = {c.place.feature: s for c, s, _ in gp.explain(plain, plain.index("Lozova"), plain.index("Lozova") + 6)}
+    rows = gp.explain(site, site.index("Lozova"), site.index("Lozova") + 6)
+    s1 = {c.place.feature: s for c, s, _ in rows}
+    assert s1["settlement"] == pytest.approx(s0["settlement"] + FACILITY_WEIGHT)
+    assert "geo:facility_word" in rows[0][2]
+
+
+def test_plural_or_unrelated_noun_is_not_a_site(gp):
+    t = _one(gp.parse("Officials in Kramatorsk ports said nothing."), "Kramatorsk")
+    assert t.place.site == ""
+
+
+# ------------------------------------------------------------------------- the builder
+def _tsv(path: Path, rows: list[str]) -> None:
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_builder_places_each_site_at_its_settlement(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "DATA_DIR", tmp_path)
+    _tsv(tmp_path / "facility_kinds.tsv", ["air base\tair_base\tyes", "airfield\tair_base\tyes"])
+    _tsv(tmp_path / "facilities.tsv", [
+        # two settlements called Engels: the one nearest the site's point is taken
+        "engels_ab\tair_base\t51.48\t46.21\town\tEngels\tRU-SAR\tRU\tEngels\tEngels air base|Engels-2",
+        # no point known: the settlement's point, and the file says so
+        "lozova_ab\tair_base\t\t\tsettlement\tLozova\tUA-63\tUA\tLozova\tLozova air base",
+        # no settlement given: the nearest of 1,000 people or more
+        "far_ab\tair_base\t48.95\t36.35\town\t\t\tUA\t\tFar Field",
+    ])
+    con = sqlite3.connect(":memory:")
+    con.executescript(build.SCHEMA)
+    b = build._Builder(con)
+    b.add_place(geonameid=563464, name="Engels", lat=51.484, lon=46.105, feature="settlement", cc="RU",
+                a1code="RU.67", admin1="Saratov Oblast", population=196_011)
+    b.add_place(geonameid=1, name="Engels", lat=44.0, lon=40.0, feature="settlement", cc="RU",
+                a1code="RU.38", admin1="Krasnodar Krai", population=500_000)
+    b.add_place(geonameid=702972, name="Lozova", lat=48.89, lon=36.32, feature="settlement", cc="UA",
+                a1code="UA.07", admin1="Kharkiv Oblast", admin2="Lozivskyi", population=54_000)
+    n = build._facilities(b, {"RU-SAR": "RU.67", "UA-63": "UA.07"}, {"UA.07": "Kharkiv Oblast"})
+    b.flush()
+    assert n == 3
+    rows = {r[3]: r for r in con.execute("SELECT geonameid, name, lat, site, note, admin1, admin2 FROM place "
+                                         "WHERE feature = 'facility'")}
+    assert rows["Engels air base"][:3] == (563464, "Engels", 51.48)
+    assert rows["Lozova air base"][1:3] == ("Lozova", 48.89)
+    assert rows["Lozova air base"][4] == "facility:lozova_ab:settlement_point"
+    assert rows["Lozova air base"][6] == "Lozivskyi"
+    assert rows["Far Field"][1] == "Lozova"
+    names = {n for (n,) in con.execute("SELECT n.norm FROM name n JOIN place p ON p.pid = n.pid "
+                                       "WHERE p.site = 'Engels air base'")}
+    assert {"engels air base", "engels 2", "engels airfield"} <= names
+
+
+# ------------------------------------------------------------------------- the project's data files
+def test_facility_file_is_well_formed():
+    kinds = build.facility_kinds()
+    a1 = build._admin1_names()
+    keys = set()
+    for row in build._read_tsv(build.DATA_DIR / "facilities.tsv"):
+        assert len(row) == 10, row
+        key, kind_list, lat, lon, point, settlement, a1iso, cc, stems, names = row
+        assert key not in keys
+        keys.add(key)
+        assert all(k in kinds for k in kind_list.split("|")), key
+        assert point in ("own", "settlement"), key
+        assert (point == "own") == bool(lat and lon), key
+        if lat:
+            assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+        assert len(cc) == 2 and (not a1iso or a1iso.startswith(cc + "-")), key
+        assert not a1iso.startswith(("UA-", "RU-")) or a1iso in a1, key
+        assert names or stems, key
+
+
+def test_admin1_names_follow_the_convention():
+    a1 = build._admin1_names()
+    assert a1["UA-63"][0] == "Kharkiv Oblast" and a1["UA-23"][0] == "Zaporizhzhia Oblast"
+    assert a1["RU-BEL"][0] == "Belgorod Oblast" and a1["RU-KDA"][0] == "Krasnodar Krai"
+    assert sum(k.startswith("UA-") for k in a1) == 27 and sum(k.startswith("RU-") for k in a1) == 83
+
+
+# ------------------------------------------------------------------------- names in ACLED's convention
+def test_city_and_the_oblast_named_x_oblast_pair_up():
+    # the unit's display name carries its class word ("Kherson Oblast"); the bare name still
+    # means the city, which holds a fair share of the unit's people
+    g = MemoryGazetteer()
+    g.add(_ua("Kherson Oblast", 46.8, 33.4, 600_000, 706442, "UA.08", "Kherson Oblast", feature="admin1"),
+          ["Kherson"], a1code="UA.08")
+    g.add(_ua("Kherson", 46.64, 32.61, 66_000, 706448, "UA.08", "Kherson Oblast"), [], a1code="UA.08")
+    t = _one(Geoparser(g).parse("In Kherson, a shell killed a woman in the street."), "Kherson")
+    assert t.place.feature == "settlement"
+    assert "geo:city_and_namesake_unit" in t.reasons
