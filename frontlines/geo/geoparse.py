@@ -208,6 +208,29 @@ def _facility_vocab() -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 2 and w != "the")
 
 
+def _written_as_acronym(text: str, start: int, end: int) -> bool:
+    """A short name (two or three letters) written in capitals like an acronym ("the US and its
+    allies", "the OAS"), but not a dateline ("UFA, Russia --") or a line written all in capitals;
+    longer all-capital names are as often places in a dateline or headline ("OMAHA", "XENIA")."""
+    name = text[start:end]
+    if not (2 <= len(name) <= 3 and name.isalpha() and name.isupper()):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip(" \t\"“(") and re.match(r"\s*(?:,|\(|—|–|-|:)", text[end:end + 3]):
+        return False
+    prev = re.search(r"([^\W\d_]{2,})[^\w\n]*$", text[max(line_start, start - 40):start])
+    nxt = re.match(r"[^\w\n]*([^\W\d_]{2,})", text[end:end + 40])
+    near = [w.group(1) for w in (prev, nxt) if w]
+    return not (near and all(w.isupper() for w in near))
+
+
+def _ordinary_name_read_as_acronym(c: Candidate, norm: str) -> bool:
+    """A small place whose own name, in ordinary case, is the acronym's letters (Us, Oas)."""
+    p = c.place
+    return (p.feature not in ("country", "admin1", "capital", "continent") and not p.name.isupper()
+            and c.kind != KIND_CODE and normalize_name(p.name) == norm)
+
+
 @dataclass(slots=True)
 class Mention:
     """A candidate place name in the text before resolution."""
@@ -221,6 +244,7 @@ class Mention:
     reasons: list[str] = field(default_factory=list)
     strong: bool = False      # a prominent place or one after a locative cue
     facility: str = ""        # "railway station" when the text names a site of the place
+    acronym: bool = False     # written in capitals like an acronym ("US", "OAS"), not a dateline
 
 
 @dataclass(slots=True)
@@ -603,6 +627,7 @@ class Geoparser:
     def _qualify(self, text: str, m: Mention) -> None:
         before = text[max(0, m.start - 60):m.start]
         after = text[m.end:m.end + 40]
+        m.acronym = _written_as_acronym(text, m.start, m.end)
         low_name = m.name.lower()
         words = low_name.split()
         last = words[-1] if words else ""
@@ -699,6 +724,13 @@ class Geoparser:
                     m.reasons.append("geo:part_of_named_place")
                     m.qualifier = m.qualifier or "area"
         cands = list(seen.values())
+        if m.acronym:
+            # "US", "OAS": capitals make an acronym, not the village called Us or Oas
+            norm = normalize_name(m.name)
+            kept = [c for c in cands if not _ordinary_name_read_as_acronym(c, norm)]
+            if len(kept) < len(cands) and "geo:acronym_not_village" not in m.reasons:
+                m.reasons.append("geo:acronym_not_village")
+            cands = kept
         demonym = self._demonym_candidate(m.name)
         if demonym is not None and demonym.pid not in seen \
                 and not any(c.place.feature in AREA_FEATURES and c.kind == KIND_MAIN for c in cands):

@@ -132,6 +132,26 @@ def test_plural_or_unrelated_noun_is_not_a_site(gp):
     assert t.place.site == ""
 
 
+# ------------------------------------------------------------------------- acronyms
+def test_acronym_is_not_the_village_of_that_name(gp):
+    text = "The US and its allies sent more aid on Monday."
+    t = _one(gp.parse(text, [(4, 6, "GPE")]), "US")
+    assert t.place.name == "United States"
+    assert "geo:acronym_not_village" in t.reasons
+
+
+def test_acronym_with_only_a_village_reading_stays_unresolved(gp):
+    text = "Diplomats at the OAS met on Monday."
+    t = _one(gp.parse(text, [(17, 20, "GPE")]), "OAS")
+    assert t.place is None
+
+
+def test_dateline_in_capitals_is_a_place(gp):
+    text = "UFA, Russia (AP) -- Protesters gathered in the city centre."
+    t = _one(gp.parse(text, [(0, 3, "GPE"), (5, 11, "GPE")]), "UFA")
+    assert t.place is not None and t.place.name == "Ufa"
+
+
 # ------------------------------------------------------------------------- the builder
 def _tsv(path: Path, rows: list[str]) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
