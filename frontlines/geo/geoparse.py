@@ -345,6 +345,7 @@ class Geoparser:
         if target is None:
             target = Mention(start, end, text[start:end], "query")
             self._qualify(text, target)
+            self._split_site(target)
             mentions = [m for m in mentions if m.end <= start or m.start >= end] + [target]
         rounds = self._rounds(mentions, context, text)
         key = rounds.keys[mentions.index(target)]
@@ -514,10 +515,15 @@ class Geoparser:
                 else:
                     m.facility = phrase
                 continue
-            split = _site_tail(m.name)
-            if split is not None and not self.gaz.has_name(normalize_name(m.name)) \
-                    and self.gaz.has_name(normalize_name(split[0])):
-                m.name, m.facility = split
+            self._split_site(m)
+
+    def _split_site(self, m: Mention) -> None:
+        """A name that ends in a site's words and is not itself known ("Kremenchuk oil
+        refinery"): look up the place ("Kremenchuk") and keep the site's words."""
+        split = _site_tail(m.name)
+        if split is not None and not self.gaz.has_name(normalize_name(m.name)) \
+                and self.gaz.has_name(normalize_name(split[0])):
+            m.name, m.facility = split
 
     def _organisation_modifier(self, toks: list[_Tok], i: int, k: int, surface: str) -> bool:
         """A prominent place that opens an institution's name: "the Minnesota Department of

@@ -230,3 +230,10 @@ def test_city_and_the_oblast_named_x_oblast_pair_up():
     t = _one(Geoparser(g).parse("In Kherson, a shell killed a woman in the street."), "Kherson")
     assert t.place.feature == "settlement"
     assert "geo:city_and_namesake_unit" in t.reasons
+
+
+def test_explain_reads_a_site_query_as_its_settlement(gp):
+    # what `frontlines gazetteer find "Kremenchuk oil refinery"` shows
+    text = "Kremenchuk oil refinery"
+    rows = gp.explain(text, 0, len(text))
+    assert rows and rows[0][0].place.name == "Kremenchuk" and "geo:facility_word" in rows[0][2]
