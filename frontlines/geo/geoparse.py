@@ -244,6 +244,7 @@ class Mention:
     reasons: list[str] = field(default_factory=list)
     strong: bool = False      # a prominent place or one after a locative cue
     facility: str = ""        # "railway station" when the text names a site of the place
+    site: bool = False        # the whole name is a site the gazetteer lists ("Black Sea Fleet headquarters")
     acronym: bool = False     # written in capitals like an acronym ("US", "OAS"), not a dateline
 
 
@@ -491,7 +492,8 @@ class Geoparser:
                     end, surface = end + 1, surface + "."
                 out.append(Mention(span[0].start, end, surface, "gaz",
                                    reasons=["geo:gazetteer_match"],
-                                   strong=self._strong(text, span[0].start, surface)))
+                                   strong=self._strong(text, span[0].start, surface),
+                                   site=k > 1 and self._is_site(surface)))
             i += k
         return _coordinated_directions(text, toks, out, self.gaz)
 
@@ -1090,8 +1092,11 @@ class _Rounds(NamedTuple):
 # the class words of the admin1 display names (data/admin1_names.tsv)
 _UNIT_WORD = re.compile(r"^republic of |\s(?:oblast|krai|kray|voivodeship|autonomous okrug|autonomous oblast|"
                         r"region|republic)$")
-_LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1.5, "admin1": 1, "country": 0}
-_CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
+_LEVEL = {"facility": 4, "settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1.5, "admin1": 1,
+          "country": 0}
+# (a settlement holds only a site: "the Black Sea Fleet headquarters in Sevastopol")
+_CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region", "settlement", "capital"})
+SITE_REACH_KM = 25.0         # how far from its settlement's point a listed site may lie
 _KIND_OF_PLACE = {"settlement": "town", "capital": "town", "admin2": "district", "admin3": "district",
                   "admin1": "state", "country": "country"}
 _ORG_COUNTRY = (re.compile(r"^(?:the\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s"),     # "Ukraine's State ..."
@@ -1176,6 +1181,9 @@ def _inside(c: Candidate, box: Candidate) -> bool:
         return bool(c.a1code) and c.a1code == box.a1code
     if b.feature == "admin2":
         return bool(c.a1code) and c.a1code == box.a1code and _km(p, b) <= 100.0
+    if b.feature in ("settlement", "capital"):
+        return p.feature == "facility" and (p.geonameid == b.geonameid if p.geonameid is not None
+                                            else _km(p, b) <= SITE_REACH_KM)
     return bool(b.iso2) and p.iso2 == b.iso2 and _km(p, b) <= REGION_REACH_KM
 
 
@@ -1263,6 +1271,10 @@ def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int,
         if any(m.start < g.end and g.start < m.end for m in out):
             continue
         clash = [(s, e, l) for s, e, l in blocked if s < g.end and g.start < e]
+        if clash and g.site and all(g.start <= e and (s >= g.start or text[s:g.start].lower() == "the ")
+                                    and e <= g.end for s, e, l in clash):
+            out.append(g)  # a listed site the model took for an organisation ("the Black Sea Fleet")
+            continue
         if clash and ORG_MODIFIER_REASON in g.reasons and all(
                 l in ("ORG", "FAC", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW")
                 and (s == g.start or text[s:g.start].lower() == "the ") for s, e, l in clash):

@@ -237,3 +237,17 @@ def test_explain_reads_a_site_query_as_its_settlement(gp):
     text = "Kremenchuk oil refinery"
     rows = gp.explain(text, 0, len(text))
     assert rows and rows[0][0].place.name == "Kremenchuk" and "geo:facility_word" in rows[0][2]
+
+
+def test_listed_site_inside_an_organisation_span_is_kept():
+    # the small model reads "The Black Sea Fleet" as an organisation; the listed site is a place
+    g = MemoryGazetteer()
+    g.add(_ua("Sevastopol", 44.6, 33.52, 547_820, 694423, "UA.20", "Sevastopol"), [], a1code="UA.20")
+    g.add(_ua("Sevastopol", 44.616, 33.525, 100_000, 694423, "UA.20", "Sevastopol", feature="facility",
+              site="Black Sea Fleet headquarters"), ["Black Sea Fleet headquarters"], a1code="UA.20",
+          note="facility:black_sea_fleet_hq:settlement_point")
+    text = "The Black Sea Fleet headquarters was struck at noon, the navy said."
+    t = _one(Geoparser(g).parse(text, [(0, 19, "ORG")]), "Black Sea Fleet headquarters")
+    assert t.place.site == "Black Sea Fleet headquarters" and t.place.name == "Sevastopol"
+    # an organisation that is not a listed site still blocks the match
+    assert not Geoparser(g).parse("The Black Sea Fleet said so.", [(0, 19, "ORG")])
