@@ -352,30 +352,27 @@ def _admin_bases(name: str) -> list[str]:
     return []
 
 
-def _admin1_names() -> dict[str, tuple[str, list[str]]]:
-    """ISO 3166-2 code -> (display name, other names), from data/admin1_names.tsv."""
+def _names_table(filename: str) -> dict[str, tuple[str, list[str]]]:
+    """key -> (display name, other names) from a data file of rows ``key, display[, a|b|c]``."""
     out: dict[str, tuple[str, list[str]]] = {}
-    path = DATA_DIR / "admin1_names.tsv"
+    path = DATA_DIR / filename
     if not path.exists():
         return out
     for row in _read_tsv(path):
-        if len(row) < 2 or not row[0] or not row[1]:
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
             continue
         out[row[0].strip()] = (row[1].strip(), [n for n in (row[2] if len(row) > 2 else "").split("|") if n])
     return out
 
 
+def _admin1_names() -> dict[str, tuple[str, list[str]]]:
+    """ISO 3166-2 code -> (display name, other names), from data/admin1_names.tsv."""
+    return _names_table("admin1_names.tsv")
+
+
 def _place_names() -> dict[int, tuple[str, list[str]]]:
     """GeoNames id -> (display name, other names), from data/place_names.tsv."""
-    out: dict[int, tuple[str, list[str]]] = {}
-    path = DATA_DIR / "place_names.tsv"
-    if not path.exists():
-        return out
-    for row in _read_tsv(path):
-        if len(row) < 2 or not row[0].strip().isdigit() or not row[1]:
-            continue
-        out[int(row[0])] = (row[1].strip(), [n for n in (row[2] if len(row) > 2 else "").split("|") if n])
-    return out
+    return {int(k): v for k, v in _names_table("place_names.tsv").items() if k.isdigit()}
 
 
 def _rename(b: "_Builder", pid: int, name: str) -> None:
