@@ -16,6 +16,12 @@ station", "Dnipro's thermal power plant", an NER span "the Kremenchuk oil refine
 settlement reading and keeps the site (``geo:facility_of_settlement``); such a phrase is also a
 locative cue for a village ("Chaplyne railway station").
 
+Short names that match small places: a two- or three-letter name in capitals is an acronym ("US"
+is not the village Us, ``geo:acronym_not_village``), and a recognised name whose best reading is
+a town of under 30,000 people that nothing in the story supports (not the story's country or a
+neighbour, no other place near it, no "in"/"the village of" before it) is left without a place
+(``geo:unsupported_small_namesake``: "Liga reported", "Baza, a Telegram channel").
+
 Recognition also drops the surname of a person named in full ("Mahsa Amini ... Amini"), keeps
 press abbreviations whole ("U.S.", "Ind."), and marks a place that only opens an
 institution's name ("the Kharkiv Regional Military Administration") with
@@ -135,6 +141,10 @@ SEAT_BONUS = 0.5              # a city and the province named after it, against 
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
 FACILITY_WEIGHT = 1.0          # "Kramatorsk railway station": a site's name favours the settlement reading
+UNSUPPORTED_NAMESAKE_POP = 30000  # below this, a town nothing in the story supports is not taken for the name
+UNSUPPORTED_NAMESAKE_REASON = "geo:unsupported_small_namesake"
+_SUPPORT_REASONS = ("geo:doc_country=", "geo:doc_neighbour_country", "geo:doc_admin1", "geo:near_other",
+                    "geo:inside_named_container", "geo:holds_named_place", "geo:like_its_list_neighbours")
 
 
 @lru_cache(maxsize=1)
@@ -333,9 +343,36 @@ class Geoparser:
         for i, m in enumerate(mentions):
             key = rounds.keys[i]
             best, score, why = rounds.final[key]
+            if best is not None and self._unsupported_namesake(text, m, best, why, rounds.docs[key]):
+                # "Liga", "Baza" in a story about Ukraine: an outlet, not the hamlet of that name
+                # in Côte d'Ivoire or Spain; the name stays a toponym, with no place
+                m = dataclasses.replace(m, reasons=[*m.reasons, UNSUPPORTED_NAMESAKE_REASON])
+                best = None
             out.append(self._toponym(text, m, best, score, why, len(rounds.cands[key])))
         mark_non_scenes(text, out)
         return out
+
+    def _unsupported_namesake(self, text: str, m: Mention, c: Candidate, why: Sequence[str],
+                              doc: "_DocContext") -> bool:
+        """A small town nothing in the story supports: its country is not the story's nor a
+        neighbour's, no other place of the story is near it, the story is about somewhere
+        (country context), and the text gives no locative cue ("in X", "the village of X")."""
+        p = c.place
+        if p.feature != "settlement" or p.population >= UNSUPPORTED_NAMESAKE_POP or m.source == "gold":
+            return False
+        if any(r.startswith(_SUPPORT_REASONS) for r in why) or m.qualifier or m.facility or m.cls:
+            return False
+        if sum(max(0.0, v) for v in doc.countries.values()) < CONTEXT_FLOOR:
+            return False
+        return not self._locative_cue(text, m.start)
+
+    def _locative_cue(self, text: str, start: int) -> bool:
+        """"in X", "near the town of X", "shelled X": a word before the name that makes it a place."""
+        if _PLACE_NOUN_BEFORE.search(text[max(0, start - 40):start]):
+            return True
+        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
+        return bool(words) and (words[-1] in _CUE_WORDS - {"and", "of", "on"} or (
+            len(words) > 1 and words[-2] in _CUE_WORDS and words[-1] in _CUE_FILLERS))
 
     def explain(self, text: str, start: int, end: int) -> list[tuple[Candidate, float, list[str]]]:
         """Every candidate for the name at ``text[start:end]`` with the score and reasons the
@@ -565,13 +602,7 @@ class Geoparser:
         return False
 
     def _strong(self, text: str, start: int, surface: str) -> bool:
-        if self._prominent(surface):
-            return True
-        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
-        if _PLACE_NOUN_BEFORE.search(text[max(0, start - 40):start]):
-            return True  # "the city of X", "the village of X"
-        return bool(words) and (words[-1] in _CUE_WORDS - {"and", "of", "on"} or (
-            len(words) > 1 and words[-2] in _CUE_WORDS and words[-1] in _CUE_FILLERS))
+        return self._prominent(surface) or self._locative_cue(text, start)
 
     def _guard(self, text: str, toks: list[_Tok], i: int, k: int, surface: str,
                common: frozenset[str]) -> str | None:

@@ -251,3 +251,27 @@ def test_listed_site_inside_an_organisation_span_is_kept():
     assert t.place.site == "Black Sea Fleet headquarters" and t.place.name == "Sevastopol"
     # an organisation that is not a listed site still blocks the match
     assert not Geoparser(g).parse("The Black Sea Fleet said so.", [(0, 19, "ORG")])
+
+
+# ------------------------------------------------------------------------- small namesakes
+@pytest.fixture(scope="module")
+def gp_namesakes() -> Geoparser:
+    g = MemoryGazetteer()
+    g.add(Place(690791, "Ukraine", 49.0, 32.0, "country", "Ukraine", "UA", 804, population=40_000_000))
+    g.add(_ua("Bakhmut", 48.6, 38.0, 73_000, 712451, "UA.05", "Donetsk Oblast"), [], a1code="UA.05")
+    g.add(Place(2287000, "Liga", 6.6, -6.2, "settlement", "Ivory Coast", "CI", 384, population=1_468))
+    return Geoparser(g)
+
+
+def test_a_name_only_a_small_unsupported_namesake_makes_a_place_stays_unresolved(gp_namesakes):
+    text = "Ukrainian troops held their lines near Bakhmut in Ukraine, Liga reported on Monday."
+    tops = gp_namesakes.parse(text, [(text.index("Liga"), text.index("Liga") + 4, "GPE")])
+    assert _one(tops, "Bakhmut").place is not None
+    liga = _one(tops, "Liga")
+    assert liga.place is None and "geo:unsupported_small_namesake" in liga.reasons
+
+
+def test_a_locative_cue_keeps_a_small_namesake(gp_namesakes):
+    text = "Ukrainian troops held their lines near Bakhmut in Ukraine, and shelling hit Liga on Monday."
+    tops = gp_namesakes.parse(text, [(text.index("Liga"), text.index("Liga") + 4, "GPE")])
+    assert [t.place.name for t in tops if t.text == "Liga"] == ["Liga"]
