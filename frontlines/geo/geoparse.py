@@ -234,6 +234,16 @@ def _written_as_acronym(text: str, start: int, end: int) -> bool:
     return not (near and all(w.isupper() for w in near))
 
 
+_DATELINE_AFTER = re.compile(r",\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w.'’-]*\s*(?:\(\w+\)\s*)?(?:—|–|--|-\s|:)")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """Whether the name at [start, end) opens a line as a dateline: "Przewodow, Poland --",
+    "KYIV, Ukraine (AP) --"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip(" \t\"“(") and bool(_DATELINE_AFTER.match(text, end, end + 60))
+
+
 def _ordinary_name_read_as_acronym(c: Candidate, norm: str) -> bool:
     """A small place whose own name, in ordinary case, is the acronym's letters (Us, Oas)."""
     p = c.place
@@ -528,7 +538,8 @@ class Geoparser:
                 if k == 1 and text[end:end + 1] == "." and surface + "." in _press_abbreviations():
                     end, surface = end + 1, surface + "."
                 out.append(Mention(span[0].start, end, surface, "gaz",
-                                   reasons=["geo:gazetteer_match"],
+                                   reasons=["geo:gazetteer_match"] + (
+                                       ["geo:dateline"] if _dateline(text, span[0].start, end) else []),
                                    strong=self._strong(text, span[0].start, surface),
                                    site=k > 1 and self._is_site(surface)))
             i += k
@@ -615,6 +626,12 @@ class Geoparser:
                 return "common_word"
             if len(word) <= 2:
                 return "too_short"
+        # a dateline opens the report with the place it was filed from ("Przewodow, Poland --",
+        # "KYIV, Ukraine (AP) --")
+        if _dateline(text, span[0].start, span[-1].end):
+            return None
+        if k == 1:
+            word = span[0].text
             if word.isupper() and len(word) <= 5 and not self._is_country_name(word) and not (
                     # "DPR", "LPR", unless spelled out as something else ("the DPR of Korea")
                     self._project_acronym(word) and not (i + 1 < len(toks) and toks[i + 1].text == "of")):

@@ -82,3 +82,8 @@ def test_every_listed_site_found_its_settlement(gaz):
         if settlement:
             assert normalize_name(found[0].place.name) == normalize_name(settlement) or \
                 found[0].place.name == settlement, (key, found[0].place.name)
+
+
+def test_a_village_the_news_made_known_is_in_the_gazetteer(gp):
+    p = _place(gp, "The blast happened near grain dryers in the village of Przewodów.", "Przewodów")
+    assert (p.country, p.admin1) == ("Poland", "Lublin Voivodeship")

@@ -275,3 +275,28 @@ def test_a_locative_cue_keeps_a_small_namesake(gp_namesakes):
     text = "Ukrainian troops held their lines near Bakhmut in Ukraine, and shelling hit Liga on Monday."
     tops = gp_namesakes.parse(text, [(text.index("Liga"), text.index("Liga") + 4, "GPE")])
     assert [t.place.name for t in tops if t.text == "Liga"] == ["Liga"]
+
+
+# ------------------------------------------------------------------------- datelines
+@pytest.fixture(scope="module")
+def gp_dateline() -> Geoparser:
+    g = MemoryGazetteer()
+    g.add(Place(798544, "Poland", 52.0, 19.0, "country", "Poland", "PL", 616, population=38_000_000))
+    g.add(Place(None, "Przewodów", 50.474, 23.933, "settlement", "Poland", "PL", 616, population=400),
+          ["Przewodow"])
+    g.add(Place(703448, "Kyiv", 50.45, 30.52, "capital", "Ukraine", "UA", 804, population=2_900_000))
+    g.add(Place(690791, "Ukraine", 49.0, 32.0, "country", "Ukraine", "UA", 804, population=40_000_000))
+    return Geoparser(g)
+
+
+@pytest.mark.parametrize("text, surface, name", [
+    ("Przewodow, Poland — A blast killed two farm workers on Tuesday.", "Przewodow", "Przewodów"),
+    ("KYIV, Ukraine (AP) -- Air raid sirens sounded at dawn.", "KYIV", "Kyiv"),
+])
+def test_a_dateline_names_a_place_without_a_locative_cue(gp_dateline, text, surface, name):
+    t = _one(gp_dateline.parse(text), surface)
+    assert t.place.name == name and "geo:dateline" in t.reasons
+
+
+def test_the_same_small_name_inside_a_sentence_still_needs_a_cue(gp_dateline):
+    assert not [t for t in gp_dateline.parse("Officials said Przewodow, Poland was calm.") if t.text == "Przewodow"]
