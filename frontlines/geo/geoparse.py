@@ -74,7 +74,8 @@ _AREA_WORDS = {"area", "areas", "direction", "axis", "front", "outskirts", "subu
                "vicinity", "sector", "environs"}
 _FACILITY_WORDS = {"airport", "airfield", "air", "base", "airbase", "bridge", "dam", "plant",
                    "station", "steelworks"}   # "the Donetsk airport", "Belbek air base"
-_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS | _FACILITY_WORDS
+_ADMIN3_WORDS = {"community", "hromada"}   # "the Kostiantynivka hromada", "the Konstantinovskaya community"
+_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _ADMIN3_WORDS | _WATER_WORDS | _FACILITY_WORDS
 _CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "dos", "das", "upon", "on", "am",
                "an", "der", "al", "el", "y", "sur", "en"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "general", "lieutenant", "colonel", "minister",
@@ -601,7 +602,7 @@ class Geoparser:
     def _prominent(self, surface: str) -> bool:
         # a county or district known by its bare name ("Clark" for Clark County) is no more
         # prominent than a village: most such names are surnames
-        bare_unit = not (set(surface.lower().split()) & _ADMIN2_WORDS)
+        bare_unit = not (set(surface.lower().split()) & (_ADMIN2_WORDS | _ADMIN3_WORDS))
         for c in self.gaz.candidates(surface, 10):
             f = c.place.feature
             if bare_unit and f in ("admin2", "admin3"):

@@ -87,3 +87,8 @@ def test_every_listed_site_found_its_settlement(gaz):
 def test_a_village_the_news_made_known_is_in_the_gazetteer(gp):
     p = _place(gp, "The blast happened near grain dryers in the village of Przewodów.", "Przewodów")
     assert (p.country, p.admin1) == ("Poland", "Lublin Voivodeship")
+
+
+def test_a_hromada_named_the_russian_way_is_in_ukraine(gp):
+    p = _place(gp, "An elevator in the Konstantinovskaya community was also shelled.", "Konstantinovskaya community")
+    assert (p.feature, p.admin1, p.admin3) == ("admin3", "Donetsk Oblast", "Kostiantynivska")

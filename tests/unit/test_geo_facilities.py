@@ -300,3 +300,30 @@ def test_a_dateline_names_a_place_without_a_locative_cue(gp_dateline, text, surf
 
 def test_the_same_small_name_inside_a_sentence_still_needs_a_cue(gp_dateline):
     assert not [t for t in gp_dateline.parse("Officials said Przewodow, Poland was calm.") if t.text == "Przewodow"]
+
+
+# ------------------------------------------------------------------------- hromadas named the Russian way
+@pytest.mark.parametrize("russian, adjective", [
+    ("Константиновка", "Konstantinovskaya"), ("Березнеговатое", "Bereznegovatskaya"),
+    ("Славянск", "Slavyanskaya"), ("Курахово", "Kurakhovskaya"), ("Бахмут", "Bakhmutskaya"),
+])
+def test_russian_adjective_of_a_seat_name(russian, adjective):
+    assert adjective in build._russian_adjective_forms(russian)
+
+
+def test_ukrainian_or_compound_names_make_no_russian_adjective():
+    assert build._russian_adjective_forms("Костянтинівка") == set()
+    assert build._russian_adjective_forms("Красный Лиман") == set()
+
+
+def test_community_named_the_russian_way_is_the_hromada():
+    g = MemoryGazetteer()
+    g.add(Place(None, "Kostiantynivska", 48.53, 37.71, "admin3", "Ukraine", "UA", 804,
+                admin1="Donetsk Oblast", admin3="Kostiantynivska"),
+          ["Kostiantynivska hromada", "Konstantinovskaya community"], a1code="UA.05", precision=2,
+          note="hromada_seat:Kostiantynivka")
+    g.add(Place(545276, "Konstantinovskaya", 44.05, 43.16, "settlement", "Russia", "RU", 643,
+                population=7_137))
+    t = _one(Geoparser(g).parse("Officials said the Konstantinovskaya community was shelled."),
+             "Konstantinovskaya community")
+    assert t.place.feature == "admin3" and t.place.iso2 == "UA"
