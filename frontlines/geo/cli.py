@@ -56,7 +56,8 @@ def find_cmd(name: str, limit: int, context: str, as_json: bool) -> None:
     if start < 0:
         text, start = f"{context} {name}", len(context) + 1
     ranked = gp.explain(text, start, start + len(name))[:limit]
-    rows = [{"chosen": i == 0, "score": round(s, 2), "name": c.place.name, "feature": c.place.feature,
+    rows = [{"chosen": i == 0, "score": round(s, 2), "name": c.place.name, "site": c.place.site,
+             "feature": c.place.feature,
              "country": c.place.iso2, "admin1": c.place.admin1, "admin2": c.place.admin2,
              "lat": c.place.latitude, "lon": c.place.longitude,
              "population": c.place.population, "geonameid": c.place.geonameid,
@@ -70,7 +71,7 @@ def find_cmd(name: str, limit: int, context: str, as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    cols = ["score", "name", "feature", "country", "admin1", "admin2", "lat", "lon", "population",
+    cols = ["score", "name", "site", "feature", "country", "admin1", "admin2", "lat", "lon", "population",
             "geonameid", "note", "reasons"]
     cols = [c for c in cols if c in ("score", "name") or any(r[c] not in ("", None, []) for r in rows)]
     table = Table(title=f"candidates for {name!r} (first: the geoparser's choice)")

@@ -89,7 +89,7 @@ class Gazetteer(ABC):
 
 
 _PLACE_COLS = ("p.pid, p.geonameid, p.name, p.lat, p.lon, p.feature, p.cc, p.a1code, p.admin1, "
-               "p.admin2, p.admin3, p.population, p.precision, p.note")
+               "p.admin2, p.admin3, p.population, p.precision, p.note, p.site")
 
 
 class SQLiteGazetteer(Gazetteer):
@@ -102,7 +102,7 @@ class SQLiteGazetteer(Gazetteer):
         self._local = threading.local()
         try:
             con = self._con()
-            con.execute("SELECT 1 FROM place LIMIT 1").fetchone()
+            con.execute("SELECT site FROM place LIMIT 1").fetchone()
             con.execute("SELECT 1 FROM name LIMIT 1").fetchone()
             self._countries = {row[0]: (row[1], row[2]) for row in
                                con.execute("SELECT cc, name, isonum FROM country")}
@@ -125,12 +125,12 @@ class SQLiteGazetteer(Gazetteer):
 
     def _place(self, row) -> Candidate:
         (pid, gid, name, lat, lon, feature, cc, a1code, admin1, admin2, admin3, pop,
-         precision, note) = row[:14]
-        kind = row[14] if len(row) > 14 else KIND_MAIN
+         precision, note, site) = row[:15]
+        kind = row[15] if len(row) > 15 else KIND_MAIN
         cname, iso = self._countries.get(cc, ("", None))
         place = Place(geonameid=gid, name=name, latitude=lat, longitude=lon, feature=feature,
                       country=cname, iso2=cc, iso=iso, admin1=admin1, admin2=admin2,
-                      admin3=admin3, population=pop)
+                      admin3=admin3, population=pop, site=site)
         return Candidate(pid=pid, place=place, a1code=a1code, precision=precision, note=note,
                          kind=kind)
 

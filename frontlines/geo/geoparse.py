@@ -7,6 +7,21 @@ Phrases such as "the Kharkiv region", "the region of Kharkiv", "Izium district",
 Balakleya", "the outskirts of X", "eastern and central Ukraine" set the qualifier, restrict
 the candidates (admin1, admin2, river...) and set ACLED's ``geo_precision``.
 
+Sites are places too.  A site the project lists (``data/facilities.tsv``: "Azovstal", "the
+Zaporizhzhia nuclear power plant", "Engels-2") is matched by any of its names, lower-case words
+and numbers included, and resolves to the settlement it belongs to, with the site kept in
+``Place.site`` (``geo:facility``, ``geo:site=<key>``): the plant is Enerhodar's, not Zaporizhzhia
+city's.  A place name followed by a site's words (``data/facility_kinds.tsv``: "Kramatorsk railway
+station", "Dnipro's thermal power plant", an NER span "the Kremenchuk oil refinery") favours the
+settlement reading and keeps the site (``geo:facility_of_settlement``); such a phrase is also a
+locative cue for a village ("Chaplyne railway station").
+
+Short names that match small places: a two- or three-letter name in capitals is an acronym ("US"
+is not the village Us, ``geo:acronym_not_village``), and a recognised name whose best reading is
+a town of under 30,000 people that nothing in the story supports (not the story's country or a
+neighbour, no other place near it, no "in"/"the village of" before it) is left without a place
+(``geo:unsupported_small_namesake``: "Liga reported", "Baza, a Telegram channel").
+
 Recognition also drops the surname of a person named in full ("Mahsa Amini ... Amini"), keeps
 press abbreviations whole ("U.S.", "Ind."), and marks a place that only opens an
 institution's name ("the Kharkiv Regional Military Administration") with
@@ -27,6 +42,7 @@ namesake abroad).  Every decision appends a short reason code to ``Toponym.reaso
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -58,7 +74,8 @@ _AREA_WORDS = {"area", "areas", "direction", "axis", "front", "outskirts", "subu
                "vicinity", "sector", "environs"}
 _FACILITY_WORDS = {"airport", "airfield", "air", "base", "airbase", "bridge", "dam", "plant",
                    "station", "steelworks"}   # "the Donetsk airport", "Belbek air base"
-_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS | _FACILITY_WORDS
+_ADMIN3_WORDS = {"community", "hromada"}   # "the Kostiantynivka hromada", "the Konstantinovskaya community"
+_NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _ADMIN3_WORDS | _WATER_WORDS | _FACILITY_WORDS
 _CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "dos", "das", "upon", "on", "am",
                "an", "der", "al", "el", "y", "sur", "en"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "general", "lieutenant", "colonel", "minister",
@@ -124,6 +141,11 @@ CITY_SHARE = 0.05             # least share of its namesake unit's people for a 
 SEAT_BONUS = 0.5              # a city and the province named after it, against a namesake abroad
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
+FACILITY_WEIGHT = 1.0          # "Kramatorsk railway station": a site's name favours the settlement reading
+UNSUPPORTED_NAMESAKE_POP = 30000  # below this, a town nothing in the story supports is not taken for the name
+UNSUPPORTED_NAMESAKE_REASON = "geo:unsupported_small_namesake"
+_SUPPORT_REASONS = ("geo:doc_country=", "geo:doc_neighbour_country", "geo:doc_admin1", "geo:near_other",
+                    "geo:inside_named_container", "geo:holds_named_place", "geo:like_its_list_neighbours")
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +163,95 @@ def _common_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _site_phrases() -> tuple[dict[str, tuple[str, bool]], "re.Pattern[str]"]:
+    """The site phrases of data/facility_kinds.tsv (lower case -> as written, and whether the
+    phrase alone is a locative cue) and a pattern for one right after a name, possibly after
+    "'s" and a word such as "main" ("Kyiv's main railway station")."""
+    from frontlines.geo.build import facility_kinds
+
+    phrases: dict[str, tuple[str, bool]] = {}
+    for kind_phrases in facility_kinds().values():
+        for phrase, cue in kind_phrases:
+            key = " ".join(phrase.lower().split())
+            old = phrases.get(key)
+            phrases[key] = (phrase, cue or (old is not None and old[1]))
+    alts = sorted(phrases, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in a.split()) for a in alts) or r"(?!x)x"
+    pattern = re.compile(r"(?:['’]s)?\s+(?:(?:main|central|regional|local|big|large|key|major|"
+                         r"old|new|former|local|city)\s+)?(" + body + r")\b(?![-‑'’]\w)", re.IGNORECASE)
+    return phrases, pattern
+
+
+def _site_after(text: str, end: int, *, cue_only: bool = False) -> str:
+    """The site phrase right after a name ending at ``end`` ("railway station"), as the kinds
+    file writes it, or ""; with ``cue_only`` only phrases that are locative cues count."""
+    phrases, pattern = _site_phrases()
+    mt = pattern.match(text, end, min(len(text), end + 80))
+    if not mt:
+        return ""
+    phrase, cue = phrases.get(" ".join(mt.group(1).lower().split()), ("", False))
+    return phrase if phrase and (cue or not cue_only) else ""
+
+
+def _site_tail(name: str) -> tuple[str, str] | None:
+    """("Kremenchuk", "oil refinery") for "Kremenchuk oil refinery" or "Dnipro's power plant"."""
+    phrases, _ = _site_phrases()
+    words = name.split()
+    for n in range(min(5, len(words) - 1), 0, -1):
+        tail = " ".join(words[-n:]).lower()
+        if tail in phrases:
+            base = re.sub(r"['’]s$", "", " ".join(words[:-n])).strip()
+            base = re.sub(r"^(?:the|The)\s+", "", base)
+            return (base, phrases[tail][0]) if base else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _facility_vocab() -> frozenset[str]:
+    """Lower-case words that may run on inside a site's name: the words of the site phrases and
+    of the lower-case words of the listed sites' names ("Chornobyl exclusion zone")."""
+    from frontlines.geo.build import facility_names
+
+    words = {w for p in _site_phrases()[0] for w in p.split()}
+    for name in facility_names():
+        words.update(w for w in re.findall(r"[^\W\d_]+", name) if w.islower())
+    return frozenset(w for w in words if len(w) > 2 and w != "the")
+
+
+def _written_as_acronym(text: str, start: int, end: int) -> bool:
+    """A short name (two or three letters) written in capitals like an acronym ("the US and its
+    allies", "the OAS"), but not a dateline ("UFA, Russia --") or a line written all in capitals;
+    longer all-capital names are as often places in a dateline or headline ("OMAHA", "XENIA")."""
+    name = text[start:end]
+    if not (2 <= len(name) <= 3 and name.isalpha() and name.isupper()):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip(" \t\"“(") and re.match(r"\s*(?:,|\(|—|–|-|:)", text[end:end + 3]):
+        return False
+    prev = re.search(r"([^\W\d_]{2,})[^\w\n]*$", text[max(line_start, start - 40):start])
+    nxt = re.match(r"[^\w\n]*([^\W\d_]{2,})", text[end:end + 40])
+    near = [w.group(1) for w in (prev, nxt) if w]
+    return not (near and all(w.isupper() for w in near))
+
+
+_DATELINE_AFTER = re.compile(r",\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w.'’-]*\s*(?:\(\w+\)\s*)?(?:—|–|--|-\s|:)")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """Whether the name at [start, end) opens a line as a dateline: "Przewodow, Poland --",
+    "KYIV, Ukraine (AP) --"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip(" \t\"“(") and bool(_DATELINE_AFTER.match(text, end, end + 60))
+
+
+def _ordinary_name_read_as_acronym(c: Candidate, norm: str) -> bool:
+    """A small place whose own name, in ordinary case, is the acronym's letters (Us, Oas)."""
+    p = c.place
+    return (p.feature not in ("country", "admin1", "capital", "continent") and not p.name.isupper()
+            and c.kind != KIND_CODE and normalize_name(p.name) == norm)
+
+
 @dataclass(slots=True)
 class Mention:
     """A candidate place name in the text before resolution."""
@@ -153,6 +264,9 @@ class Mention:
     qualifier: str = ""
     reasons: list[str] = field(default_factory=list)
     strong: bool = False      # a prominent place or one after a locative cue
+    facility: str = ""        # "railway station" when the text names a site of the place
+    site: bool = False        # the whole name is a site the gazetteer lists ("Black Sea Fleet headquarters")
+    acronym: bool = False     # written in capitals like an acronym ("US", "OAS"), not a dateline
 
 
 @dataclass(slots=True)
@@ -228,6 +342,7 @@ class Geoparser:
             mentions = [m for m in mentions if not self._is_surname(m, surnames)]
         for m in mentions:
             self._qualify(text, m)
+        self._mark_sites(text, mentions)
         mentions.sort(key=lambda m: m.start)
         return mentions, context
 
@@ -239,9 +354,36 @@ class Geoparser:
         for i, m in enumerate(mentions):
             key = rounds.keys[i]
             best, score, why = rounds.final[key]
+            if best is not None and self._unsupported_namesake(text, m, best, why, rounds.docs[key]):
+                # "Liga", "Baza" in a story about Ukraine: an outlet, not the hamlet of that name
+                # in Côte d'Ivoire or Spain; the name stays a toponym, with no place
+                m = dataclasses.replace(m, reasons=[*m.reasons, UNSUPPORTED_NAMESAKE_REASON])
+                best = None
             out.append(self._toponym(text, m, best, score, why, len(rounds.cands[key])))
         mark_non_scenes(text, out)
         return out
+
+    def _unsupported_namesake(self, text: str, m: Mention, c: Candidate, why: Sequence[str],
+                              doc: "_DocContext") -> bool:
+        """A small town nothing in the story supports: its country is not the story's nor a
+        neighbour's, no other place of the story is near it, the story is about somewhere
+        (country context), and the text gives no locative cue ("in X", "the village of X")."""
+        p = c.place
+        if p.feature != "settlement" or p.population >= UNSUPPORTED_NAMESAKE_POP or m.source == "gold":
+            return False
+        if any(r.startswith(_SUPPORT_REASONS) for r in why) or m.qualifier or m.facility or m.cls:
+            return False
+        if sum(max(0.0, v) for v in doc.countries.values()) < CONTEXT_FLOOR:
+            return False
+        return not self._locative_cue(text, m.start)
+
+    def _locative_cue(self, text: str, start: int) -> bool:
+        """"in X", "near the town of X", "shelled X": a word before the name that makes it a place."""
+        if _PLACE_NOUN_BEFORE.search(text[max(0, start - 40):start]):
+            return True
+        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
+        return bool(words) and (words[-1] in _CUE_WORDS - {"and", "of", "on"} or (
+            len(words) > 1 and words[-2] in _CUE_WORDS and words[-1] in _CUE_FILLERS))
 
     def explain(self, text: str, start: int, end: int) -> list[tuple[Candidate, float, list[str]]]:
         """Every candidate for the name at ``text[start:end]`` with the score and reasons the
@@ -252,6 +394,7 @@ class Geoparser:
         if target is None:
             target = Mention(start, end, text[start:end], "query")
             self._qualify(text, target)
+            self._split_site(target)
             mentions = [m for m in mentions if m.end <= start or m.start >= end] + [target]
         rounds = self._rounds(mentions, context, text)
         key = rounds.keys[mentions.index(target)]
@@ -275,9 +418,12 @@ class Geoparser:
             keys.append(key)
             groups.setdefault(key, []).append(i)
         order = list(groups)
+        # each group is scored through one mention: one that names a site when any does
+        rep = {k: next((mentions[i] for i in g if mentions[i].facility), mentions[g[0]])
+               for k, g in groups.items()}
         cands: dict[tuple, list[Candidate]] = {}
         for key in order:
-            m = mentions[groups[key][0]]
+            m = rep[key]
             try:
                 cands[key] = self._candidates(m)
             except Exception:
@@ -286,7 +432,7 @@ class Geoparser:
         support = _cluster_support(cands) if CLUSTER_WEIGHT else {}
         readings = {k: _readings(cands[k]) for k in order}
         picks: dict[tuple, Candidate | None] = {
-            k: self._best(mentions[groups[k][0]], cands[k], None, readings[k])[0] for k in order}
+            k: self._best(rep[k], cands[k], None, readings[k])[0] for k in order}
         # "Pisky area in Donbas", "Athens, Georgia": the name right after holds it; the readings
         # that nest (Athens in the state of Georgia) support each other
         nested: dict[tuple, dict[int, str]] = {}
@@ -305,7 +451,7 @@ class Geoparser:
             doc.support = support
             final = {}
             for k in order:
-                m = mentions[groups[k][0]]
+                m = rep[k]
                 docs[k] = doc.without(picks[k], len(groups[k]))
                 final[k] = self._best(m, cands[k], docs[k], readings[k],
                                       nested.get(k, {}), peer_kinds.get(k, frozenset()))
@@ -337,6 +483,7 @@ class Geoparser:
         start offset) add to the country ``context``."""
         out: list[Mention] = []
         common = _common_words()
+        site_words = _facility_vocab()
         n = len(toks)
         i = 0
         while i < n:
@@ -350,10 +497,16 @@ class Geoparser:
             for k in range(min(self.max_ngram, n - i), 0, -1):
                 span = toks[i:i + k]
                 last = span[-1]
-                if not (last.cap or last.text.lower() in _NAME_END_WORDS or (k == 1 and t.cap)):
+                # a site's name runs on in lower case or with a number: "Zaporizhzhia nuclear
+                # power plant", "Engels-2"
+                if not (last.cap or last.text.lower() in _NAME_END_WORDS or (k == 1 and t.cap)
+                        or last.text.lower() in site_words
+                        or (last.text.isdigit() and k > 2 and span[-2].text == "-")):
                     continue
                 if any(not (s.cap or s.text.lower() in _CONNECTORS or s.text in "-'’."
                             or s.text.lower() in _DIRECTIONS or s.text.lower() in _NAME_END_WORDS
+                            or s.text.lower() in site_words
+                            or (s.text.isdigit() and j and span[j - 1].text == "-")
                             or (s.text == "s" and j and span[j - 1].text in "'’"))  # "People's Republic"
                        for j, s in enumerate(span)):
                     continue
@@ -386,10 +539,42 @@ class Geoparser:
                 if k == 1 and text[end:end + 1] == "." and surface + "." in _press_abbreviations():
                     end, surface = end + 1, surface + "."
                 out.append(Mention(span[0].start, end, surface, "gaz",
-                                   reasons=["geo:gazetteer_match"],
-                                   strong=self._strong(text, span[0].start, surface)))
+                                   reasons=["geo:gazetteer_match"] + (
+                                       ["geo:dateline"] if _dateline(text, span[0].start, end) else []),
+                                   strong=self._strong(text, span[0].start, surface),
+                                   site=k > 1 and self._is_site(surface)))
             i += k
         return _coordinated_directions(text, toks, out, self.gaz)
+
+    def _is_site(self, name: str) -> bool:
+        """Whether ``name`` names a site the gazetteer lists (facilities.tsv)."""
+        return any(c.place.feature == "facility" for c in self.gaz.candidates(name, 5))
+
+    def _mark_sites(self, text: str, mentions: Sequence[Mention]) -> None:
+        """A place name followed by a site's words ("Kramatorsk railway station", "Dnipro's
+        thermal power plant") or an NER span ending in them ("the Kremenchuk oil refinery"):
+        the site is in that place.  When the gazetteer lists the site under that name
+        ("Kherson's airport" is the Chornobaivka airfield) the mention becomes the site."""
+        for m in mentions:
+            if m.cls or m.facility or self._is_site(m.name):
+                continue
+            phrase = _site_after(text, m.end)
+            if phrase:
+                if self._is_site(f"{m.name} {phrase}"):
+                    m.name = f"{m.name} {phrase}"
+                    m.reasons.append("geo:named_site")
+                else:
+                    m.facility = phrase
+                continue
+            self._split_site(m)
+
+    def _split_site(self, m: Mention) -> None:
+        """A name that ends in a site's words and is not itself known ("Kremenchuk oil
+        refinery"): look up the place ("Kremenchuk") and keep the site's words."""
+        split = _site_tail(m.name)
+        if split is not None and not self.gaz.has_name(normalize_name(m.name)) \
+                and self.gaz.has_name(normalize_name(split[0])):
+            m.name, m.facility = split
 
     def _organisation_modifier(self, toks: list[_Tok], i: int, k: int, surface: str) -> bool:
         """A prominent place that opens an institution's name: "the Minnesota Department of
@@ -401,9 +586,10 @@ class Geoparser:
         return nxt is not None and nxt.text.lower() in _ORG_HEADS and self._prominent(surface)
 
     def _project_acronym(self, word: str) -> bool:
-        """An acronym the project's own feature file gives as a name ("DPR", "LPR")."""
-        return any(c.place.geonameid is None and c.note.startswith("feature:") and c.kind != KIND_CODE
-                   for c in self.gaz.candidates(word, 5))
+        """An acronym the project's own feature or facility file gives as a name ("DPR", "LPR",
+        "ZNPP")."""
+        return any((c.place.geonameid is None and c.note.startswith("feature:") or c.note.startswith("facility:"))
+                   and c.kind != KIND_CODE for c in self.gaz.candidates(word, 5))
 
     def _is_surname(self, m: Mention, surnames: frozenset[str]) -> bool:
         """A one-word mention that is the surname of a person named in full in the story
@@ -416,24 +602,19 @@ class Geoparser:
     def _prominent(self, surface: str) -> bool:
         # a county or district known by its bare name ("Clark" for Clark County) is no more
         # prominent than a village: most such names are surnames
-        bare_unit = not (set(surface.lower().split()) & _ADMIN2_WORDS)
+        bare_unit = not (set(surface.lower().split()) & (_ADMIN2_WORDS | _ADMIN3_WORDS))
         for c in self.gaz.candidates(surface, 10):
             f = c.place.feature
             if bare_unit and f in ("admin2", "admin3"):
                 continue
-            if f in AREA_FEATURES or f == "capital" or c.place.population >= 150000 \
+            # a site the project lists by name ("Heathrow", "Azovstal") is known by that name
+            if f in AREA_FEATURES or f in ("capital", "facility") or c.place.population >= 150000 \
                     or (c.place.population >= 20000 and c.kind in (KIND_MAIN, KIND_TRANSLIT)):
                 return True
         return False
 
     def _strong(self, text: str, start: int, surface: str) -> bool:
-        if self._prominent(surface):
-            return True
-        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
-        if _PLACE_NOUN_BEFORE.search(text[max(0, start - 40):start]):
-            return True  # "the city of X", "the village of X"
-        return bool(words) and (words[-1] in _CUE_WORDS - {"and", "of", "on"} or (
-            len(words) > 1 and words[-2] in _CUE_WORDS and words[-1] in _CUE_FILLERS))
+        return self._prominent(surface) or self._locative_cue(text, start)
 
     def _guard(self, text: str, toks: list[_Tok], i: int, k: int, surface: str,
                common: frozenset[str]) -> str | None:
@@ -446,6 +627,12 @@ class Geoparser:
                 return "common_word"
             if len(word) <= 2:
                 return "too_short"
+        # a dateline opens the report with the place it was filed from ("Przewodow, Poland --",
+        # "KYIV, Ukraine (AP) --")
+        if _dateline(text, span[0].start, span[-1].end):
+            return None
+        if k == 1:
+            word = span[0].text
             if word.isupper() and len(word) <= 5 and not self._is_country_name(word) and not (
                     # "DPR", "LPR", unless spelled out as something else ("the DPR of Korea")
                     self._project_acronym(word) and not (i + 1 < len(toks) and toks[i + 1].text == "of")):
@@ -466,7 +653,8 @@ class Geoparser:
             nl = nxt.text.lower()
             if nl not in _ADMIN1_WORDS | _ADMIN2_WORDS | _WATER_WORDS | _AREA_WORDS \
                     and nl not in {"city", "town", "village", "airport", "port", "mountains"} \
-                    and not self.gaz.has_name(normalize_name(nxt.text)):
+                    and not self.gaz.has_name(normalize_name(nxt.text)) \
+                    and not _site_after(text, span[-1].end):    # "Kramatorsk Railway Station"
                 return "inside_name"
         if k == 1 and nxt is not None and nxt.text == "." and len(span[0].text) <= 4 \
                 and span[0].text + "." not in _press_abbreviations() \
@@ -480,7 +668,8 @@ class Geoparser:
             after = text[span[-1].end:span[-1].end + 30].lower()
             if not cue and not re.match(r"\s*(?:,\s*(?:a|the)\s+(?:village|town|city|settlement)|"
                                          r"(?:region|oblast|district|raion|province|village|town|"
-                                         r"city|direction|area|county|river|reservoir)\b)", after):
+                                         r"city|direction|area|county|river|reservoir)\b)", after) \
+                    and not _site_after(text, span[-1].end, cue_only=True):   # "Chaplyne railway station"
                 return "no_locative_cue"
         # a capitalised word that also appears in lower case in the same text is a word
         if k == 1 and re.search(r"\b" + re.escape(span[0].text.lower()) + r"\b", text):
@@ -495,6 +684,7 @@ class Geoparser:
     def _qualify(self, text: str, m: Mention) -> None:
         before = text[max(0, m.start - 60):m.start]
         after = text[m.end:m.end + 40]
+        m.acronym = _written_as_acronym(text, m.start, m.end)
         low_name = m.name.lower()
         words = low_name.split()
         last = words[-1] if words else ""
@@ -591,6 +781,13 @@ class Geoparser:
                     m.reasons.append("geo:part_of_named_place")
                     m.qualifier = m.qualifier or "area"
         cands = list(seen.values())
+        if m.acronym:
+            # "US", "OAS": capitals make an acronym, not the village called Us or Oas
+            norm = normalize_name(m.name)
+            kept = [c for c in cands if not _ordinary_name_read_as_acronym(c, norm)]
+            if len(kept) < len(cands) and "geo:acronym_not_village" not in m.reasons:
+                m.reasons.append("geo:acronym_not_village")
+            cands = kept
         demonym = self._demonym_candidate(m.name)
         if demonym is not None and demonym.pid not in seen \
                 and not any(c.place.feature in AREA_FEATURES and c.kind == KIND_MAIN for c in cands):
@@ -683,6 +880,9 @@ class Geoparser:
             s += 2.0
         if m.qualifier in ("near", "outskirts", "outside") and f in AREA_FEATURES:
             s -= 1.5
+        if m.facility and f in ("settlement", "capital"):
+            s += FACILITY_WEIGHT
+            why.append("geo:facility_word")
         if doc is not None:
             cw = doc.country_share(p.iso2)
             if cw > 0:
@@ -774,8 +974,18 @@ class Geoparser:
             prec = max(prec, 2)
         if c.note.startswith("admin1_of:"):
             reasons.append("geo:admin1_of_city")
+        place = c.place
+        if place.feature == "facility":
+            # a listed site: placed at the settlement it belongs to, the site kept
+            reasons.append("geo:facility")
+            key = c.note.split(":")[1] if c.note.startswith("facility:") else ""
+            if key:
+                reasons.append(f"geo:site={key}")
+        elif m.facility and place.feature in ("settlement", "capital"):
+            place = dataclasses.replace(place, site=f"{place.name} {m.facility}")
+            reasons.append("geo:facility_of_settlement")
         conf = 1.0 / (1.0 + math.exp(-(score - 4.0) / 2.0))
-        return Toponym(text=text[m.start:m.end], start=m.start, end=m.end, place=c.place,
+        return Toponym(text=text[m.start:m.end], start=m.start, end=m.end, place=place,
                        geo_precision=prec, score=round(conf, 3), qualifier=m.qualifier,
                        reasons=reasons)
 
@@ -928,8 +1138,14 @@ class _Rounds(NamedTuple):
     peer_kinds: dict[tuple, frozenset[str]]   # group key -> kinds of place listed beside it
 
 
-_LEVEL = {"settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1.5, "admin1": 1, "country": 0}
-_CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
+# the class words of the admin1 display names (data/admin1_names.tsv)
+_UNIT_WORD = re.compile(r"^republic of |\s(?:oblast|krai|kray|voivodeship|autonomous okrug|autonomous oblast|"
+                        r"region|republic)$")
+_LEVEL = {"facility": 4, "settlement": 3, "capital": 3, "admin3": 2.5, "admin2": 2, "region": 1.5, "admin1": 1,
+          "country": 0}
+# (a settlement holds only a site: "the Black Sea Fleet headquarters in Sevastopol")
+_CONTAINER_FEATURES = frozenset({"country", "admin1", "admin2", "region", "settlement", "capital"})
+SITE_REACH_KM = 25.0         # how far from its settlement's point a listed site may lie
 _KIND_OF_PLACE = {"settlement": "town", "capital": "town", "admin2": "district", "admin3": "district",
                   "admin1": "state", "country": "country"}
 _ORG_COUNTRY = (re.compile(r"^(?:the\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s"),     # "Ukraine's State ..."
@@ -1014,6 +1230,9 @@ def _inside(c: Candidate, box: Candidate) -> bool:
         return bool(c.a1code) and c.a1code == box.a1code
     if b.feature == "admin2":
         return bool(c.a1code) and c.a1code == box.a1code and _km(p, b) <= 100.0
+    if b.feature in ("settlement", "capital"):
+        return p.feature == "facility" and (p.geonameid == b.geonameid if p.geonameid is not None
+                                            else _km(p, b) <= SITE_REACH_KM)
     return bool(b.iso2) and p.iso2 == b.iso2 and _km(p, b) <= REGION_REACH_KM
 
 
@@ -1023,7 +1242,9 @@ def _km(a, b) -> float:
 
 def _readings(cands: Sequence[Candidate]) -> _Readings:
     # units whose bare name also names a big city inside them, or the city they are named after
-    names = {c.pid: normalize_name(c.place.name) for c in cands}
+    # a unit is known by its name without the class word ("Kherson Oblast" is "Kherson")
+    names = {c.pid: _UNIT_WORD.sub("", normalize_name(c.place.name)) if c.place.feature in ("admin1", "admin2")
+             else normalize_name(c.place.name) for c in cands}
     unit_names = {(c.a1code, names[c.pid]) for c in cands if c.place.feature in ("admin1", "admin2")}
     # ... unless the city holds only a small share of the unit's people: then the bare
     # name means the unit ("Quebec" the province; "Kharkiv" and "Kherson" the cities, which
@@ -1099,6 +1320,10 @@ def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int,
         if any(m.start < g.end and g.start < m.end for m in out):
             continue
         clash = [(s, e, l) for s, e, l in blocked if s < g.end and g.start < e]
+        if clash and g.site and all(g.start <= e and (s >= g.start or text[s:g.start].lower() == "the ")
+                                    and e <= g.end for s, e, l in clash):
+            out.append(g)  # a listed site the model took for an organisation ("the Black Sea Fleet")
+            continue
         if clash and ORG_MODIFIER_REASON in g.reasons and all(
                 l in ("ORG", "FAC", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW")
                 and (s == g.start or text[s:g.start].lower() == "the ") for s, e, l in clash):

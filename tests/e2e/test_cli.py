@@ -131,7 +131,7 @@ def test_python_api_extracts_without_a_database(pipeline):
 
     events = frontlines.extract_events("Russian forces shelled Kupiansk on Sunday, killing two civilians.",
                                        "2022-12-06", pipeline=pipeline)
-    assert [(e.event_date, e.fatalities, e.location) for e in events] == [("2022-12-04", 2, "Kupyansk")]
+    assert [(e.event_date, e.fatalities, e.location) for e in events] == [("2022-12-04", 2, "Kupiansk")]
 
 
 def test_python_api_adds_a_report_once(tmp_path, pipeline):

@@ -260,7 +260,7 @@ def test_freeing_a_town_is_a_recapture_but_freeing_prisoners_is_not(pipeline):
     events = code("On September 8, the Armed Forces freed Balakliia, which Russian troops had held since late "
                   "February.", pipeline)
     assert [(e.sub_event_type, e.location, e.event_date) for e in events] == [
-        ("Government regains territory", "Balakliya", "2022-09-08")]
+        ("Government regains territory", "Balakliia", "2022-09-08")]
     assert not [e for e in code("Russia freed 50 prisoners on Monday in an exchange.", pipeline)
                 if "territory" in e.sub_event_type]
 
@@ -269,9 +269,9 @@ def test_informal_romanisation_and_no_date_lent_across_towns(pipeline):
     events = code("On Tuesday, Ukrainian forces freed Balaklia.\n\n"
                   "Russian troops later left Kupiansk, officials said.", pipeline)
     by_place = {e.location: e for e in events if "territory" in e.sub_event_type}
-    assert by_place["Balakliya"].event_date == "2022-10-04"
-    assert by_place["Kupyansk"].event_date != "2022-10-04" or \
-        "time:inherited_same_kind" not in by_place["Kupyansk"].reasons
+    assert by_place["Balakliia"].event_date == "2022-10-04"
+    assert by_place["Kupiansk"].event_date != "2022-10-04" or \
+        "time:inherited_same_kind" not in by_place["Kupiansk"].reasons
 
 
 def test_a_town_given_as_a_reference_point_is_not_the_scene(pipeline):
@@ -283,15 +283,18 @@ def test_a_town_given_as_a_reference_point_is_not_the_scene(pipeline):
 
 
 def test_strikes_on_named_airfields_are_placed_at_each_airfield(pipeline):
-    """'the Donetsk airport' and 'Belbek air base' are places of their own (project features
-    without a GeoNames id): each gets its event, and the bare demonym does not pull Donetsk
-    to the Russian town of that name."""
+    """'the Donetsk airport' and 'Belbek air base' are listed sites (facilities.tsv): each gets
+    its event, placed as ACLED places it at the settlement the site belongs to (Donetsk,
+    Sevastopol) with the site in its reasons, and the bare demonym does not pull Donetsk to the
+    Russian town of that name."""
     events = code("Russian missiles struck the Donetsk airport and Belbek air base on Sunday, "
                   "officials said.", pipeline)
-    assert sorted(e.location for e in events) == ["Belbek air base", "Donetsk airport"]
-    assert {e.admin1 for e in events} == {"Donetsk", "Crimea"}
+    assert sorted(e.location for e in events) == ["Donetsk", "Sevastopol"]
+    assert {e.admin1 for e in events} == {"Donetsk Oblast", "Sevastopol"}
+    assert {r for e in events for r in e.reasons if r.startswith("geo:site=")} == {
+        "geo:site=donetsk_airport", "geo:site=belbek_air_base"}
     [town] = code("Russian missiles struck Donetsk on Sunday, officials said.", pipeline)
-    assert (town.location, town.admin1) == ("Donetsk", "Donetsk")
+    assert (town.location, town.admin1) == ("Donetsk", "Donetsk Oblast")
 
 
 def test_capital_standing_for_its_forces_is_not_the_scene(pipeline, background_pipeline):

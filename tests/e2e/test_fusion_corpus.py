@@ -52,7 +52,7 @@ def test_control_matches_public_record(fused):
     from frontlines.control import timeline
 
     store, _ = fused
-    public = {"Izyum": "2022-09-10", "Lyman": "2022-10-01", "Kherson": "2022-11-11", "Balakliya": "2022-09-08",
+    public = {"Izium": "2022-09-10", "Lyman": "2022-10-01", "Kherson": "2022-11-11", "Balakliia": "2022-09-08",
               "Robotyne": "2023-08-28"}
     for place, day in public.items():
         changes = [c for c in timeline(store, place) if c.controller == "Ukraine"]

@@ -47,7 +47,7 @@ def test_offensive_launched_six_days_ago(seed):
     ev = hits[0]
     assert ev.actor1 == "Military Forces of Ukraine (2019-)"
     assert ev.actor2 == "Military Forces of Russia (2000-)"
-    assert ev.admin1 == "Kharkiv"
+    assert ev.admin1 == "Kharkiv Oblast"
 
 
 @pytest.mark.parametrize("town", ["Izyum", "Kupyansk"])

@@ -385,9 +385,11 @@ def test_imported_geonames_point_replaces_a_derived_point_but_not_a_settlements(
     db = tmp_path / "g.sqlite"
     con = sqlite3.connect(db)
     con.executescript(SCHEMA)
-    con.execute("INSERT INTO place VALUES (1, 6251999, 'Canada', 60.0, -96.0, 'country', 'CA', '', '', '',"
+    con.execute("INSERT INTO place (pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, admin2, admin3,"
+                " population, precision, note) VALUES (1, 6251999, 'Canada', 60.0, -96.0, 'country', 'CA', '', '', '',"
                 " '', 37000000, 1, 'point:centre')")
-    con.execute("INSERT INTO place VALUES (2, 6167865, 'Toronto', 43.7, -79.4, 'settlement', 'CA', 'CA.08',"
+    con.execute("INSERT INTO place (pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, admin2, admin3,"
+                " population, precision, note) VALUES (2, 6167865, 'Toronto', 43.7, -79.4, 'settlement', 'CA', 'CA.08',"
                 " 'Ontario', '', '', 2600000, 1, '')")
     con.executemany("INSERT INTO name VALUES (?,?,0)", [("canada", 1), ("toronto", 2)])
     con.commit()
