@@ -815,6 +815,12 @@ class EventExtractor:
             ev.geonameid = p.geonameid
             ev.geo_precision = topo.geo_precision
             reasons.extend(r for r in topo.reasons if r not in reasons)
+            if getattr(p, "site", ""):
+                # ACLED's location is the settlement; the named site it happened at stays on the record
+                if not d.target:
+                    d.target, d.target_category = p.site, d.target_category or "site"
+                if f"site: {p.site}" not in d.tags:
+                    d.tags.append(f"site: {p.site}")
         else:
             reasons.append("geo:no_place")
         ev.region = _acled_region(ev.country)

@@ -188,3 +188,10 @@ def test_a_tally_in_its_own_clause_is_an_aggregate(background_pipeline):
     events = code("Russian missiles struck Kherson on Saturday. On Sunday, Russian strikes damaged 40 facilities "
                   "in 16 regions, the prime minister said.", background_pipeline)
     assert [e.event_date for e in events if "vague:aggregate" in e.reasons] == ["2022-10-02"]
+
+
+def test_an_event_at_a_named_site_is_at_its_settlement_and_keeps_the_site(pipeline):
+    events = code("Shells hit the Zaporizhzhia nuclear power plant on Tuesday, the operator said.", pipeline)
+    [ev] = events
+    assert ev.location == "Enerhodar"
+    assert "site:" in ev.tags and ev.target
