@@ -390,10 +390,11 @@ class EventExtractor:
     @staticmethod
     def _absorb(home: Draft, d: Draft) -> None:
         """Fold draft ``d`` into ``home``: one happening, told twice."""
+        home_generic = _is_generic(home)
         home.mentions.extend(m for m in d.mentions if m not in home.mentions)
         home.alternative = home.alternative and d.alternative
         home_type = home.sub_event
-        if home.family == d.family or (home.family in VIOLENT and d.family in VIOLENT and _is_generic(home)):
+        if home.family == d.family or (home.family in VIOLENT and d.family in VIOLENT and (home_generic or _is_generic(d))):
             home.sub_event = _specific_type(home.mentions)
         if home.toponym is None and d.toponym is not None and not d.anaphoric:
             home.toponym = d.toponym
@@ -504,10 +505,10 @@ class EventExtractor:
         for i, d in enumerate(drafts):
             if d.time is not None:
                 continue
-            earlier = next((e for e in reversed(drafts[:i]) if e.time is not None and e.family == d.family
+            earlier = next((e for e in reversed(drafts[:i]) if _lends_its_day(e) and e.family == d.family
                             and _same_or_no_place(e, d) and e.tense == d.tense), None)
             if earlier is None:
-                earlier = next((e for e in drafts if e.time is not None and e.family == d.family and
+                earlier = next((e for e in drafts if _lends_its_day(e) and e.family == d.family and
                                 _same_or_no_place(e, d) and
                                 e.actor1 and d.actor1 and e.actor1.country == d.actor1.country), None)
             if earlier is not None:
@@ -1254,6 +1255,11 @@ def _same_weapons(strike: Draft, interception: Draft) -> bool:
     told = " ".join(m.sentence.text for m in strike.mentions)
     downed = " ".join(m.sentence.text for m in interception.mentions)
     return any(rx.search(told) and rx.search(downed) for rx in _INTERCEPTABLE.values())
+
+
+def _lends_its_day(e: Draft) -> bool:
+    """A draft whose date can date another of its kind: a day, not a span ("between October 10 and 20")."""
+    return e.time is not None and e.time.time_precision == 1 and e.time.reason not in ("time:since", "time:until")
 
 
 def _is_region_level(d: Draft) -> bool:

@@ -195,3 +195,9 @@ def test_an_event_at_a_named_site_is_at_its_settlement_and_keeps_the_site(pipeli
     [ev] = events
     assert ev.location == "Enerhodar"
     assert "site:" in ev.tags and ev.target
+
+
+def test_a_killing_told_before_the_missiles_takes_the_missiles_kind(pipeline):
+    events = code("Eight people were killed in Vinnytsia on Tuesday. Officials said three cruise missiles had struck "
+                  "the city centre.", pipeline)
+    assert [(e.location, e.event_type) for e in events] == [("Vinnytsia", "Explosions/Remote violence")]
