@@ -1271,7 +1271,10 @@ def _inside_region(town: Draft, region: Draft) -> bool:
     t, r = town.toponym.place, region.toponym.place
     if t is None or r is None or t.iso2 != r.iso2:
         return False
-    return bool(r.admin1) and t.admin1 == r.admin1
+    if r.admin1:
+        return t.admin1 == r.admin1
+    # a named region with no province of its own ("eastern Ukraine", "Donbas"): near its point
+    return r.feature == "region" and _km(t, r) < REGION_RADIUS_KM
 
 
 def _unit_key(d: Draft) -> tuple | None:
@@ -1374,6 +1377,9 @@ def _main_country(toponyms: Sequence[Toponym]) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
+REGION_RADIUS_KM = 400      # how far from a named region's point a town counts as inside it
+
+
 def _only_settlement_inside(region, toponyms: Sequence[Toponym]) -> Toponym | None:
     """The one settlement the story names inside ``region`` (a country, admin1 or named region), if one."""
     inside: dict[object, Toponym] = {}
@@ -1384,7 +1390,7 @@ def _only_settlement_inside(region, toponyms: Sequence[Toponym]) -> Toponym | No
         if region.feature == "country" and p.iso2 == region.iso2 or \
                 region.feature == "admin1" and p.admin1 == region.admin1 and p.iso2 == region.iso2 or \
                 region.feature == "region" and p.iso2 == region.iso2 and (not region.admin1 or p.admin1 == region.admin1) \
-                and _km(p, region) < 400:
+                and _km(p, region) < REGION_RADIUS_KM:
             inside.setdefault(place_key(p), t)
     return next(iter(inside.values())) if len(inside) == 1 else None
 

@@ -201,3 +201,9 @@ def test_a_killing_told_before_the_missiles_takes_the_missiles_kind(pipeline):
     events = code("Eight people were killed in Vinnytsia on Tuesday. Officials said three cruise missiles had struck "
                   "the city centre.", pipeline)
     assert [(e.location, e.event_type) for e in events] == [("Vinnytsia", "Explosions/Remote violence")]
+
+
+def test_a_direction_of_the_country_is_the_town_it_holds(pipeline):
+    events = code("A missile hit the railway station in Kramatorsk, in eastern Ukraine, on Friday. The strike in "
+                  "eastern Ukraine killed 50 people on Friday, the governor said.", pipeline)
+    assert [e.location for e in events] == ["Kramatorsk"]
