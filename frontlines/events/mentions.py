@@ -25,7 +25,11 @@ SUPPORT_VERBS = {
     "launch", "carry", "conduct", "mount", "begin", "start", "stage", "unleash", "intensify", "resume",
     "continue", "repel", "repulse", "step", "wage", "make", "force", "push", "perform", "commit",
     "execute", "suffer", "come", "face", "report", "confirm", "record", "hold", "organise", "organize",
+    "endure", "withstand", "fend", "beat", "fight", "survive",
 }
+# Nouns that count a series of happenings: "a string of attacks", "a wave of strikes".
+SERIES_NOUNS = {"string", "series", "wave", "number", "barrage", "round", "spate", "volley", "salvo", "hail",
+                "hell", "storm", "flurry", "succession"}
 # Verbs whose noun subject is an event that happened ("shelling killed two").
 OCCUR_VERBS = {
     "hit", "kill", "rock", "destroy", "damage", "erupt", "break", "rage", "take", "occur", "continue",
@@ -249,6 +253,11 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
         return False      # "which Russia occupies": a state, not a happening
     if tok.dep_ == "amod" and pos == "NOUN" and trig.cls not in ("REMOTE", "AIR"):
         return False
+    if pos == "NOUN" and lemma == "fire" and not any(
+            re.match(r"^(artillery|rocket|mortar|drone|tank|gun|cannon|sniper|machine-gun|heavy|enemy|"
+                     r"shell|mlrs|howitzer|counter-battery|small-arms)$", c.lower_) for c in tok.subtree) and \
+            not (tok.dep_ in ("conj", "appos") and re.search(r"\b(artillery|rocket|mortar|drone)\b", sent_text, re.I)):
+        return False      # "a fire broke out", "set on fire": not gunfire
     if pos == "NOUN":
         return _noun_is_happening(tok)
     objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr", "nsubjpass")]
@@ -356,6 +365,18 @@ def _noun_is_happening(tok) -> bool:
     """A noun trigger counts when the text says the thing happened, not when it is merely named."""
     head = tok.head
     hl = head.lemma_.lower()
+    if tok.dep_ in ("pobj", "appos", "conj") and head is not tok:
+        # "a string of attacks", "a fiery hell of artillery, rocket and drone fire": the series is the noun
+        series = head.head if tok.dep_ == "pobj" and head.lower_ == "of" else head
+        while series.dep_ in ("appos", "conj", "pobj", "prep") and series.head is not series and \
+                series.lemma_.lower() not in SERIES_NOUNS:
+            series = series.head
+        if series is not tok and series.lemma_.lower() in SERIES_NOUNS and series is not head.head.head:
+            return _noun_is_happening(series)
+    if tok.dep_ == "nsubj" and hl == "be" and any(
+            c.dep_ == "prep" and c.lower_ == "under" and any(g.lower_ == "way" for g in c.children)
+            for c in head.children):
+        return True      # "Fighting is under way around Balakliya"
     if tok.dep_ in ("dobj", "obj", "nsubjpass") and hl in _AGREE_VERBS and tok.lemma_.lower() in (
             "agreement", "ceasefire", "truce", "deal", "swap", "exchange", "surrender"):
         return True

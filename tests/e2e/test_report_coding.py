@@ -207,3 +207,17 @@ def test_a_direction_of_the_country_is_the_town_it_holds(pipeline):
     events = code("A missile hit the railway station in Kramatorsk, in eastern Ukraine, on Friday. The strike in "
                   "eastern Ukraine killed 50 people on Friday, the governor said.", pipeline)
     assert [e.location for e in events] == ["Kramatorsk"]
+
+
+@pytest.mark.parametrize("text", [
+    "Fighting is under way around Balakliia, a town held by Russia, the army said on Wednesday.",
+    "Ukraine's marines said on Tuesday that they had conducted a string of attacks near Krynky.",
+    "On Tuesday, soldiers in Krynky endured a fiery hell of Russian artillery, rocket and drone fire.",
+])
+def test_nouns_that_tell_a_happening(pipeline, text):
+    events = code(text, pipeline)
+    assert events and events[0].event_type in ("Battles", "Explosions/Remote violence"), text
+
+
+def test_a_fire_that_broke_out_is_no_gunfire(pipeline):
+    assert code("A fire broke out in a warehouse in Dnipro on Tuesday.", pipeline) == []
