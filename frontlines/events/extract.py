@@ -185,8 +185,9 @@ class EventExtractor:
             start = sent.start + tok.idx
             mode, mode_reason = modality(tok, sent.text)
             attempted = False
-            if mode_reason in ATTEMPT_MODES and trig.cls in ("CLASH", "CAPTURE") and _MILITARY_SUBJECT.search(
-                    sent.text[: tok.idx]):
+            if (mode_reason in ATTEMPT_MODES or mode_reason == "mode:purpose" and tok.head.lemma_.lower() in
+                    ("attempt", "bid", "effort")) and trig.cls in ("CLASH", "CAPTURE", "ATTACK") and \
+                    _MILITARY_SUBJECT.search(sent.text[: tok.idx]):
                 # "Russian forces are attempting to seal off Lysychansk": the attempt is the fighting
                 mode, mode_reason, attempted = "", "", True
             when, when_reason = _pick_time(tok, sent, times)
@@ -942,9 +943,15 @@ def _time_head(doc, sent: Sentence, t: TimeExpression):
     return span.root if span is not None else None
 
 
+_CASUALTY_PARTICIPLES = {"wound", "injure", "kill", "die", "hurt", "shoot", "dead"}
+
+
 def _aside(head, own: set[int] = frozenset()) -> bool:
-    """A token inside a relative clause, participle or apposition that does not hold ``own``."""
-    return any(a.dep_ in ("relcl", "acl", "appos") and a.i not in own for a in [head, *head.ancestors])
+    """A token inside a relative clause or a participle clause that does not hold ``own`` ("Lyman, a
+    town Russia had held since May"), but not a casualty phrase ("one killed, nine wounded in Donbas
+    on July 10", where "wounded" hangs on "nine")."""
+    return any((a.dep_ == "relcl" or a.dep_ == "acl" and a.lemma_.lower() not in _CASUALTY_PARTICIPLES)
+               and a.i not in own for a in [head, *head.ancestors])
 
 
 def main_times(sent: Sentence, times: list[TimeExpression]) -> list[TimeExpression]:
@@ -1233,7 +1240,7 @@ GENERIC_CLASSES = frozenset({"KILL", "ATTACK", "LOSSES"})
 ATTEMPT_MODES = frozenset({"mode:head_try", "mode:head_attempt", "mode:head_seek", "mode:intent_attempt",
                            "mode:intent_effort", "mode:intent_bid"})
 _MILITARY_SUBJECT = re.compile(r"\b(troops|forces|army|units|soldiers|fighters|marines|paratroopers|brigades?|"
-                               r"battalions?|wagner|mercenar\w+)\b", re.IGNORECASE)
+                               r"battalions?|wagner|mercenar\w+|military|servicem[ae]n)\b", re.IGNORECASE)
 LEAD_DAYS = 3             # a lead event this recent dates the undated violence the report goes on to tell
 UNDATED_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference", "time:inherited_same_kind",
                              "time:day_of_the_reports_lead"})

@@ -645,8 +645,9 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
     if tok.dep_ in ("acl", "relcl") and tok.head.pos_ == "NOUN" and any(
             c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return "hypothetical", "mode:purpose"                        # "a counteroffensive to take back territory"
-    if tok.dep_ == "pcomp" and tok.head.lower_ in ("for", "of") and tok.tag_ == "VBG":
-        return "hypothetical", "mode:purpose"                        # "mobilising members for attacking X"
+    if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and (tok.head.lower_ == "for" or tok.head.lower_ == "of" and (
+            tok.head.head.lemma_.lower() in INTENT_NOUNS)):
+        return "hypothetical", "mode:purpose"     # "mobilising members for attacking X", "the aim of taking X"
     if tok.dep_ in ("csubj", "nsubj", "csubjpass") and tok.tag_ == "VBG" and any(
             c.dep_ == "aux" and c.lower_ in MODAL_HYPOTHETICAL | MODAL_FUTURE for c in tok.head.children):
         return "hypothetical", "mode:gerund_subject_of_modal"     # "Capturing it would be a win"

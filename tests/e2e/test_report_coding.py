@@ -221,3 +221,20 @@ def test_nouns_that_tell_a_happening(pipeline, text):
 
 def test_a_fire_that_broke_out_is_no_gunfire(pipeline):
     assert code("A fire broke out in a warehouse in Dnipro on Tuesday.", pipeline) == []
+
+
+def test_a_date_on_the_wounded_dates_the_killed(background_pipeline):
+    events = code("One soldier killed, nine wounded near Avdiivka on October 2.", background_pipeline)
+    assert events and events[0].event_date == "2022-10-02"
+
+
+def test_as_a_result_of_shelling_is_no_purpose(pipeline):
+    events = code("As a result of shelling in Kharkiv on Tuesday, a man was killed and two others were wounded.",
+                  pipeline)
+    assert events and not [r for e in events for r in e.reasons if r.startswith("mode:")]
+
+
+def test_troops_killed_in_an_attempt_to_attack_were_fighting(pipeline):
+    events = code("Ten Ukrainian soldiers were killed on Tuesday in an attempt to attack positions near Horlivka.",
+                  pipeline)
+    assert [e.event_type for e in events] == ["Battles"]
