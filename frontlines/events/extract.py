@@ -1050,9 +1050,26 @@ def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], cho
             continue
         if _REFERENCE_POINT.search(sent.text[max(0, t.start - sent.start - 40): t.start - sent.start]):
             continue                                   # "in Nikopol, west of Zaporizhzhia", "fired from Y"
+        if _in_speaker(sent, t):
+            continue                                   # "Belgrade radio said": the source, not a scene
         seen.add(k)
         out.append(t)
     return out
+
+
+def _in_speaker(sent: Sentence, t: Toponym) -> bool:
+    """Whether a place name sits in the subject of a reporting verb ("Belgrade radio said")."""
+    from .mentions import REPORT_VERBS
+
+    if sent.doc is None:
+        return False
+    span = sent.doc.char_span(t.start - sent.start, t.end - sent.start, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    while tok.dep_ not in ("nsubj", "nsubjpass", "ROOT") and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in REPORT_VERBS
 
 
 _REFERENCE_POINT = re.compile(r"\b(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
@@ -1565,6 +1582,8 @@ def _confidence(d: Draft, ev: Event) -> float:
         score -= 0.1
     if any(r.startswith("actor1:inferred") for r in ev.reasons):
         score -= 0.1
+    if "geo:alternative_place_in_sentence" in ev.reasons:
+        score -= 0.15          # a place the event-location choice passed over
     return round(max(0.05, min(0.99, score)), 2)
 
 

@@ -20,6 +20,8 @@ REPORT_VERBS = {
     "acknowledge", "admit", "call", "describe", "show", "suggest", "indicate", "believe", "quote",
 }
 DENY_VERBS = {"deny", "dismiss", "refute", "reject"}
+ACCUSING_VERBS = {"accuse", "blame", "charge", "suspect", "convict", "acquit", "indict", "allege", "accusation",
+                  "allegation", "suspicion"}
 # Verbs whose noun object is an event that happened ("launched an offensive").
 SUPPORT_VERBS = {
     "launch", "carry", "conduct", "mount", "begin", "start", "stage", "unleash", "intensify", "resume",
@@ -291,7 +293,7 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
             o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) or (
             lemma == "flee" and bool(_MILITARY_SUBJ.search(subj)))
     if lemma in ("advance", "push", "engage", "penetrate", "encircle", "surround", "seal", "cut"):
-        return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle", "surround") and bool(objs)
+        return bool(_MILITARY_SUBJ.search(subj)) or lemma in ("penetrate", "encircle") and bool(objs)
     if lemma == "land":
         # "a missile that landed in the town": a weapon coming down, not troops landing
         subj = _subject_text(tok) or (tok.head.text if tok.dep_ == "relcl" else "")
@@ -648,6 +650,9 @@ def modality(tok, sent_text: str) -> tuple[str, str]:
     if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and (tok.head.lower_ == "for" or tok.head.lower_ == "of" and (
             tok.head.head.lemma_.lower() in INTENT_NOUNS)):
         return "hypothetical", "mode:purpose"     # "mobilising members for attacking X", "the aim of taking X"
+    if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ == "of" and \
+            tok.head.head.lemma_.lower() in ACCUSING_VERBS:
+        return "hypothetical", "mode:accusation"  # "accused the rebels of violating the ceasefire"
     if tok.dep_ in ("csubj", "nsubj", "csubjpass") and tok.tag_ == "VBG" and any(
             c.dep_ == "aux" and c.lower_ in MODAL_HYPOTHETICAL | MODAL_FUTURE for c in tok.head.children):
         return "hypothetical", "mode:gerund_subject_of_modal"     # "Capturing it would be a win"

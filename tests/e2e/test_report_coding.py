@@ -238,3 +238,19 @@ def test_troops_killed_in_an_attempt_to_attack_were_fighting(pipeline):
     events = code("Ten Ukrainian soldiers were killed on Tuesday in an attempt to attack positions near Horlivka.",
                   pipeline)
     assert [e.event_type for e in events] == ["Battles"]
+
+
+def test_the_source_of_a_report_is_no_alternative_scene(background_pipeline):
+    events = code("Three people were killed in Odesa on Tuesday, Kyiv radio said.", background_pipeline)
+    assert [e.location for e in events] == ["Odesa"]
+
+
+def test_an_accused_act_is_no_happening_of_its_own(background_pipeline):
+    events = code("The government accused the rebels of violating the ceasefire near Horlivka on Tuesday.",
+                  background_pipeline)
+    assert all("mode:accusation" in e.reasons for e in events if e.event_type == "Battles")
+
+
+def test_fields_surrounded_by_water_are_no_encirclement(pipeline):
+    assert code("The windmill was surrounded by flooded fields after heavy rain near Kherson on Tuesday.",
+                pipeline) == []
