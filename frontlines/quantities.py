@@ -502,10 +502,11 @@ _INJ_VERB = r"(?:wounded|injured|hurt|hospitali[sz]ed|maimed)"
 _N = rf"(?P<num>{_NUM_CORE})"
 
 _DEATH_PATTERNS: list[tuple[re.Pattern, str]] = [
-    # "the number of people killed ... has risen from 30 to 35", "brings the number of dead to 27"
-    (re.compile(rf"\bnumber\s+of\s+(?:people\s+|civilians\s+|those\s+|residents\s+)?(?:dead|killed|deaths|fatalities|"
-                rf"victims)\b(?:\s+[^\s.;]+){{0,14}}?\s+(?:(?:has|have|had)\s+)?(?:risen|rose|climbed|increased|grown|"
-                rf"jumped|reached)\s+(?:from\s+\S+\s+)?to\s+(?:at\s+least\s+)?{_N}", re.I), "death_toll"),
+    # "the number of people killed ... has risen from 30 to 35", "the number of dead has reached 40"
+    (re.compile(rf"\bnumber\s+of\s+(?:[A-Za-z'’-]+\s+){{0,3}}?(?:dead|killed|deaths|fatalities|victims)\b"
+                rf"(?:\s+[^\s.;]+){{0,22}}?\s+(?:(?:has|have|had)\s+)?(?:risen|rose|climbed|increased|grown|jumped|"
+                rf"reached|stands\s+at|stood\s+at)\s+(?:from\s+\S+\s+)?(?:to\s+)?(?:at\s+least\s+)?{_N}", re.I),
+     "death_toll"),
     (re.compile(rf"\bbring(?:s|ing)?\s+the\s+(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|people\s+killed|"
                 rf"fatalities|victims))\s+to\s+(?:at\s+least\s+)?{_N}", re.I), "death_toll"),
     # "death toll rose to 12", "the toll has risen to at least 20", "death toll of 12"
@@ -623,6 +624,9 @@ def has_casualty_words(text: str) -> bool:
     return bool(text) and bool(_CASUALTY_WORD.search(text))
 
 
+_KILLED_OR_WOUNDED = re.compile(r"\b(?:killed|dead)\s+or\s+(?:wounded|injured|hurt|missing)\b", re.I)
+
+
 def find_fatalities(text: str) -> tuple[int, str] | None:
     """Number killed stated in ``text`` with a reason, or ``None`` when none is stated.
 
@@ -635,6 +639,9 @@ def find_fatalities(text: str) -> tuple[int, str] | None:
     """
     if not text or not _CASUALTY_WORD.search(text):
         return None
+    if _KILLED_OR_WOUNDED.search(text):
+        # "dozens killed or wounded": casualties, not a count of the dead
+        text = _KILLED_OR_WOUNDED.sub("casualties", text)
     found = _collect(text, _DEATH_PATTERNS)
     for m in _SINGLE_DEATH.finditer(text):
         if _negated(text, m.start()):
@@ -668,3 +675,26 @@ def find_injuries(text: str) -> tuple[int, str] | None:
             return 0, "injuries:none_reported"
         return None
     return _summarise("injuries", found)
+
+
+_DISTRIBUTED = re.compile(rf"(?<![\w-]){_N}\s+(?:each\s+)?(?:(?:people|civilians|residents|soldiers|servicemen)\s+)?"
+                          r"(?:were\s+killed\s+)?in\s+(?:the\s+(?:town|city|village)\s+of\s+)?", re.I)
+
+
+def count_at_place(text: str, place_start: int) -> int | None:
+    """The share of a toll a sentence gives one place when it spreads the toll over several:
+    "killed seven civilians: three in Sloviansk, two in Marinka, and one each in Halytsynivka and
+    Vodiane" gives 3 at Sloviansk and 1 at Vodiane.  None unless the sentence names two or more
+    shares and one of them stands before the place (in the same list)."""
+    shares = [m for m in _DISTRIBUTED.finditer(text) if parse_number_ex(m.group("num")) is not None]
+    if len(shares) < 2:
+        return None
+    before = [m for m in shares if m.end() <= place_start]
+    if not before:
+        return None
+    m = before[-1]
+    between = text[m.end():place_start]
+    if len(between) > 60 or re.search(r"[;:—–]|\bwhile\b|\bwhereas\b", between):
+        return None
+    value = parse_number_ex(m.group("num"))
+    return int(value.value) if value is not None else None

@@ -303,6 +303,11 @@ class EventExtractor:
             self._fill_from_mentions(d)
             if d.family in VIOLENT and fatal is not None:
                 d.fatalities, d.fatality_reason = fatal
+                share = qty.count_at_place(sent.text, d.toponym.start - sent.start) if d.toponym is not None \
+                    and sent.start <= d.toponym.start < sent.end else None
+                if share is not None:
+                    # "killed seven civilians: three in Sloviansk, two in Marinka": each town its own toll
+                    d.fatalities, d.fatality_reason = share, "fatalities:share_of_a_distributed_toll"
             d.quantities = list(quants)
             if d.sub_event == "Non-violent transfer of territory":
                 if all("mode:ordered" in m.reasons for m in d.mentions):
@@ -421,8 +426,9 @@ class EventExtractor:
             home.claim_status = "denied"
         elif home.claimants and home.claim_status == "reported":
             home.claim_status = "claimed"
-        if d.fatalities is not None and (home.fatalities is None or d.fatalities < home.fatalities):
-            home.fatalities, home.fatality_reason = d.fatalities, d.fatality_reason
+        if d.fatalities is not None:
+            home.fatalities, home.fatality_reason = _combined_toll(home.fatalities, home.fatality_reason,
+                                                                   d.fatalities, d.fatality_reason)
         seen = {(q["value"], q["unit"]) for q in home.quantities}
         home.quantities.extend(q for q in d.quantities if (q["value"], q["unit"]) not in seen)
         home.tags.extend(t for t in d.tags if t not in home.tags)
@@ -666,8 +672,11 @@ class EventExtractor:
                 continue
             value, why = found
             revision = why == "fatalities:death_toll" or bool(_TOLL_UPDATE.search(sent.text))
-            if home.fatalities is None or (revision and value > home.fatalities):
-                home.fatalities, home.fatality_reason = value, "fatalities:toll_sentence"
+            why = "fatalities:death_toll" if revision else why
+            new = _combined_toll(home.fatalities, home.fatality_reason, value, why)
+            if new != (home.fatalities, home.fatality_reason):
+                home.fatalities, home.fatality_reason = new[0], "fatalities:toll_sentence" if new[0] == value and \
+                    new[1] == why else new[1]
                 home.extra_evidence.append(Evidence("", sent.text, sent.start, sent.end))
 
     def _infer_attackers(self, drafts: list[Draft], main_country: str) -> None:
@@ -1284,6 +1293,29 @@ def _same_weapons(strike: Draft, interception: Draft) -> bool:
 def _lends_its_day(e: Draft) -> bool:
     """A draft whose date can date another of its kind: a day, not a span ("between October 10 and 20")."""
     return e.time is not None and e.time.time_precision == 1 and e.time.reason not in ("time:since", "time:until")
+
+
+def _toll_rank(reason: str) -> int:
+    """How a figure was given: a toll's revision (2), a stated count (1), a vague word (0)."""
+    if reason in ("fatalities:death_toll", "fatalities:toll_sentence"):
+        return 2
+    return 0 if "vague" in reason else 1
+
+
+def _combined_toll(a: int | None, a_why: str, b: int | None, b_why: str) -> tuple[int | None, str]:
+    """ACLED's fatality figure for two tellings of one event: a revised toll replaces earlier counts
+    (the latest, highest revision wins); a stated count beats a vague word ("hundreds died ... at least
+    500 were killed" is 500); among counts of the same standing, the lowest credible figure."""
+    if a is None:
+        return b, b_why
+    if b is None:
+        return a, a_why
+    ra, rb = _toll_rank(a_why), _toll_rank(b_why)
+    if ra != rb:
+        return (a, a_why) if ra > rb else (b, b_why)
+    if ra == 2:
+        return (a, a_why) if a >= b else (b, b_why)
+    return (a, a_why) if a <= b else (b, b_why)
 
 
 def _is_region_level(d: Draft) -> bool:

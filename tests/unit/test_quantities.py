@@ -337,3 +337,17 @@ def test_revised_tolls_and_hedged_deaths(text, value):
 
 def test_a_year_is_not_a_toll():
     assert find_fatalities("If confirmed, no strike since 2008 will have killed more people.") is None
+
+
+def test_a_toll_spread_over_towns_gives_each_its_share():
+    from frontlines.quantities import count_at_place
+
+    text = ("Shelling killed seven civilians in the region: three in Sloviansk, two in Marinka, and one each in "
+            "Halytsynivka and Vodiane.")
+    shares = {name: count_at_place(text, text.index(name)) for name in ("Sloviansk", "Marinka", "Vodiane")}
+    assert shares == {"Sloviansk": 3, "Marinka": 2, "Vodiane": 1}
+    assert count_at_place("Three people were killed in Kherson on Monday.", 28) is None   # one figure: no list
+
+
+def test_killed_or_wounded_counts_no_deaths():
+    assert find_fatalities("Ukraine claims dozens of officers were killed or wounded.") is None
