@@ -104,11 +104,14 @@ class EventExtractor:
         self.last_candidates: list[tuple[Event, dict[str, float]]] = []
         self._denials: list[tuple] = []
         self._story_toponyms: list[Toponym] = []
+        self._base_known = True
 
     # ------------------------------------------------------------------------------------
     def extract(self, article: Article, sentences: Sequence[Sentence], toponyms: Sequence[Toponym]) -> list[Event]:
         ref = temporal.reference_date(article.text, article.date, article.date_reason)
         base = ref.date
+        # with no date at all, "Jan. 14" cannot be said to be history or the future
+        self._base_known = ref.reason != "time:no_reference"
         # a place that only opens an institution's name ("the Kharkiv Regional Military
         # Administration said") is a mention, not where anything happened
         toponyms = [t for t in toponyms if ORG_MODIFIER_REASON not in t.reasons]
@@ -191,7 +194,7 @@ class EventExtractor:
                 # "Russian forces are attempting to seal off Lysychansk": the attempt is the fighting
                 mode, mode_reason, attempted = "", "", True
             when, when_reason = _pick_time(tok, sent, times)
-            if not mode and when is not None:
+            if not mode and when is not None and self._base_known:
                 end_day = when.end_date or when.date
                 if when.relation == "future":
                     mode, mode_reason = "future", "mode:future_date"
@@ -205,7 +208,7 @@ class EventExtractor:
                     mode, mode_reason = "historical", reason
             if not mode and re.search(r"\b(since|ever since)\b", sent.text[max(0, tok.idx - 60): tok.idx + 80], re.I):
                 clause = _clause_chars(tok)       # "freed X, which Russia had held since February": not the capture's
-                if any((base - (t.start_date or t.date)).days > HISTORY_DAYS and
+                if self._base_known and any((base - (t.start_date or t.date)).days > HISTORY_DAYS and
                        (t.start - sent.start) in clause for t in times):
                     mode, mode_reason = "historical", "mode:since_background"
             if mode == "negation" and mode_reason in ("mode:head_deny", "mode:head_dismiss", "mode:head_reject"):

@@ -254,3 +254,12 @@ def test_an_accused_act_is_no_happening_of_its_own(background_pipeline):
 def test_fields_surrounded_by_water_are_no_encirclement(pipeline):
     assert code("The windmill was surrounded by flooded fields after heavy rain near Kherson on Tuesday.",
                 pipeline) == []
+
+
+def test_an_undated_report_with_no_year_sets_nothing_aside_as_history(pipeline):
+    from frontlines.records import Article
+
+    text = "At least 23 people died after a Russian missile struck a residential building in Dnipro on Saturday, Jan. 14."
+    article = Article(article_id="t-noyear", text=text, date=None, date_reason="date:unknown")
+    events = pipeline.code_article(article).events
+    assert [(e.location, e.event_date) for e in events] == [("Dnipro", "")]
