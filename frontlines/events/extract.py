@@ -962,8 +962,14 @@ def _aside(head, own: set[int] = frozenset()) -> bool:
     """A token inside a relative clause or a participle clause that does not hold ``own`` ("Lyman, a
     town Russia had held since May"), but not a casualty phrase ("one killed, nine wounded in Donbas
     on July 10", where "wounded" hangs on "nine")."""
-    return any((a.dep_ == "relcl" or a.dep_ == "acl" and a.lemma_.lower() not in _CASUALTY_PARTICIPLES)
+    return any((a.dep_ == "relcl" or a.dep_ == "acl" and a.lemma_.lower() not in _CASUALTY_PARTICIPLES
+                and a.head.lemma_.lower() not in _MEDIA_NOUNS)
                and a.i not in own for a in [head, *head.ancestors])
+
+
+# "footage released on Monday showed forces had advanced": the release dates what it shows
+_MEDIA_NOUNS = {"footage", "video", "videos", "image", "images", "photo", "photos", "report", "reports", "statement",
+                "update", "assessment", "post", "message", "announcement"}
 
 
 def main_times(sent: Sentence, times: list[TimeExpression]) -> list[TimeExpression]:

@@ -30,6 +30,7 @@ SUPPORT_VERBS = {
     "endure", "withstand", "fend", "beat", "fight", "survive",
 }
 # Nouns that count a series of happenings: "a string of attacks", "a wave of strikes".
+_OPERATION_NOUNS = {"operation", "operations", "action", "actions", "push", "drive", "effort", "efforts"}
 SERIES_NOUNS = {"string", "series", "wave", "number", "barrage", "round", "spate", "volley", "salvo", "hail",
                 "hell", "storm", "flurry", "succession"}
 # Verbs whose noun subject is an event that happened ("shelling killed two").
@@ -254,7 +255,12 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
             c.dep_ in ("aux", "auxpass") for c in tok.children):
         return False      # "which Russia occupies": a state, not a happening
     if tok.dep_ == "amod" and pos == "NOUN" and trig.cls not in ("REMOTE", "AIR"):
-        return False
+        # "counteroffensive operations continued": the operation is the happening
+        return tok.head.lemma_.lower() in _OPERATION_NOUNS and _noun_is_happening(tok.head)
+    if pos == "NOUN" and lemma == "gain":
+        # "forces made small gains": an advance; "economic gains" are not
+        verb = tok.head if tok.dep_ in ("dobj", "obj") else None
+        return verb is not None and bool(_MILITARY_SUBJ.search(_subject_text(verb)))
     if pos == "NOUN" and lemma == "fire" and not any(
             re.match(r"^(artillery|rocket|mortar|drone|tank|gun|cannon|sniper|machine-gun|heavy|enemy|"
                      r"shell|mlrs|howitzer|counter-battery|small-arms)$", c.lower_) for c in tok.subtree) and \
@@ -379,6 +385,8 @@ def _noun_is_happening(tok) -> bool:
             c.dep_ == "prep" and c.lower_ == "under" and any(g.lower_ == "way" for g in c.children)
             for c in head.children):
         return True      # "Fighting is under way around Balakliya"
+    if tok.dep_ == "compound" and head.pos_ == "NOUN" and head.lemma_.lower() in _OPERATION_NOUNS:
+        return _noun_is_happening(head)     # "counteroffensive operations continued near Bakhmut"
     if tok.dep_ in ("dobj", "obj", "nsubjpass") and hl in _AGREE_VERBS and tok.lemma_.lower() in (
             "agreement", "ceasefire", "truce", "deal", "swap", "exchange", "surrender"):
         return True

@@ -263,3 +263,16 @@ def test_an_undated_report_with_no_year_sets_nothing_aside_as_history(pipeline):
     article = Article(article_id="t-noyear", text=text, date=None, date_reason="date:unknown")
     events = pipeline.code_article(article).events
     assert [(e.location, e.event_date) for e in events] == [("Dnipro", "")]
+
+
+def test_operations_and_gains_of_troops_are_fighting(pipeline):
+    events = code("The institute said that on Monday Ukrainian forces made small gains near Bakhmut, as "
+                  "counteroffensive operations continued in western Zaporizhzhia Oblast.", pipeline)
+    assert {e.event_type for e in events} == {"Battles"} and len(events) == 2
+    assert code("The company made large gains in Kyiv on Monday.", pipeline) == []
+
+
+def test_footage_released_on_a_day_dates_what_it_shows(pipeline):
+    events = code("Geolocated footage released on Monday showed Ukrainian forces had advanced northwest of "
+                  "Novomaiorske.", pipeline, date="2023-10-03")
+    assert [e.event_date for e in events] == ["2023-10-02"]
