@@ -67,6 +67,10 @@ def vagueness_reason(d: "Draft", reference=None) -> str:
     topo = d.toponym
     if topo is None or topo.place is None:
         return "vague:no_place"
+    if when is not None and when.reason in ("time:article_date_default", "time:paragraph_reference",
+                                            "time:inherited_same_kind", "time:day_of_the_reports_lead") and \
+            all(_HABITUAL.search(m.sentence.text) for m in d.mentions):
+        return "vague:habitual"       # "has come under missile attack almost every day"
     borrowed = bool(BORROWED_PLACE_REASONS.intersection(topo.reasons)) or topo.geo_precision == 3
     if borrowed and any(_aggregate_in_clause(m) for m in d.mentions):
         return "vague:aggregate"      # "damaged 400 facilities in 16 regions": a tally, not a happening
@@ -77,6 +81,9 @@ def vagueness_reason(d: "Draft", reference=None) -> str:
     return ""
 
 
+_HABITUAL = re.compile(r"\b((almost|nearly)\s+)?(every|each)\s+(day|night|week)\b|\bdaily\b|\bnightly\b|"
+                       r"\bday after day\b|\bregularly\b|\brepeatedly\b|\bconstant(ly)?\b|\brelentless(ly)?\b",
+                       re.IGNORECASE)
 BORROWED_PLACE_REASONS = frozenset({"geo:continues_previous_event", "geo:only_settlement_in_story",
                                     "geo:river_in_story_region", "geo:document_focus",
                                     "geo:only_town_of_region_in_story"})

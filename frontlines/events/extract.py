@@ -215,6 +215,10 @@ class EventExtractor:
                 speaker = _denier(tok, namer)
                 if speaker:
                     self._denials.append((trig.cls, speaker, sent, tok))
+            if not mode and when is None and _previously_reported(tok):
+                # "the ministry had previously reported that ... intercepted 17 rockets": an earlier
+                # report's news, with no day of its own, is not this report's event
+                mode, mode_reason = "historical", "mode:previously_reported"
             if not mode and not times and is_media_description(tok):
                 mode, mode_reason = "hypothetical", "mode:media_description"
             if mode and not self.include_background:
@@ -983,6 +987,20 @@ def main_times(sent: Sentence, times: list[TimeExpression]) -> list[TimeExpressi
         if head is None or not _aside(head):
             out.append(t)
     return out
+
+
+_PREVIOUSLY = {"previously", "earlier", "before"}
+
+
+def _previously_reported(tok) -> bool:
+    from .mentions import REPORT_VERBS
+
+    for anc in [tok, *list(tok.ancestors)[:4]]:
+        if anc.lemma_.lower() in REPORT_VERBS and any(
+                c.dep_ == "advmod" and c.lower_ in _PREVIOUSLY for c in anc.children) and any(
+                c.dep_ == "aux" and c.lower_ == "had" for c in anc.children):
+            return True       # "had previously reported" (a report older than this one), not "reported earlier"
+    return False
 
 
 def _tree_distance(a, b) -> int:

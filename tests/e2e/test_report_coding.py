@@ -276,3 +276,16 @@ def test_footage_released_on_a_day_dates_what_it_shows(pipeline):
     events = code("Geolocated footage released on Monday showed Ukrainian forces had advanced northwest of "
                   "Novomaiorske.", pipeline, date="2023-10-03")
     assert [e.event_date for e in events] == ["2023-10-02"]
+
+
+def test_what_an_older_report_said_without_a_day_is_not_this_reports_event(pipeline, background_pipeline):
+    text = ("The ministry had previously reported that air defences had intercepted 17 rockets near Kherson and "
+            "Melitopol.")
+    assert code(text, pipeline) == []
+    assert any("mode:previously_reported" in e.reasons for e in code(text, background_pipeline))
+    # "reported earlier" in this report's own telling is still its news
+    assert code("The agency reported earlier that Ukrainian forces had seized Bohorodychne.", pipeline)
+
+
+def test_attacks_almost_every_day_are_habitual_not_an_event(pipeline):
+    assert code("Kharkiv has come under missile attack almost every day.", pipeline) == []
