@@ -139,6 +139,9 @@ class EventExtractor:
                 continue
             spans = [(e.start_char, e.end_char) for e in sent.doc.ents if e.label_ in ("DATE", "TIME")]
             times = temporal.find_time_expressions(sent.text, base, spans, offset=sent.start)
+            if dateline:
+                # "Rostov-on-Don, 04.01.2023 (Sputnik) -": the dateline's date is the report's, no event's
+                times = [t for t in times if not (dateline[0] <= t.start and t.end <= dateline[1] + 2)]
             times_by_sentence[sent.index] = main_times(sent, times)
             sent_topos = [t for t in toponyms if sent.start <= t.start and t.end <= sent.end and t not in filed]
             self._denials = []

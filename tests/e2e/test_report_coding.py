@@ -289,3 +289,9 @@ def test_what_an_older_report_said_without_a_day_is_not_this_reports_event(pipel
 
 def test_attacks_almost_every_day_are_habitual_not_an_event(pipeline):
     assert code("Kharkiv has come under missile attack almost every day.", pipeline) == []
+
+
+def test_a_datelines_date_dates_no_event(pipeline):
+    events = code("Rostov-on-Don, 04.10.2022 (Sputnik) — Russian servicemen were killed in Makiivka following the "
+                  "Ukrainian strike of October 1, the ministry said.", pipeline)
+    assert [e.event_date for e in events] == ["2022-10-01"]
