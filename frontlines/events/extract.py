@@ -643,7 +643,7 @@ class EventExtractor:
             return
         kind, _n = kinds.most_common(1)[0]
         for d in drafts:
-            if _is_generic(d) and d.sub_event != kind:
+            if _is_generic(d) and d.sub_event != kind and not _attack_by_ground_forces(d):
                 d.sub_event = kind
                 d.reasons.append("type:kind_of_the_reports_violence")
 
@@ -1346,6 +1346,27 @@ def _combined_toll(a: int | None, a_why: str, b: int | None, b_why: str) -> tupl
     if ra == 2:
         return (a, a_why) if a >= b else (b, b_why)
     return (a, a_why) if a <= b else (b, b_why)
+
+
+def _attack_by_ground_forces(d: Draft) -> bool:
+    """"The marines conducted a string of attacks on the bank": troops attacking with no weapon named
+    is ground fighting, not the report's missile strikes."""
+    return any(m.cls == "ATTACK" and _GROUND_FORCES.search(_doer(m.token)) for m in d.mentions)
+
+
+def _doer(tok) -> str:
+    """Who does what a trigger names: its agent phrase, else the subject of the verb it hangs on
+    ("its troops had conducted a string of attacks")."""
+    found = agent_phrase(tok)[0]
+    if found:
+        return found
+    verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+    return span_text(subj) if subj is not None else ""
+
+
+_GROUND_FORCES = re.compile(r"\b(troops|soldiers|marines|infantry|paratroopers|units|forces|brigades?|battalions?|"
+                            r"regiments?|assault groups?|mercenaries)\b", re.IGNORECASE)
 
 
 def _is_region_level(d: Draft) -> bool:

@@ -181,6 +181,8 @@ _HIT_STRUCTURES = re.compile(r"\b(power (stations?|plants?)|substations?|(energy
                              r"buildings?)|depots?|warehouses?|bridges?|railway stations?|airports?|air ?bases?|"
                              r"oil refiner\w+|fuel (depots?|tanks?)|barracks|hospitals?|schools?|headquarters)\b",
                              re.IGNORECASE)
+_MILITARY_VICTIMS = re.compile(r"\b(soldiers?|fighters?|servicem[ae]n|troops|marines|paratroopers|officers|"
+                               r"militants?|combatants|defenders|mercenaries|conscripts|recruits)\b", re.I)
 _FIGURATIVE_FIGHTS = {"flame", "fire", "blaze", "wildfire", "virus", "pandemic", "corruption", "inflation", "illness",
                       "cancer", "disease", "addiction", "poverty", "tear", "traffic", "cold", "heat", "odds", "clock"}
 _STATE_VERBS = {"occupy", "hold", "control"}
@@ -515,6 +517,12 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
     if cls == "KILL":
         if victims is not None and victims.inter in (2, 3, 4):
             reasons.append("type:armed_victims")
+            return "Armed clash", reasons
+        victims_text = " ".join(span_text(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+        if tok.dep_ == "acl":
+            victims_text += " " + tok.head.text          # "two fighters killed there"
+        if not weapon and _MILITARY_VICTIMS.search(victims_text):
+            reasons.append("type:military_victims")      # "two fighters killed there": fighting
             return "Armed clash", reasons
         if weapon:
             reasons.append(f"type:weapon={weapon}")

@@ -295,3 +295,15 @@ def test_a_datelines_date_dates_no_event(pipeline):
     events = code("Rostov-on-Don, 04.10.2022 (Sputnik) — Russian servicemen were killed in Makiivka following the "
                   "Ukrainian strike of October 1, the ministry said.", pipeline)
     assert [e.event_date for e in events] == ["2022-10-01"]
+
+
+def test_fighters_killed_there_died_in_fighting(pipeline):
+    events = code("Ukrainians mourned two fighters killed in Bakhmut on Tuesday.", pipeline)
+    assert [e.event_type for e in events] == ["Battles"]
+
+
+def test_troops_attacking_with_no_weapon_named_are_fighting_not_the_reports_strikes(pipeline):
+    events = code("On Tuesday, Ukrainian marines conducted a string of attacks near Krynky. Russian drones struck "
+                  "Kherson on Tuesday.", pipeline)
+    kinds = {e.location: e.event_type for e in events}
+    assert kinds.get("Krynky") == "Battles", kinds
