@@ -119,6 +119,9 @@ class EventExtractor:
         # a country or capital standing for its state ("shelling by Kiev's forces", "Moscow
         # says") tells whose story it is, not where anything happened
         toponyms = scene_toponyms(toponyms)
+        # "the Dnipro's right bank": the river, not the city of the same name, wherever the story
+        # looks for a place (the fallbacks included)
+        toponyms = [t for t in toponyms if not _BANK_AFTER.match(article.text[t.end: t.end + 30])]
         self._story_toponyms = list(toponyms)
         dateline = dateline_span(article.text)
         # "MOSCOW, August 30. /TASS/.", "KYIV (Reuters) —": where the report was filed, not where
@@ -1036,8 +1039,14 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     if cls in ("CAPTURE", "WITHDRAW"):
         # "Robotyne was recaptured", "abandoned Lyman": the place taken or left is the object itself
         taken = {c.idx for o in tok.children if o.dep_ in ("dobj", "obj", "nsubjpass") for c in o.subtree}
+        if cls == "WITHDRAW":
+            # "withdrawing its troops from the right bank, including from the city of Kherson": the place left
+            froms = [o for o in tok.children if o.dep_ == "prep" and o.lower_ == "from"]
+            froms += [g for o in tok.children if o.dep_ == "prep" and o.lower_ == "including"
+                      for g in o.children if g.dep_ == "prep" and g.lower_ == "from"]
+            taken |= {c.idx for o in froms for c in o.subtree}
         objects = [t for t in inside if (t.start - sent.start) in taken and t.place is not None
-                   and t.place.feature not in ("country",)]
+                   and t.place.feature not in ("country",) and not _not_the_scene(sent, t, cls, tok)]
         if objects:
             return _conjuncts(sent, objects[0], usable)
     # "the Dnipro's right bank" (the river, not the city of the same name), the new line a

@@ -739,7 +739,13 @@ def is_ordered(tok) -> bool:
             break
         if anc.lemma_.lower() in _ORDER_WORDS or anc.lower_ == "go-ahead":
             return True
+        if anc.lemma_.lower() in _ANNOUNCE_WORDS and (tok.tag_ == "VBG" or any(
+                c.dep_ == "aux" and c.lower_ in ("to", "will") for c in tok.children)):
+            return True     # "Moscow announced it was withdrawing its troops": an announced move, not yet done
     return False
+
+
+_ANNOUNCE_WORDS = {"announce", "declare", "decide", "say"}
 
 
 _MEDIA = {"video", "videos", "footage", "image", "images", "photo", "photos", "photograph", "photographs",

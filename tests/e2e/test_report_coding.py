@@ -307,3 +307,12 @@ def test_troops_attacking_with_no_weapon_named_are_fighting_not_the_reports_stri
                   "Kherson on Tuesday.", pipeline)
     kinds = {e.location: e.event_type for e in events}
     assert kinds.get("Krynky") == "Battles", kinds
+
+
+def test_an_announced_withdrawal_is_a_change_to_group_at_the_place_left(pipeline):
+    events = code("On Wednesday Moscow announced it was withdrawing its troops from the Dnipro's right bank, "
+                  "including from the city of Kherson.", pipeline)
+    assert [(e.sub_event_type, e.location) for e in events] == [("Change to group/activity", "Kherson")]
+    # a completed withdrawal is still the town's transfer
+    done = code("Russian troops withdrew from Kherson on Friday, the ministry said.", pipeline)
+    assert [e.sub_event_type for e in done] == ["Non-violent transfer of territory"]
