@@ -490,7 +490,8 @@ class EventExtractor:
             if key is None or d.sub_event != "Disrupted weapons use":
                 continue
             home = next((k for k in kept if k is not d and k.family == tx.REMOTE and _unit_key(k) is not None and
-                         not k.alternative and k.time.date == d.time.date and _same_weapons(k, d) and
+                         not k.alternative and (k.time.date == d.time.date or d.time_reason in UNDATED_REASONS)
+                         and _same_weapons(k, d) and
                          (_unit_key(k)[1] == key[1] or (_is_region_level(d) and _inside_region(k, d)))), None)
             if home is not None:
                 self._absorb(home, d)
@@ -1324,6 +1325,8 @@ _INTERCEPTABLE = {"missile": re.compile(r"\b(missiles?|rockets?|kalibrs?|iskande
 def _same_weapons(strike: Draft, interception: Draft) -> bool:
     """Whether what was shot down could be what struck: missiles with missiles, drones with drones
     (shells are not intercepted, so drones downed over a shelled town's region are another attack)."""
+    if {m.sentence.index for m in strike.mentions} & {m.sentence.index for m in interception.mentions}:
+        return True          # "Two were shot down, but four struck the building": one salvo
     told = " ".join(m.sentence.text for m in strike.mentions)
     downed = " ".join(m.sentence.text for m in interception.mentions)
     return any(rx.search(told) and rx.search(downed) for rx in _INTERCEPTABLE.values())

@@ -316,3 +316,9 @@ def test_an_announced_withdrawal_is_a_change_to_group_at_the_place_left(pipeline
     # a completed withdrawal is still the town's transfer
     done = code("Russian troops withdrew from Kherson on Friday, the ministry said.", pipeline)
     assert [e.sub_event_type for e in done] == ["Non-violent transfer of territory"]
+
+
+def test_rockets_downed_in_the_salvo_that_hit_are_part_of_the_strike(pipeline):
+    events = code("Six rockets were fired at a base in Makiivka on Sunday. Two were shot down, but four struck the "
+                  "building and exploded.", pipeline)
+    assert [e.event_type for e in events] == ["Explosions/Remote violence"]
