@@ -151,6 +151,32 @@ def _near_in_time(home: "Draft", claim: "Draft") -> bool:
     return (b0 - a1).days <= 1 and (a0 - b1).days <= 1
 
 
+RECENT_LEAD_DAYS = 2       # a lead event this close to publication makes the report a report of the day
+RECALLED_DAYS = 5          # an event this many days before such a lead is one the report recalls
+
+
+def lead_draft(drafts: "Sequence[Draft]") -> "Draft | None":
+    """The report's lead: the first violent or territorial event it tells with a stated day."""
+    dated = [d for d in drafts if d.family in VIOLENT_OR_TERRITORY and d.time is not None and
+             d.time_reason not in ("time:article_date_default", "time:inherited_same_kind",
+                                   "time:paragraph_reference", "time:day_of_the_reports_lead")]
+    return min(dated, key=lambda d: min(m.start for m in d.mentions), default=None)
+
+
+def recalled_reason(d: "Draft", lead: "Draft | None", reference=None) -> str:
+    """"Russian shelling on December 15 killed two in Kherson", told in a report of the 24th's
+    shelling: an earlier attack the report recalls is not its event (ACLED codes it from the report
+    that was about it).  Only when the lead is the news of the day and the draft a week or so older."""
+    if lead is None or d is lead or d.time is None or lead.time is None or reference is None or \
+            reference.known != "day":
+        return ""
+    if (reference.date - lead.time.date).days > RECENT_LEAD_DAYS:
+        return ""
+    if (lead.time.date - (d.time.end_date or d.time.date)).days >= RECALLED_DAYS:
+        return "background:earlier_event_the_report_recalls"
+    return ""
+
+
 def set_aside_reason(d: "Draft", reference=None) -> str:
     """Why a draft is no event of the report by rule ("" when the rules keep it)."""
     return vagueness_reason(d, reference)

@@ -503,7 +503,8 @@ class EventExtractor:
             if key is None or not _is_region_level(d):
                 continue
             home = next((k for k in kept if k is not d and _unit_key(k) is not None and not _is_region_level(k)
-                         and k.family == d.family and k.time.date == d.time.date and _inside_region(k, d)), None)
+                         and k.family == d.family and (k.time.date == d.time.date or d.time_reason in UNDATED_REASONS)
+                         and _inside_region(k, d)), None)
             if home is not None:
                 self._absorb(home, d)
                 home.reasons.append("merge:region_report_of_settlement_event")
@@ -620,8 +621,9 @@ class EventExtractor:
         past five days", told on someone's word) about the happenings the report does place, its
         claimants and figures are kept with the event they are about (``merge:claim_folded``)."""
         kept, aside = [], []
+        lead = decide.lead_draft(drafts)
         for d in drafts:
-            why = decide.set_aside_reason(d, ref)
+            why = decide.set_aside_reason(d, ref) or decide.recalled_reason(d, lead, ref)
             if why:
                 aside.append((d, why))
             else:
@@ -1126,10 +1128,19 @@ _REFERENCE_POINT = re.compile(r"\b(?:(?:north|south|east|west|north-?east|north-
                               r"towards?|to|via|across|beyond|than|like)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+_GOAL_BEFORE = re.compile(r"\b(toward|towards|in the direction of|on the road to|heading for|marching on|"
+                          r"bound for|pushing on to|drive on|advance on)\s+(the\s+)?(city of\s+|town of\s+)?$",
+                          re.IGNORECASE)
+
+
 def _not_the_scene(sent: Sentence, t: Toponym, cls: str, tok=None) -> bool:
     after = sent.text[t.end - sent.start: t.end - sent.start + 30]
     if _BANK_AFTER.match(after):
         return True
+    before = sent.text[max(0, t.start - sent.start - 40): t.start - sent.start]
+    if _GOAL_BEFORE.search(before) or (_GOAL_BEFORE.search(before.rsplit(",", 1)[0] + " ") is None and re.search(
+            r"\b(toward|towards)\s+(?:[A-Z][\w'’-]+\s*(?:,|and)\s*)+$", before)):
+        return True       # "pushed on toward Kupiansk and Izium": a goal, not where anything happened
     if cls in ("WITHDRAW", "CHANGE") and NEW_LINE_PREP.search(sent.text[: t.start - sent.start]):
         return True
     if cls in ("WITHDRAW", "CHANGE") and tok is not None and _is_goal_of_other_action(sent, t, tok):

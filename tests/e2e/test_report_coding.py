@@ -322,3 +322,17 @@ def test_rockets_downed_in_the_salvo_that_hit_are_part_of_the_strike(pipeline):
     events = code("Six rockets were fired at a base in Makiivka on Sunday. Two were shot down, but four struck the "
                   "building and exploded.", pipeline)
     assert [e.event_type for e in events] == ["Explosions/Remote violence"]
+
+
+def test_an_earlier_attack_the_report_recalls_is_not_its_event(pipeline, background_pipeline):
+    text = ("Russian shelling killed seven people in Kherson on Tuesday. The city was also shelled on "
+            "September 24, when two people died.")
+    assert [e.event_date for e in code(text, pipeline)] == ["2022-10-04"]
+    recalled = [e for e in code(text, background_pipeline) if "background:earlier_event_the_report_recalls" in e.reasons]
+    assert [e.event_date for e in recalled] == ["2022-09-24"]
+
+
+def test_pushing_on_toward_towns_is_no_fighting_at_them(pipeline):
+    events = code("On Tuesday Ukrainian troops broke through Russian defences near Balakliia and pushed on toward "
+                  "Kupiansk and Izium.", pipeline)
+    assert [e.location for e in events] == ["Balakliia"]
