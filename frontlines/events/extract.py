@@ -470,56 +470,15 @@ class EventExtractor:
                 continue
             self._absorb(home, d)
             home.reasons.append("merge:same_unit_in_report")
-        # "Russian shelling of Kherson on Saturday ... the shelling of the city": told once with its day,
-        # once without; the undated telling is the dated one's
-        for d in list(kept):
-            key = _unit_key(d)
-            if key is None or d.time_reason not in UNDATED_REASONS:
-                continue
-            home = next((k for k in kept if k is not d and _unit_key(k) is not None and _unit_key(k)[1] == key[1]
-                         and (k.family == d.family or k.family in VIOLENT and _is_generic(d))
-                         and k.time_reason not in UNDATED_REASONS and k.tense == d.tense), None)
-            if home is not None:
-                self._absorb(home, d)
-                home.reasons.append("merge:undated_telling_of_dated_event")
-                kept.remove(d)
-        # "air defences downed four more missiles over the area": interceptions where the strike hit are
-        # part of that strike (ACLED codes an interception apart only where nothing hit)
-        for d in list(kept):
-            key = _unit_key(d)
-            if key is None or d.sub_event != "Disrupted weapons use":
-                continue
-            home = next((k for k in kept if k is not d and k.family == tx.REMOTE and _unit_key(k) is not None and
-                         not k.alternative and (k.time.date == d.time.date or d.time_reason in UNDATED_REASONS)
-                         and _same_weapons(k, d) and
-                         (_unit_key(k)[1] == key[1] or (_is_region_level(d) and _inside_region(k, d)))), None)
-            if home is not None:
-                self._absorb(home, d)
-                home.reasons.append("merge:interception_during_strike")
-                kept.remove(d)
-        # "Shelling of the Belgorod region ... Belgorod was hit": the settlement is the more specific place
-        for d in list(kept):
-            key = _unit_key(d)
-            if key is None or not _is_region_level(d):
-                continue
-            home = next((k for k in kept if k is not d and _unit_key(k) is not None and not _is_region_level(k)
-                         and k.family == d.family and (k.time.date == d.time.date or d.time_reason in UNDATED_REASONS)
-                         and _inside_region(k, d)), None)
-            if home is not None:
-                self._absorb(home, d)
-                home.reasons.append("merge:region_report_of_settlement_event")
-                kept.remove(d)
-        # a generic draft told before the specific one it belongs to
-        for d in list(kept):
-            key = _unit_key(d)
-            if key is None or not _is_generic(d):
-                continue
-            home = next((k for k in kept if k is not d and k.family in VIOLENT and not _is_generic(k) and
-                         (_unit_key(k) or (None,))[1:] == key[1:]), None)
-            if home is not None:
-                self._absorb(home, d)
-                home.reasons.append("merge:same_unit_in_report")
-                kept.remove(d)
+        for applies, is_home, reason in _FOLDS:
+            for d in list(kept):
+                if _unit_key(d) is None or not applies(d):
+                    continue
+                home = next((k for k in kept if k is not d and _unit_key(k) is not None and is_home(d, k)), None)
+                if home is not None:
+                    self._absorb(home, d)
+                    home.reasons.append(reason)
+                    kept.remove(d)
         return kept
 
     def _date_undated(self, drafts: list[Draft], sentences: Sequence[Sentence],
@@ -1405,6 +1364,43 @@ def _inside_region(town: Draft, region: Draft) -> bool:
         return t.admin1 == r.admin1
     # a named region with no province of its own ("eastern Ukraine", "Donbas"): near its point
     return r.feature == "region" and _km(t, r) < REGION_RADIUS_KM
+
+
+def _undated_telling(d: Draft, home: Draft) -> bool:
+    """"Russian shelling of Kherson on Saturday ... the shelling of the city": told once with its day,
+    once without; the undated telling is the dated one's."""
+    return _unit_key(home)[1] == _unit_key(d)[1] and (home.family == d.family or home.family in VIOLENT and
+                                                      _is_generic(d)) \
+        and home.time_reason not in UNDATED_REASONS and home.tense == d.tense
+
+
+def _interception_during_strike(d: Draft, home: Draft) -> bool:
+    """"Air defences downed four more missiles over the area": interceptions where a strike hit are
+    part of that strike (ACLED codes an interception apart only where nothing hit)."""
+    return home.family == tx.REMOTE and not home.alternative and (
+        home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _same_weapons(home, d) and (
+        _unit_key(home)[1] == _unit_key(d)[1] or (_is_region_level(d) and _inside_region(home, d)))
+
+
+def _region_report_of_town_event(d: Draft, home: Draft) -> bool:
+    """"Shelling of the Belgorod region ... Belgorod was hit": the settlement is the more specific place."""
+    return not _is_region_level(home) and home.family == d.family and (
+        home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _inside_region(home, d)
+
+
+def _generic_of_specific(d: Draft, home: Draft) -> bool:
+    """A generic telling ("killed", "the attack") of the specific strike or clash at its place and day."""
+    return home.family in VIOLENT and not _is_generic(home) and _unit_key(home)[1:] == _unit_key(d)[1:]
+
+
+# (which drafts a rule folds, which kept draft takes it, the reason code), in the order applied
+_FOLDS = (
+    (lambda d: d.time_reason in UNDATED_REASONS, _undated_telling, "merge:undated_telling_of_dated_event"),
+    (lambda d: d.sub_event == "Disrupted weapons use", _interception_during_strike, "merge:interception_during_strike"),
+    (lambda d: _is_region_level(d), _region_report_of_town_event,
+     "merge:region_report_of_settlement_event"),
+    (lambda d: _is_generic(d), _generic_of_specific, "merge:same_unit_in_report"),
+)
 
 
 def _unit_key(d: Draft) -> tuple | None:

@@ -35,6 +35,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..geo.fit_eventloc import file_sha256
 from .decide import FEATURES, WEIGHTS_FORMAT, WEIGHTS_PATH, Decider, vector
 
 log = logging.getLogger(__name__)
@@ -135,14 +136,6 @@ def cross_validate(rows, gold, *, folds: int = DEFAULT_FOLDS, l2_grid=L2_GRID, t
             m = official(rows, held >= t, gold, ids)
             results.append({"l2": l2, "threshold": t, **m, "_held": held})
     return results
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def features_sha1() -> str:
