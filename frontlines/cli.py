@@ -223,6 +223,39 @@ def highlight(e: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database to serve (a path or sqlite:///PATH).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file holding the token that writes (POST /api/articles) need; FRONTLINES_TOKEN also works. "
+                   "Without one, the server is read-only.")
+@click.option("--tile-url", envvar="FRONTLINES_TILE_URL",
+              help="An XYZ tile URL template ({z}/{x}/{y}) for a tile server you have; the built-in basemap "
+                   "(the world's countries) needs none.")
+@click.option("--tile-attribution", envvar="FRONTLINES_TILE_ATTRIBUTION", default="", help="Credit for those tiles.")
+def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str | None, tile_attribution: str) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) and the map dashboard (at /)."""
+    from .serve import run
+
+    token = os.environ.get("FRONTLINES_TOKEN") or None
+    if token_file:
+        token = Path(token_file).read_text(encoding="utf-8").strip() or None
+    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
+    if not Path(path).exists() and not token:
+        raise click.ClickException(f"{path}: no such database; create one with `frontlines run PATH --db {path}` "
+                                   "(or give a token to start an empty one and add reports over the API)")
+    if token is not None and len(token) < 16:
+        raise click.ClickException("the token is shorter than 16 characters; use a long random one")
+    try:
+        err_console.print(f"serving {escape(path)} on http://{host}:{port}/  (API docs: /docs; "
+                          f"writes {'need the token' if token else 'off'})")
+        run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution)
+    except (FrontlinesError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------------------
 @main.group(name="eval")
 def eval_group() -> None:
     """Score frontlines against gold data sets."""
