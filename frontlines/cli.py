@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -54,8 +55,12 @@ def main(verbose: int) -> None:
 @click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
 @click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")
 @click.option("--batch-size", default=64, show_default=True, help="Sentences per spaCy batch.")
+@click.option("--format", "out_format", type=click.Choice(["table", "wide", "compact", "jsonl", "csv", "tsv"]),
+              default="table", show_default=True,
+              help="How to print the coded events: a table fitted to the terminal (compact under 120 columns), "
+                   "always wide or compact, or machine output (jsonl, ACLED csv, tsv) with every event.")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
-        include_background: bool, rows: int, batch_size: int) -> None:
+        include_background: bool, rows: int, batch_size: int, out_format: str) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
     from .events.lexicon import default_lexicon
     from .fusion import fuse_article
@@ -93,8 +98,10 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                     coded.extend(result.events)
                     bar.advance(task)
     elapsed = time.perf_counter() - started
-    if rows and coded:
-        console.print(events_table(coded[:rows]))
+    if out_format in ("jsonl", "csv", "tsv"):
+        print_machine(coded, out_format, db)
+    elif rows and coded:
+        console.print(events_table(coded[:rows], layout=out_format))
         if len(coded) > rows:
             console.print(f"[dim]… {len(coded) - rows} more; see `frontlines export --db {db}`[/]")
     summary = (f"{len(new)} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
@@ -104,7 +111,97 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         sys.exit(EXIT_SKIPPED)
 
 
-def events_table(events) -> Table:
+#: Below this many terminal columns, `events_table` uses the compact layout.
+WIDE_TABLE_MIN = 120
+
+_SUB_SHORT = {
+    "Armed clash": "Clash", "Government regains territory": "Gov regains", "Non-state actor overtakes territory":
+    "Takes ground", "Shelling/artillery/missile attack": "Shelling", "Air/drone strike": "Air/drone",
+    "Remote explosive/landmine/IED": "IED/mine", "Suicide bomb": "Suicide bomb", "Grenade": "Grenade",
+    "Chemical weapon": "Chemical", "Attack": "Attack", "Abduction/forced disappearance": "Abduction",
+    "Sexual violence": "Sexual viol.", "Non-violent transfer of territory": "Transfer",
+    "Looting/property destruction": "Looting", "Disrupted weapons use": "Disrupted", "Headquarters or base "
+    "established": "Base set up", "Peaceful protest": "Protest", "Protest with intervention": "Protest+int.",
+    "Excessive force against protesters": "Force vs prot", "Violent demonstration": "Violent demo",
+    "Mob violence": "Mob", "Agreement": "Agreement", "Arrests": "Arrests", "Change to group/activity": "Group change",
+    "Other": "Other",
+}
+_FORCES = re.compile(r"^(Military|Police|Rebel) Forces of (?P<who>.+?)(?: \(\d{4}-\d{0,4}\))?(?: .*)?$")
+
+
+def short_actor(name: str) -> str:
+    """"Military Forces of Russia (2000-)" -> "Russia"; "Police Forces of Ukraine (2019-)" -> "Ukraine pol."."""
+    if not name:
+        return ""
+    m = _FORCES.match(name)
+    if m:
+        who = m.group("who")
+        return who if m.group(1) == "Military" else f"{who} {m.group(1).lower()[:3]}."
+    name = re.sub(r"\s*\(\d{4}-\d{0,4}\)$", "", name)
+    return name.replace("Civilians", "civ.")
+
+
+def events_table(events, layout: str = "table", width: int | None = None) -> Table:
+    """The coded events as a table: ``wide`` (every field, wrapped), ``compact`` (one line an
+    event: id, date, type, place, actors, deaths; fits 80 columns), or ``table``: compact when the
+    terminal is narrower than WIDE_TABLE_MIN."""
+    if layout == "table":
+        layout = "compact" if (width or console.width) < WIDE_TABLE_MIN else "wide"
+    if layout == "compact":
+        return _compact_table(events, width)
+    return _wide_table(events)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(0, width - 1)] + "…"
+
+
+def _compact_table(events, width: int | None = None) -> Table:
+    """One line an event, every column a fixed width so the table is exactly as wide as the terminal
+    (at least 80 columns): id, date, type, place, actors, deaths."""
+    from rich import box
+
+    total = max(80, width or console.width)
+    fixed = {"id": 13, "date": 11, "type": 12, "dead": 4}
+    free = total - sum(fixed.values()) - 6          # a space between columns (5), and a margin
+    place_w = free * 11 // 20
+    widths = {**fixed, "place": place_w, "actors": free - place_w}
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=0,
+                  expand=False)
+    for col in ("id", "date", "type", "place", "actors", "dead"):
+        table.add_column(col, no_wrap=True, width=widths[col], justify="right" if col == "dead" else "left")
+    for ev in events:
+        place = ev.location + (f", {ev.admin1.replace(' Oblast', '')}" if ev.admin1 and ev.admin1 != ev.location else "")
+        actors = short_actor(ev.actor1) + (f" v {short_actor(ev.actor2)}" if ev.actor2 else "")
+        kind = _SUB_SHORT.get(ev.sub_event_type, ev.sub_event_type or ev.event_type)
+        if ev.claim_status == "disputed":
+            kind += "?"
+        date = ev.event_date + ("" if ev.time_precision == 1 else "~")
+        table.add_row(_clip(ev.event_id, widths["id"]), date, escape(_clip(kind, widths["type"])),
+                      escape(_clip(place, widths["place"])), escape(_clip(actors, widths["actors"])),
+                      _clip(str(ev.fatalities), widths["dead"]))
+    return table
+
+
+def print_machine(events, fmt: str, db: str) -> None:
+    """Every coded event on standard output as JSONL, ACLED CSV or a plain TSV."""
+    if fmt == "tsv":
+        cols = ("event_id", "event_date", "event_type", "sub_event_type", "location", "admin1", "country", "actor1",
+                "actor2", "fatalities", "claimed_by", "claim_status")
+        click.echo("\t".join(cols))
+        for ev in events:
+            click.echo("\t".join(str(getattr(ev, c) if getattr(ev, c) is not None else "").replace("\t", " ")
+                                 .replace("\n", " ") for c in cols))
+        return
+    from .export import write_events
+    from .store import open_store
+
+    with open_store(db) as store:
+        refs = store.article_refs({a for ev in events for a in ev.article_ids})
+    write_events(events, fmt, sys.stdout, article_refs=refs)
+
+
+def _wide_table(events) -> Table:
     table = Table(show_lines=False, header_style="bold", expand=False)
     for col, kw in (("id", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type / sub-type", {}),
                     ("actors", {}), ("place", {}), ("deaths", {"justify": "right"}), ("claimed by", {}),
