@@ -7,6 +7,7 @@ configured, and need it on every request.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import io
@@ -105,10 +106,11 @@ def _bbox(value: str | None, name: str = "bbox") -> tuple[float, float, float, f
         raise BadRequest(f"{name}: coordinates must be finite numbers")
     if not (-90 <= south <= north <= 90):
         raise BadRequest(f"{name}: south and north must be latitudes from -90 to 90, south <= north")
+    if not (-540 <= west <= 540 and -540 <= east <= 540):
+        raise BadRequest(f"{name}: west and east must be longitudes (-180 to 180; up to 540 for a map "
+                         f"panned round the world)")
     if east - west >= 360:
         west, east = -180.0, 180.0
-    if not (-540 <= west <= 540 and -540 <= east <= 540):
-        raise BadRequest(f"{name}: west and east must be longitudes (-180 to 180)")
     return _wrap(west), south, _wrap(east), north
 
 
@@ -172,7 +174,13 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
             else f"{parts.scheme}://{parts.netloc.split('@')[-1]}"
     csp = CSP.format(tiles=tiles_host).replace("  ", " ")
 
-    app = FastAPI(title="frontlines", version=__version__, docs_url=None, redoc_url=None,
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        data.index()                    # build the index before the first request
+        yield
+        data.close()
+
+    app = FastAPI(title="frontlines", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_tags=TAGS,
                   description="Coded conflict events with the evidence behind each: filter and page them, "
                               "aggregate them for maps and charts, see territorial control, read the reports.")
@@ -202,14 +210,6 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
             where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
             problems.append(f"{where or 'request'}: {e.get('msg', 'invalid')}")
         return _error(400, "; ".join(problems) or "invalid request")
-
-    @app.on_event("startup")
-    def warm() -> None:
-        data.index()
-
-    @app.on_event("shutdown")
-    def close() -> None:
-        data.close()
 
     # ------------------------------------------------------------------ pages
     @app.get("/", include_in_schema=False)
