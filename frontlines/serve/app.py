@@ -23,6 +23,7 @@ from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from frontlines import __version__
 from frontlines.store.query import (SORTS, Filters, QueryError, article_events, day_number, event_detail,
@@ -46,6 +47,21 @@ TAGS = [
     {"name": "control", "description": "Territorial control: settlements and their controllers."},
     {"name": "articles", "description": "The reports behind the events; adding reports (needs a token)."},
 ]
+
+
+class Problem(BaseModel):
+    """What every 4xx answer carries: a message that says what was wrong."""
+
+    error: str
+
+
+def errors(*codes: int, **described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error codes, each with the Problem body."""
+    text = {400: "A parameter is not valid; the message says which.", 401: "Missing or wrong token.",
+            403: "Writes are off: the server has no token configured.", 404: "Not found.",
+            409: "Ambiguous: the message lists the choices.", 413: "The body is too large.",
+            415: "The body is neither JSON nor a file upload."}
+    return {c: {"model": Problem, "description": described.get(f"e{c}", text[c])} for c in codes}
 
 
 class BadRequest(Exception):
@@ -177,8 +193,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
         data.index()                    # build the index before the first request
-        yield
-        data.close()
+        yield                           # (the store stays open: an app may be started again, as in tests)
 
     app = FastAPI(title="frontlines", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_tags=TAGS,
@@ -222,7 +237,8 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/api/config", tags=["map"], summary="What the dashboard needs to know about this server")
+    @app.get("/api/config", tags=["map"], summary="What the dashboard needs to know about this server",
+             responses=errors(400))
     def config() -> dict[str, Any]:
         index = data.index()
         return {"version": __version__, "events": index.size, "tile_url": tile_url or "",
@@ -234,8 +250,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
     # ------------------------------------------------------------------ events
     @app.get("/api/events", tags=["events"], summary="Events matching filters, a page at a time",
              responses={200: {"content": {"application/json": {}, "application/geo+json": {}, "text/csv": {},
-                                          "application/vnd.apache.parquet": {}}},
-                        400: {"description": "A parameter is not valid; the message says which."}})
+                                          "application/vnd.apache.parquet": {}}}, **errors(400)})
     def events(since: Since = None, until: Until = None, bbox: BBox = None, country: Many = None,
                admin1: Many = None, event_type: Many = None, sub_event_type: Many = None, actor: Text = None,
                claimed_by: Text = None, claim_status: Many = None, min_sources: MinSources = None,
@@ -283,7 +298,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
         return JSONResponse(body, media_type="application/geo+json", headers=headers)
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with everything behind it",
-             responses={404: {"description": "No such event (or it was joined into another)."}})
+             responses=errors(400, 404, e404="No such event (or it was joined into another)."))
     def event(event_id: str) -> JSONResponse:
         """The record, its evidence sentences with character offsets and the supporting words, the
         reasons, every source article, the claims of each side, linked events, the merge history,
@@ -315,7 +330,8 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
                              "versions": versions + superseded_parts})
 
     # ------------------------------------------------------------------ map and charts
-    @app.get("/api/map", tags=["map"], summary="Events in a map view: clusters, or points when few")
+    @app.get("/api/map", tags=["map"], summary="Events in a map view: clusters, or points when few",
+             responses=errors(400))
     def map_view(bbox: Annotated[str, Query(description="The view: west,south,east,north in degrees.",
                                             max_length=MAX_TEXT)],
                  zoom: Annotated[int, Query(ge=0, le=22)],
@@ -334,7 +350,8 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
                          claim_status, min_sources, q)
         return JSONResponse(data.index().grid(f, view, zoom, text_source=data.text))
 
-    @app.get("/api/histogram", tags=["map"], summary="Events per day and type, for the time brush")
+    @app.get("/api/histogram", tags=["map"], summary="Events per day and type, for the time brush",
+             responses=errors(400))
     def histogram(bbox: BBox = None, country: Many = None, admin1: Many = None, event_type: Many = None,
                   sub_event_type: Many = None, actor: Text = None, claimed_by: Text = None, claim_status: Many = None,
                   min_sources: MinSources = None, q: Text = None) -> JSONResponse:
@@ -343,7 +360,8 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
                          claim_status, min_sources, q)
         return JSONResponse(data.index().histogram(f, text_source=data.text))
 
-    @app.get("/api/stats", tags=["map"], summary="Counts and fatalities by day, type, province and country")
+    @app.get("/api/stats", tags=["map"], summary="Counts and fatalities by day, type, province and country",
+             responses=errors(400))
     def stats(since: Since = None, until: Until = None, bbox: BBox = None, country: Many = None,
               admin1: Many = None, event_type: Many = None, sub_event_type: Many = None, actor: Text = None,
               claimed_by: Text = None, claim_status: Many = None, min_sources: MinSources = None,
@@ -354,7 +372,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
 
     # ------------------------------------------------------------------ control
     @app.get("/api/control", tags=["control"], summary="Settlements and their controller on a day",
-             responses={400: {"description": "A parameter is not valid."}})
+             responses=errors(400))
     def control_on(on: Annotated[str, Query(description="The day (YYYY-MM-DD).", max_length=MAX_TEXT)],
                    region: Annotated[str | None, Query(max_length=MAX_TEXT,
                                                        description="A province (admin1) or country.")] = None,
@@ -372,8 +390,8 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
         return JSONResponse({"on": day, "region": reg, "settlements": rows})
 
     @app.get("/api/control/{place}", tags=["control"], summary="Who controlled a settlement since when",
-             responses={404: {"description": "No place has that name."},
-                        409: {"description": "The name is shared by several settlements; the message lists them."}})
+             responses=errors(400, 404, 409, e404="No place has that name.",
+                              e409="The name is shared by several settlements; the message lists them."))
     def control_place(place: str, include_guessed_dates: bool = False) -> JSONResponse:
         """Any spelling the gazetteer knows (Izium, Izyum, Ізюм), "Name, Province", or a geonameid;
         a province lists the changes of its settlements."""
@@ -382,6 +400,8 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
         name = _text(place, "place")
         if not name:
             raise BadRequest("place is empty")
+        if name.isdigit() and int(name) > 2**31:      # (the gazetteer cannot look up ids past SQLite's integers)
+            return _error(404, f"no place has the geonameid {name[:30]}", code="E611")
         try:
             match = data.cached(("place", name, include_guessed_dates), lambda: ctl.find_place(
                 data.store, name, include_guessed_dates=include_guessed_dates, gazetteer=data.gazetteer))
@@ -396,7 +416,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
 
     # ------------------------------------------------------------------ articles
     @app.get("/api/articles/{article_id}", tags=["articles"], summary="One report: its text and its events",
-             responses={404: {"description": "No such article."}})
+             responses=errors(400, 404, e404="No such article."))
     def article(article_id: str) -> JSONResponse:
         aid = _text(article_id, "article_id") or ""
         a = data.store.get_article(aid)
@@ -412,11 +432,9 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
                              "text": a.text, "events": article_events(data.db, aid, lock=data.lock)})
 
     @app.post("/api/articles", tags=["articles"], status_code=201, summary="Add reports (needs the token)",
-              responses={201: {"description": "Reports coded and stored."},
-                         400: {"description": "Nothing in the body could be read as a report."},
-                         401: {"description": "Missing or wrong token."},
-                         403: {"description": "Writes are off: the server has no token configured."},
-                         413: {"description": "The body is too large."}},
+              responses={200: {"description": "Every report was already stored."},
+                         201: {"description": "Reports coded and stored."},
+                         **errors(400, 401, 403, 413, 415, e400="Nothing in the body could be read as a report.")},
               openapi_extra={"requestBody": {"content": {
                   "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                       "text": {"type": "string"}, "date": {"type": "string", "format": "date"},
