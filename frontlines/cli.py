@@ -225,23 +225,34 @@ def _wide_table(events) -> Table:
 # ---------------------------------------------------------------------------------------
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "parquet"]), default="jsonl",
+              show_default=True, help="parquet needs pyarrow (the 'parquet' extra) and -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
 @click.option("--since", help="Only events on or after this date.")
 @click.option("--until", help="Only events on or before this date.")
 @click.option("--type", "event_type", help="Only this ACLED event type.")
 def export(db: str, fmt: str, output: str | None, since: str | None, until: str | None, event_type: str | None) -> None:
-    """Export stored events as JSONL, ACLED-column CSV or GeoJSON (each event with article_refs:
-    the ids your JSONL/CSV inputs gave the articles behind it)."""
+    """Export stored events as JSONL, ACLED-column CSV, GeoJSON or Parquet (each event with
+    article_refs: the ids your JSONL/CSV inputs gave the articles behind it)."""
     from .export import write_events
     from .store import open_store
 
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet writes a binary file: give it with -o FILE.parquet")
     with open_store(db) as store:
         events = store.iter_events(since=since, until=until, event_type=event_type)
         refs = store.article_refs()
-        if output:
+        if fmt == "parquet":
+            from .export import ExportError, write_parquet
+
+            try:
+                n = write_parquet(events, output, article_refs=refs)
+            except ExportError as exc:
+                raise click.ClickException(str(exc)) from exc
+            err_console.print(f"wrote {n} event(s) to {output}")
+        elif output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 n = write_events(events, fmt, fh, article_refs=refs)
             err_console.print(f"wrote {n} event(s) to {output}")
@@ -350,6 +361,32 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
         run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution)
     except (FrontlinesError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------------------
+@main.command()
+@click.option("--from", "since", required=True, help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "until", required=True, help="Last day of the period (YYYY-MM-DD).")
+@click.option("--region", help="Only this province (admin1), district or country.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="FILE.html, FILE.pdf (WeasyPrint) or FILE.md (images in FILE_files/).")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--no-control", is_flag=True, help="Leave out changes of control (they need the gazetteer).")
+def report(since: str, until: str, region: str | None, output: str, db: str, no_control: bool) -> None:
+    """A situation report for a period: headline figures, a map, events and fatalities per day,
+    changes of control with evidence, disputed claims side by side, and what is new."""
+    from .report import write_report
+    from .store import open_store
+
+    start, end = _date_option(since), _date_option(until)
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
+    try:
+        with open_store(db) as store:
+            path = write_report(store, start, end, output, region=region, control=not no_control)
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from exc
+    err_console.print(f"wrote {path}")
 
 
 # ---------------------------------------------------------------------------------------
