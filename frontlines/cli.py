@@ -389,6 +389,19 @@ def report(since: str, until: str, region: str | None, output: str, db: str, no_
     err_console.print(f"wrote {path}")
 
 
+@main.command(name="datasette-metadata")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="The database datasette will open.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def datasette_metadata(db: str, output: str | None) -> None:
+    """Metadata for `datasette DB -m metadata.json`: facets, column descriptions, canned queries,
+    and the map (with the datasette-cluster-map plugin: pip install 'frontlines[datasette]')."""
+    from .serve.datasette import write_metadata
+
+    write_metadata(db, output or sys.stdout)
+    if output:
+        err_console.print(f"wrote {output}; now: datasette {db} -m {output}")
+
+
 # ---------------------------------------------------------------------------------------
 @main.group(name="eval")
 def eval_group() -> None:
