@@ -363,14 +363,23 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _quote_html(e: dict[str, Any]) -> str:
+def _trigger_split(e: dict[str, Any]) -> tuple[str, str, str] | None:
+    """An evidence sentence as (before, supporting words, after), or None when the words' offsets
+    do not fall inside the sentence."""
     s = e.get("sentence", "") or ""
     start = e.get("start") or 0
     ts, te = e.get("trigger_start", -1), e.get("trigger_end", -1)
-    if ts is not None and te is not None and ts >= start and te <= (e.get("end") or 0) and te > ts:
-        a, b = ts - start, te - start
-        return f"<blockquote>{_e(s[:a])}<mark>{_e(s[a:b])}</mark>{_e(s[b:])}</blockquote>"
-    return f"<blockquote>{_e(s)}</blockquote>"
+    if ts is None or te is None or not (ts >= start and te <= (e.get("end") or 0) and te > ts):
+        return None
+    a, b = ts - start, te - start
+    return s[:a], s[a:b], s[b:]
+
+
+def _quote_html(e: dict[str, Any]) -> str:
+    parts = _trigger_split(e)
+    if parts is None:
+        return f"<blockquote>{_e(e.get('sentence', ''))}</blockquote>"
+    return f"<blockquote>{_e(parts[0])}<mark>{_e(parts[1])}</mark>{_e(parts[2])}</blockquote>"
 
 
 def _delta(now: int, before: int) -> str:
@@ -471,13 +480,10 @@ def _m(text: Any) -> str:
 
 
 def _quote_md(e: dict[str, Any]) -> str:
-    s = e.get("sentence", "") or ""
-    start = e.get("start") or 0
-    ts, te = e.get("trigger_start", -1), e.get("trigger_end", -1)
-    if ts is not None and te is not None and ts >= start and te <= (e.get("end") or 0) and te > ts:
-        a, b = ts - start, te - start
-        return f"> {_m(s[:a])}**{_m(s[a:b])}**{_m(s[b:])}"
-    return f"> {_m(s)}"
+    parts = _trigger_split(e)
+    if parts is None:
+        return f"> {_m(e.get('sentence', ''))}"
+    return f"> {_m(parts[0])}**{_m(parts[1])}**{_m(parts[2])}"
 
 
 def render_markdown(rep: SitRep, figure_paths: dict[str, str]) -> str:

@@ -41,10 +41,23 @@ log = logging.getLogger(__name__)
 
 EPOCH = dt.date(1970, 1, 1)
 NO_DATE = np.iinfo(np.int32).min
+DENSE_CELLS = 1 << 20     # map cells counted on a dense grid up to this many
 FEW_POINTS = 150          # this many events in view are shown as points at any zoom
 POINTS_ZOOM = 8           # from this zoom on, up to max_points events are shown as points
 SORTS = ("event_date", "-event_date", "fatalities", "-fatalities")
 _SQL_VARS = 500
+
+
+def _isin(column: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a few codes: one comparison per code beats a sort."""
+    if codes.size == 0:
+        return np.zeros(column.shape, dtype=bool)
+    if codes.size <= 8:
+        out = column == codes[0]
+        for c in codes[1:]:
+            out |= column == c
+        return out
+    return np.isin(column, codes)
 
 
 class QueryError(ValueError):
@@ -238,43 +251,59 @@ class EventIndex:
         self.actor_cols = [c[order] for c in self.actor_cols]
 
     # ------------------------------------------------------------------ filtering
-    def mask(self, f: Filters, *, text_source: "TextSource | None" = None) -> np.ndarray:
-        m = np.ones(self.size, dtype=bool)
+    def window(self, f: Filters) -> tuple[int, int]:
+        """The slice of the index that the date filters allow: events are in date order, so a
+        date window is a binary search, and the other filters only look inside it."""
+        lo, hi = 0, self.size
         if f.since:
-            m &= self.day >= day_number(f.since)
+            lo = int(np.searchsorted(self.day, day_number(f.since), side="left"))
+        elif f.until:
+            lo = int(np.searchsorted(self.day, NO_DATE, side="right"))     # undated events have no place
         if f.until:
-            m &= (self.day <= day_number(f.until)) & (self.day != NO_DATE)
+            hi = int(np.searchsorted(self.day, day_number(f.until), side="right"))
+        return lo, max(lo, hi)
+
+    def select(self, f: Filters, *, text_source: "TextSource | None" = None, points_only: bool = False) -> np.ndarray:
+        """Positions (in index order) of the events that match every filter."""
+        lo, hi = self.window(f)
+        sl = slice(lo, hi)
+        m = np.ones(hi - lo, dtype=bool)
+        if points_only:
+            m &= self.has_point[sl]
         if f.bbox:
             west, south, east, north = f.bbox
-            inside_lat = (self.lat >= south) & (self.lat <= north)
+            lat, lon = self.lat[sl], self.lon[sl]
+            m &= (lat >= south) & (lat <= north)
             if west <= east:
-                inside_lon = (self.lon >= west) & (self.lon <= east)
+                m &= (lon >= west) & (lon <= east)
             else:                                   # a box across the antimeridian
-                inside_lon = (self.lon >= west) | (self.lon <= east)
-            m &= inside_lat & inside_lon
+                m &= (lon >= west) | (lon <= east)
         for wanted, codes, column in ((f.country, self.countries, self.country), (f.admin1, self.admin1s, self.admin1),
                                       (f.event_type, self.types, self.type), (f.sub_event_type, self.subs, self.sub),
                                       (f.claim_status, self.claims, self.claim)):
             if wanted:
-                m &= np.isin(column, codes.exact(wanted))
+                m &= _isin(column[sl], codes.exact(wanted))
         if f.actor and f.actor.strip():
             codes = self.actors.containing(f.actor)
-            hit = np.zeros(self.size, dtype=bool)
+            hit = np.zeros(hi - lo, dtype=bool)
             for column in self.actor_cols:
-                hit |= np.isin(column, codes)
+                hit |= _isin(column[sl], codes)
             m &= hit
         if f.claimed_by and f.claimed_by.strip():
-            m &= np.isin(self.claimant, self.actors.containing(f.claimed_by))
+            m &= _isin(self.claimant[sl], self.actors.containing(f.claimed_by))
         if f.min_sources is not None:
-            m &= self.sources >= int(f.min_sources)
+            m &= self.sources[sl] >= int(f.min_sources)
         if f.q and f.q.strip():
             if text_source is None:
                 raise QueryError("full-text search (q) is not available here")
-            m &= self._text_mask(f.q, text_source)
-        return m
+            m &= self._text_mask(f.q, text_source)[sl]
+        return lo + np.flatnonzero(m)
 
-    def select(self, f: Filters, *, text_source: "TextSource | None" = None) -> np.ndarray:
-        return np.flatnonzero(self.mask(f, text_source=text_source))
+    def mask(self, f: Filters, *, text_source: "TextSource | None" = None) -> np.ndarray:
+        """The matching events as a boolean array over the whole index."""
+        m = np.zeros(self.size, dtype=bool)
+        m[self.select(f, text_source=text_source)] = True
+        return m
 
     def _text_mask(self, query: str, source: "TextSource") -> np.ndarray:
         """Events whose notes or evidence contain every word of ``query`` (case-insensitive)."""
@@ -306,28 +335,34 @@ class EventIndex:
              text_source: "TextSource | None" = None) -> Page:
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}")
-        m = self.mask(f, text_source=text_source)
-        total = int(m.sum())
-        pos = np.arange(self.size)
+        hits = self.select(f, text_source=text_source)
+        total = int(hits.size)
         descending = sort.startswith("-")
         by_fatalities = sort.endswith("fatalities")
         if cursor:
             c = decode_cursor(cursor, sort)
             if by_fatalities:
                 k = int(c["k"])
+                fat = self.fatalities[hits]
                 if descending:
-                    m &= (self.fatalities < k) | ((self.fatalities == k) & (pos < self.position(c["d"], c["i"], "left")))
+                    keep = (fat < k) | ((fat == k) & (hits < self.position(c["d"], c["i"], "left")))
                 else:
-                    m &= (self.fatalities > k) | ((self.fatalities == k) & (pos >= self.position(c["d"], c["i"], "right")))
+                    keep = (fat > k) | ((fat == k) & (hits >= self.position(c["d"], c["i"], "right")))
+                hits = hits[keep]
             elif descending:
-                m &= pos < self.position(c["d"], c["i"], "left")
+                hits = hits[:int(np.searchsorted(hits, self.position(c["d"], c["i"], "left")))]
             else:
-                m &= pos >= self.position(c["d"], c["i"], "right")
-        hits = np.flatnonzero(m)
-        if by_fatalities:
-            keys = self.fatalities[hits]
-            order = np.lexsort((-hits, -keys)) if descending else np.lexsort((hits, keys))
-            chosen = hits[order[:limit]]
+                hits = hits[int(np.searchsorted(hits, self.position(c["d"], c["i"], "right"))):]
+        if by_fatalities and hits.size:
+            # one key: fatalities, then the index position (date, id); the top `limit` by partition
+            comp = np.clip(self.fatalities[hits], 0, 1 << 30) * (self.size + 1) + hits
+            if descending:
+                comp = -comp
+            k = min(limit, hits.size)
+            top = np.argpartition(comp, k - 1)[:k] if k < hits.size else np.arange(hits.size)
+            chosen = hits[top[np.argsort(comp[top], kind="stable")]]
+        elif by_fatalities:
+            chosen = hits
         else:
             chosen = hits[::-1][:limit] if descending else hits[:limit]
         more = len(hits) > limit
@@ -346,8 +381,7 @@ class EventIndex:
         count, fatalities, centroid and count by type."""
         g = Filters(**{k: getattr(f, k) for k in f.__slots__})
         g.bbox = bbox
-        m = self.mask(g, text_source=text_source) & self.has_point
-        hits = np.flatnonzero(m)
+        hits = self.select(g, text_source=text_source, points_only=True)
         total = int(hits.size)
         if zoom >= 13 or total <= FEW_POINTS or (zoom >= POINTS_ZOOM and total <= max_points):
             chosen = hits[:max_points * 2] if zoom >= 13 else hits
@@ -367,7 +401,15 @@ class EventIndex:
         iy = np.clip(iy, 0, None)
         ny = int(iy.max()) + 1
         key = ix * ny + iy
-        cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        n_cells = (int(ix.max()) + 1) * ny
+        if n_cells <= DENSE_CELLS:                     # the usual view: a small dense grid, no sort
+            per_cell = np.bincount(key, minlength=n_cells)
+            cells = np.flatnonzero(per_cell)
+            remap = np.zeros(n_cells, dtype=np.int64)
+            remap[cells] = np.arange(cells.size)
+            inverse, counts = remap[key], per_cell[cells]
+        else:
+            cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         n = cells.size
         lat = np.bincount(inverse, weights=self.lat[hits], minlength=n) / counts
         lon = np.bincount(inverse, weights=self.lon[hits], minlength=n) / counts
@@ -385,8 +427,8 @@ class EventIndex:
     def histogram(self, f: Filters, *, text_source: "TextSource | None" = None) -> dict[str, Any]:
         """Events per day and type over the whole time range (the date filters are not applied,
         so the brush can move anywhere)."""
-        m = self.mask(f.without_dates(), text_source=text_source) & (self.day != NO_DATE)
-        hits = np.flatnonzero(m)
+        hits = self.select(f.without_dates(), text_source=text_source)
+        hits = hits[self.day[hits] != NO_DATE]
         if not hits.size:
             return {"first": None, "last": None, "types": self.types.values, "days": []}
         days = self.day[hits]
