@@ -12,7 +12,7 @@ and the dashboard's first load in Debian's headless Chromium (navigation to the 
 mark: config, basemap, clusters, feed and histogram drawn).  Prints p50/p99 latency, requests/s,
 the server's index build time and memory.  Client and server share the machine's cores.
 
-    .venv/bin/python bench/serve.py                       # 10k, 100k, 1M
+    .venv/bin/python bench/serve.py                       # 10k, 100k, 1M; 1 and 8 requests in flight
     .venv/bin/python bench/serve.py --sizes 10000 --requests 200 --json
 """
 from __future__ import annotations
@@ -126,11 +126,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         exe = Path(sys.executable).with_name("frontlines")
-        self.proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--port", str(self.port)],
+        self.proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--port", str(self.port),
+                                      "--workers", str(workers)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started = time.perf_counter()
         import httpx
@@ -150,10 +151,17 @@ class Server:
         self.startup = time.perf_counter() - started
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        """Resident memory of the server and its worker processes."""
+        total = 0
+        pids = [self.proc.pid]
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        for pid in pids:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -258,21 +266,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--requests", type=int, default=500, help="requests per endpoint and size")
-    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--concurrency", default="1,8", help="requests in flight at once; several give several runs")
     ap.add_argument("--seconds", type=float, default=120, help="time limit per endpoint and size")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (frontlines serve --workers)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"{n:,} events", file=sys.stderr)
         db = synthetic_db(n)
-        server = Server(db)
+        server = Server(db, args.workers)
         try:
-            row = {"n": n, "startup_s": round(server.startup, 2)}
-            for name, path, make in (("events", "/api/events", events_params), ("map", "/api/map", map_params)):
-                r = asyncio.run(load(server.base, path, make, requests=args.requests, concurrency=args.concurrency,
-                                     seconds=args.seconds, seed=n))
-                row[name] = {k: round(v, 1) if isinstance(v, float) else v for k, v in r.items()}
+            row = {"n": n, "startup_s": round(server.startup, 2), "load": {}}
+            for c in (int(x) for x in args.concurrency.split(",")):
+                for name, path, make in (("events", "/api/events", events_params), ("map", "/api/map", map_params)):
+                    r = asyncio.run(load(server.base, path, make, requests=args.requests, concurrency=c,
+                                         seconds=args.seconds, seed=n + c))
+                    row["load"][f"{name}@{c}"] = {k: round(v, 1) if isinstance(v, float) else v for k, v in r.items()}
             row["rss_mb"] = round(server.rss_mb())
             first = dashboard_first_load(server.base)
             row["dashboard_first_load_ms"] = round(first) if first is not None else None
@@ -283,15 +293,18 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"{'events':>10} {'start s':>8} {'RSS MB':>7} | {'/api/events p50':>15} {'p99':>7} {'req/s':>6} | "
-          f"{'/api/map p50':>12} {'p99':>7} {'req/s':>6} | {'dashboard ms':>12}")
+    print(f"{'events':>10} {'in flight':>9} | {'/api/events p50':>15} {'p99':>7} {'req/s':>6} | "
+          f"{'/api/map p50':>12} {'p99':>7} {'req/s':>6}")
     for r in results:
-        e, m = r["events"], r["map"]
-        print(f"{r['n']:>10,} {r['startup_s']:>8} {r['rss_mb']:>7} | {r['events']['p50_ms']:>15} "
-              f"{r['events']['p99_ms']:>7} {r['events']['rps']:>6} | {m['p50_ms']:>12} {m['p99_ms']:>7} {m['rps']:>6} | "
-              f"{r['dashboard_first_load_ms'] or '-':>12}")
-        if e["errors"] or m["errors"]:
-            print(f"  errors: events {e['errors']}, map {m['errors']}")
+        for c in args.concurrency.split(","):
+            e, m = r["load"][f"events@{c}"], r["load"][f"map@{c}"]
+            print(f"{r['n']:>10,} {c:>9} | {e['p50_ms']:>15} {e['p99_ms']:>7} {e['rps']:>6} | "
+                  f"{m['p50_ms']:>12} {m['p99_ms']:>7} {m['rps']:>6}" + (f"  errors {e['errors']}/{m['errors']}"
+                                                                          if e["errors"] or m["errors"] else ""))
+    print()
+    print(f"{'events':>10} | {'server start s':>14} | {'server RSS MB':>13} | {'dashboard first load ms':>23}")
+    for r in results:
+        print(f"{r['n']:>10,} | {r['startup_s']:>14} | {r['rss_mb']:>13} | {r['dashboard_first_load_ms'] or '-':>23}")
 
 
 if __name__ == "__main__":

@@ -342,7 +342,10 @@ def highlight(e: dict) -> str:
               help="An XYZ tile URL template ({z}/{x}/{y}) for a tile server you have; the built-in basemap "
                    "(the world's countries) needs none.")
 @click.option("--tile-attribution", envvar="FRONTLINES_TILE_ATTRIBUTION", default="", help="Credit for those tiles.")
-def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str | None, tile_attribution: str) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes, each with its own copy of the event index (memory times as many).")
+def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str | None, tile_attribution: str,
+          workers: int) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) and the map dashboard (at /)."""
     from .serve import run
 
@@ -358,7 +361,8 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
     try:
         err_console.print(f"serving {escape(path)} on http://{host}:{port}/  (API docs: /docs; "
                           f"writes {'need the token' if token else 'off'})")
-        run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution)
+        run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution,
+            workers=workers)
     except (FrontlinesError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 

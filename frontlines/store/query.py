@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 EPOCH = dt.date(1970, 1, 1)
 NO_DATE = np.iinfo(np.int32).min
+CELL_PX = 48              # a map cluster gathers the events of a cell this many pixels wide
+KEYED_ZOOM = 9            # every event's cell is kept for zooms up to this one
 DENSE_CELLS = 1 << 20     # map cells counted on a dense grid up to this many
 FEW_POINTS = 150          # this many events in view are shown as points at any zoom
 POINTS_ZOOM = 8           # from this zoom on, up to max_points events are shown as points
@@ -81,6 +83,13 @@ def _bad_date(text: str) -> int:
 
 def day_text(n: int) -> str:
     return (EPOCH + dt.timedelta(days=int(n))).isoformat()
+
+
+def _cell_of(mx: np.ndarray, my: np.ndarray, side: int) -> np.ndarray:
+    """The cell number (column * side + row) of Web Mercator points on a side x side grid."""
+    ix = np.minimum((mx * side).astype(np.int64), side - 1)
+    iy = np.clip((my * side).astype(np.int64), 0, side - 1)
+    return ix * side + iy
 
 
 def mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,6 +193,7 @@ class EventIndex:
         self.generation: Any = None
         self._text: tuple[str, np.ndarray] | None = None
         self._text_lock = threading.Lock()
+        self._keys: dict[int, np.ndarray] = {}
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -374,7 +384,7 @@ class EventIndex:
         return Page([int(r) for r in self.rowid[chosen]], total, next_cursor)
 
     # ------------------------------------------------------------------ map
-    def grid(self, f: Filters, bbox: tuple[float, float, float, float], zoom: int, *, cell_px: int = 48,
+    def grid(self, f: Filters, bbox: tuple[float, float, float, float], zoom: int, *, cell_px: int = CELL_PX,
              max_points: int = 2000, text_source: "TextSource | None" = None) -> dict[str, Any]:
         """The events in view: every point when they are few (``FEW_POINTS``), or at most
         ``max_points`` at zoom ``POINTS_ZOOM`` or closer, or the map is zoomed in past 12; else one cluster per grid cell of ``cell_px`` screen pixels, with its
@@ -391,18 +401,11 @@ class EventIndex:
                          int(self.type[i]), int(self.fatalities[i]), int(self.day[i]) if self.day[i] != NO_DATE else None,
                          self.claims.values[int(self.claim[i])]]
                         for i in chosen]}
-        world = 256 * 2 ** zoom                        # map width in pixels at this zoom
-        cell = cell_px / world                         # cell size in mercator units
-        x0 = (bbox[0] + 180.0) / 360.0
-        y0 = float(mercator(np.array([bbox[3]]), np.array([0.0]))[1][0])
-        mx, my = self.mx[hits], self.my[hits]
-        ix = np.floor((np.mod(mx - x0, 1.0)) / cell).astype(np.int64)
-        iy = np.floor((my - y0) / cell).astype(np.int64)
-        iy = np.clip(iy, 0, None)
-        ny = int(iy.max()) + 1
-        key = ix * ny + iy
-        n_cells = (int(ix.max()) + 1) * ny
-        if n_cells <= DENSE_CELLS:                     # the usual view: a small dense grid, no sort
+        side = -(-256 * 2 ** zoom // cell_px)          # cells across the world at this zoom
+        key = self._cell_keys(zoom, cell_px)
+        key = key[hits] if key is not None else _cell_of(self.mx[hits], self.my[hits], side)
+        n_cells = side * side
+        if n_cells <= DENSE_CELLS:                     # a small dense grid: no sort
             per_cell = np.bincount(key, minlength=n_cells)
             cells = np.flatnonzero(per_cell)
             remap = np.zeros(n_cells, dtype=np.int64)
@@ -422,6 +425,16 @@ class EventIndex:
             clusters.append([round(float(lat[j]), 5), round(float(lon[j]), 5), int(counts[j]), int(fat[j]),
                              {str(t): int(row[t]) for t in np.flatnonzero(row)}])
         return {"mode": "clusters", "total": total, "types": self.types.values, "clusters": clusters}
+
+    def _cell_keys(self, zoom: int, cell_px: int) -> np.ndarray | None:
+        """Every event's map cell at this zoom (cells of ``cell_px`` pixels on a grid fixed to the
+        world, so clusters stay put while the map pans), kept for zooms up to KEYED_ZOOM."""
+        if zoom > KEYED_ZOOM or cell_px != CELL_PX:
+            return None
+        keys = self._keys.get(zoom)
+        if keys is None:
+            keys = self._keys[zoom] = _cell_of(self.mx, self.my, -(-256 * 2 ** zoom // cell_px))
+        return keys
 
     # ------------------------------------------------------------------ charts
     def histogram(self, f: Filters, *, text_source: "TextSource | None" = None) -> dict[str, Any]:

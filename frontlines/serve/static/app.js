@@ -160,6 +160,18 @@
     document.getElementById("f-since").value = state.since;
     document.getElementById("f-until").value = state.until;
   }
+  function syncInputs() {
+    Array.prototype.forEach.call(document.querySelectorAll("#types input"), function (i) {
+      i.checked = state.types.indexOf(i.value) >= 0;
+    });
+    document.getElementById("f-actor").value = state.actor;
+    document.getElementById("f-q").value = state.q;
+    document.getElementById("f-claim").value = state.claim;
+    document.getElementById("f-sources").value = state.sources;
+    document.getElementById("f-control").checked = state.control;
+    document.getElementById("f-control-day").value = state.controlDay || config.last_day || "";
+    syncDateInputs();
+  }
 
   // ------------------------------------------------------------------ map
   function initMap() {
@@ -508,11 +520,16 @@
     }).catch(showError);
   }
 
+  // A link pasted or edited in the address bar (or Back) sets the whole view again.
   window.addEventListener("hashchange", function () {
-    var before = location.hash;
+    if (!config) return;
     readHash();
-    if (state.event && document.getElementById("evidence").dataset.event !== state.event) openEvent(state.event);
-    if (before !== location.hash) return;
+    syncInputs();
+    if (state.view) map.setView([state.view[0], state.view[1]], state.view[2], { animate: false });
+    refresh(true);
+    loadControl();
+    if (state.event) openEvent(state.event);
+    else document.getElementById("evidence").hidden = true;
   });
   document.addEventListener("DOMContentLoaded", start);
 }());
