@@ -288,3 +288,11 @@ def test_the_page_keeps_its_content_security_policy(browser, server, fixture_inf
     assert not [m for m in messages if "Content Security Policy" in m], messages
     assert pg.title() == "frontlines"
     context.close()
+
+
+def test_api_docs_render_from_the_package(page, server):
+    page.goto(f"{server.base}/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    assert page.outside == []
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/events" in paths and "/api/control/{place}" in paths
