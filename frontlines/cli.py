@@ -138,7 +138,7 @@ def short_actor(name: str) -> str:
         who = m.group("who")
         return who if m.group(1) == "Military" else f"{who} {m.group(1).lower()[:3]}."
     name = re.sub(r"\s*\(\d{4}-\d{0,4}\)$", "", name)
-    return name.replace("Civilians", "civ.")
+    return "civilians" if name.startswith("Civilians") else name
 
 
 def events_table(events, layout: str = "table", width: int | None = None) -> Table:

@@ -52,7 +52,7 @@ def test_wide_layout_when_the_terminal_is_wide(db):
 def test_short_actor_names():
     assert short_actor("Military Forces of Russia (2000-)") == "Russia"
     assert short_actor("Police Forces of Ukraine (2019-)") == "Ukraine pol."
-    assert short_actor("Civilians (Ukraine)") == "civ. (Ukraine)"
+    assert short_actor("Civilians (Ukraine)") == "civilians"
     assert short_actor("Wagner Group") == "Wagner Group"
     assert short_actor("") == ""
 
