@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -54,8 +55,12 @@ def main(verbose: int) -> None:
 @click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
 @click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")
 @click.option("--batch-size", default=64, show_default=True, help="Sentences per spaCy batch.")
+@click.option("--format", "out_format", type=click.Choice(["table", "wide", "compact", "jsonl", "csv", "tsv"]),
+              default="table", show_default=True,
+              help="How to print the coded events: a table fitted to the terminal (compact under 120 columns), "
+                   "always wide or compact, or machine output (jsonl, ACLED csv, tsv) with every event.")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
-        include_background: bool, rows: int, batch_size: int) -> None:
+        include_background: bool, rows: int, batch_size: int, out_format: str) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
     from .events.lexicon import default_lexicon
     from .fusion import fuse_article
@@ -93,8 +98,10 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                     coded.extend(result.events)
                     bar.advance(task)
     elapsed = time.perf_counter() - started
-    if rows and coded:
-        console.print(events_table(coded[:rows]))
+    if out_format in ("jsonl", "csv", "tsv"):
+        print_machine(coded, out_format, db)
+    elif rows and coded:
+        console.print(events_table(coded[:rows], layout=out_format))
         if len(coded) > rows:
             console.print(f"[dim]… {len(coded) - rows} more; see `frontlines export --db {db}`[/]")
     summary = (f"{len(new)} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
@@ -104,7 +111,97 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         sys.exit(EXIT_SKIPPED)
 
 
-def events_table(events) -> Table:
+#: Below this many terminal columns, `events_table` uses the compact layout.
+WIDE_TABLE_MIN = 120
+
+_SUB_SHORT = {
+    "Armed clash": "Clash", "Government regains territory": "Gov regains", "Non-state actor overtakes territory":
+    "Takes ground", "Shelling/artillery/missile attack": "Shelling", "Air/drone strike": "Air/drone",
+    "Remote explosive/landmine/IED": "IED/mine", "Suicide bomb": "Suicide bomb", "Grenade": "Grenade",
+    "Chemical weapon": "Chemical", "Attack": "Attack", "Abduction/forced disappearance": "Abduction",
+    "Sexual violence": "Sexual viol.", "Non-violent transfer of territory": "Transfer",
+    "Looting/property destruction": "Looting", "Disrupted weapons use": "Disrupted", "Headquarters or base "
+    "established": "Base set up", "Peaceful protest": "Protest", "Protest with intervention": "Protest+int.",
+    "Excessive force against protesters": "Force vs prot", "Violent demonstration": "Violent demo",
+    "Mob violence": "Mob", "Agreement": "Agreement", "Arrests": "Arrests", "Change to group/activity": "Group change",
+    "Other": "Other",
+}
+_FORCES = re.compile(r"^(Military|Police|Rebel) Forces of (?P<who>.+?)(?: \(\d{4}-\d{0,4}\))?(?: .*)?$")
+
+
+def short_actor(name: str) -> str:
+    """"Military Forces of Russia (2000-)" -> "Russia"; "Police Forces of Ukraine (2019-)" -> "Ukraine pol."."""
+    if not name:
+        return ""
+    m = _FORCES.match(name)
+    if m:
+        who = m.group("who")
+        return who if m.group(1) == "Military" else f"{who} {m.group(1).lower()[:3]}."
+    name = re.sub(r"\s*\(\d{4}-\d{0,4}\)$", "", name)
+    return "civilians" if name.startswith("Civilians") else name
+
+
+def events_table(events, layout: str = "table", width: int | None = None) -> Table:
+    """The coded events as a table: ``wide`` (every field, wrapped), ``compact`` (one line an
+    event: id, date, type, place, actors, deaths; fits 80 columns), or ``table``: compact when the
+    terminal is narrower than WIDE_TABLE_MIN."""
+    if layout == "table":
+        layout = "compact" if (width or console.width) < WIDE_TABLE_MIN else "wide"
+    if layout == "compact":
+        return _compact_table(events, width)
+    return _wide_table(events)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(0, width - 1)] + "…"
+
+
+def _compact_table(events, width: int | None = None) -> Table:
+    """One line an event, every column a fixed width so the table is exactly as wide as the terminal
+    (at least 80 columns): id, date, type, place, actors, deaths."""
+    from rich import box
+
+    total = max(80, width or console.width)
+    fixed = {"id": 13, "date": 11, "type": 12, "dead": 4}
+    free = total - sum(fixed.values()) - 6          # a space between columns (5), and a margin
+    place_w = free * 11 // 20
+    widths = {**fixed, "place": place_w, "actors": free - place_w}
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=0,
+                  expand=False)
+    for col in ("id", "date", "type", "place", "actors", "dead"):
+        table.add_column(col, no_wrap=True, width=widths[col], justify="right" if col == "dead" else "left")
+    for ev in events:
+        place = ev.location + (f", {ev.admin1.replace(' Oblast', '')}" if ev.admin1 and ev.admin1 != ev.location else "")
+        actors = short_actor(ev.actor1) + (f" v {short_actor(ev.actor2)}" if ev.actor2 else "")
+        kind = _SUB_SHORT.get(ev.sub_event_type, ev.sub_event_type or ev.event_type)
+        if ev.claim_status == "disputed":
+            kind += "?"
+        date = ev.event_date + ("" if ev.time_precision == 1 else "~")
+        table.add_row(_clip(ev.event_id, widths["id"]), date, escape(_clip(kind, widths["type"])),
+                      escape(_clip(place, widths["place"])), escape(_clip(actors, widths["actors"])),
+                      _clip(str(ev.fatalities), widths["dead"]))
+    return table
+
+
+def print_machine(events, fmt: str, db: str) -> None:
+    """Every coded event on standard output as JSONL, ACLED CSV or a plain TSV."""
+    if fmt == "tsv":
+        cols = ("event_id", "event_date", "event_type", "sub_event_type", "location", "admin1", "country", "actor1",
+                "actor2", "fatalities", "claimed_by", "claim_status")
+        click.echo("\t".join(cols))
+        for ev in events:
+            click.echo("\t".join(str(getattr(ev, c) if getattr(ev, c) is not None else "").replace("\t", " ")
+                                 .replace("\n", " ") for c in cols))
+        return
+    from .export import write_events
+    from .store import open_store
+
+    with open_store(db) as store:
+        refs = store.article_refs({a for ev in events for a in ev.article_ids})
+    write_events(events, fmt, sys.stdout, article_refs=refs)
+
+
+def _wide_table(events) -> Table:
     table = Table(show_lines=False, header_style="bold", expand=False)
     for col, kw in (("id", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type / sub-type", {}),
                     ("actors", {}), ("place", {}), ("deaths", {"justify": "right"}), ("claimed by", {}),
@@ -128,23 +225,34 @@ def events_table(events) -> Table:
 # ---------------------------------------------------------------------------------------
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "parquet"]), default="jsonl",
+              show_default=True, help="parquet needs pyarrow (the 'parquet' extra) and -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
 @click.option("--since", help="Only events on or after this date.")
 @click.option("--until", help="Only events on or before this date.")
 @click.option("--type", "event_type", help="Only this ACLED event type.")
 def export(db: str, fmt: str, output: str | None, since: str | None, until: str | None, event_type: str | None) -> None:
-    """Export stored events as JSONL, ACLED-column CSV or GeoJSON (each event with article_refs:
-    the ids your JSONL/CSV inputs gave the articles behind it)."""
+    """Export stored events as JSONL, ACLED-column CSV, GeoJSON or Parquet (each event with
+    article_refs: the ids your JSONL/CSV inputs gave the articles behind it)."""
     from .export import write_events
     from .store import open_store
 
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet writes a binary file: give it with -o FILE.parquet")
     with open_store(db) as store:
         events = store.iter_events(since=since, until=until, event_type=event_type)
         refs = store.article_refs()
-        if output:
+        if fmt == "parquet":
+            from .export import ExportError, write_parquet
+
+            try:
+                n = write_parquet(events, output, article_refs=refs)
+            except ExportError as exc:
+                raise click.ClickException(str(exc)) from exc
+            err_console.print(f"wrote {n} event(s) to {output}")
+        elif output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 n = write_events(events, fmt, fh, article_refs=refs)
             err_console.print(f"wrote {n} event(s) to {output}")
@@ -220,6 +328,82 @@ def highlight(e: dict) -> str:
         a, b = ts - e["start"], te - e["start"]
         return escape(sentence[:a]) + "[bold reverse]" + escape(sentence[a:b]) + "[/]" + escape(sentence[b:])
     return escape(sentence)
+
+
+# ---------------------------------------------------------------------------------------
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database to serve (a path or sqlite:///PATH).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file holding the token that writes (POST /api/articles) need; FRONTLINES_TOKEN also works. "
+                   "Without one, the server is read-only.")
+@click.option("--tile-url", envvar="FRONTLINES_TILE_URL",
+              help="An XYZ tile URL template ({z}/{x}/{y}) for a tile server you have; the built-in basemap "
+                   "(the world's countries) needs none.")
+@click.option("--tile-attribution", envvar="FRONTLINES_TILE_ATTRIBUTION", default="", help="Credit for those tiles.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes, each with its own copy of the event index (memory times as many).")
+def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str | None, tile_attribution: str,
+          workers: int) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) and the map dashboard (at /)."""
+    from .serve import run
+
+    token = os.environ.get("FRONTLINES_TOKEN") or None
+    if token_file:
+        token = Path(token_file).read_text(encoding="utf-8").strip() or None
+    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
+    if not Path(path).exists() and not token:
+        raise click.ClickException(f"{path}: no such database; create one with `frontlines run PATH --db {path}` "
+                                   "(or give a token to start an empty one and add reports over the API)")
+    if token is not None and len(token) < 16:
+        raise click.ClickException("the token is shorter than 16 characters; use a long random one")
+    try:
+        err_console.print(f"serving {escape(path)} on http://{host}:{port}/  (API docs: /docs; "
+                          f"writes {'need the token' if token else 'off'})")
+        run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution,
+            workers=workers)
+    except (FrontlinesError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------------------
+@main.command()
+@click.option("--from", "since", required=True, help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "until", required=True, help="Last day of the period (YYYY-MM-DD).")
+@click.option("--region", help="Only this province (admin1), district or country.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="FILE.html, FILE.pdf (WeasyPrint) or FILE.md (images in FILE_files/).")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--no-control", is_flag=True, help="Leave out changes of control (they need the gazetteer).")
+def report(since: str, until: str, region: str | None, output: str, db: str, no_control: bool) -> None:
+    """A situation report for a period: headline figures, a map, events and fatalities per day,
+    changes of control with evidence, disputed claims side by side, and what is new."""
+    from .report import write_report
+    from .store import open_store
+
+    start, end = _date_option(since), _date_option(until)
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
+    try:
+        with open_store(db) as store:
+            path = write_report(store, start, end, output, region=region, control=not no_control)
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from exc
+    err_console.print(f"wrote {path}")
+
+
+@main.command(name="datasette-metadata")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="The database datasette will open.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def datasette_metadata(db: str, output: str | None) -> None:
+    """Metadata for `datasette DB -m metadata.json`: facets, column descriptions, canned queries,
+    and the map (with the datasette-cluster-map plugin: pip install 'frontlines[datasette]')."""
+    from .serve.datasette import write_metadata
+
+    write_metadata(db, output or sys.stdout)
+    if output:
+        err_console.print(f"wrote {output}; now: datasette {db} -m {output}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 Public API::
 
     write_events(events, fmt, out, *, article_refs=None) -> int   # fmt: "jsonl", "csv", "geojson"; rows written
+    write_parquet(events, out, *, article_refs=None) -> int        # a path or binary file; needs pyarrow
+    parquet_bytes(events, *, article_refs=None) -> bytes
     event_record(event, article_refs=None) -> dict                 # one JSONL record (RECORD_FIELDS)
     FORMATS, ACLED_COLUMNS, EXTRA_COLUMNS, CSV_COLUMNS, RECORD_FIELDS
 
@@ -26,6 +28,7 @@ from frontlines.records import EVENT_FIELDS, Event
 log = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "geojson")
+BINARY_FORMATS: tuple[str, ...] = ("parquet",)
 
 #: ACLED's 31 export columns, in ACLED's order.
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -52,7 +55,18 @@ Refs = Mapping[str, str]
 
 
 class ExportError(FrontlinesError):
-    pass
+    """E601 unknown format; E602 parquet without pyarrow (its message is kept here)."""
+
+    MESSAGES = {"E602": ("Parquet export needs pyarrow, which is not installed; install the extra: "
+                         "pip install 'frontlines[parquet]'.")}
+
+    def __init__(self, code: str, **kwargs: object) -> None:
+        if code in self.MESSAGES:
+            self.code = code
+            self.detail = self.MESSAGES[code].format(**kwargs)
+            Exception.__init__(self, f"[{code}] {self.detail}")
+        else:
+            super().__init__(code, **kwargs)
 
 
 def _blank(v: Any) -> Any:
@@ -229,3 +243,93 @@ def write_events(events: Iterable[Event], fmt: str, out: TextIO, *, article_refs
     if writer is None:
         raise ExportError("E601", fmt=fmt, choices=", ".join(FORMATS))
     return writer(events, out, article_refs)
+
+
+# ---------------------------------------------------------------------- parquet
+#: Parquet columns after RECORD_FIELDS: the store-only fields ACLED also has.
+PARQUET_EXTRA: tuple[str, ...] = ("date_end", "admin3", "region", "source_scale")
+
+
+def _parquet_schema():
+    import pyarrow as pa
+
+    text = pa.string()
+    types: dict[str, Any] = {name: text for name in RECORD_FIELDS + PARQUET_EXTRA}
+    types.update({
+        "event_date": pa.date32(), "date_end": pa.date32(),
+        "time_precision": pa.int8(), "inter1": pa.int16(), "inter2": pa.int16(), "interaction": pa.int16(),
+        "iso": pa.int16(), "geo_precision": pa.int8(), "fatalities": pa.int32(), "geonameid": pa.int64(),
+        "latitude": pa.float64(), "longitude": pa.float64(), "confidence": pa.float32(),
+        "article_ids": pa.list_(text), "article_refs": pa.list_(text), "reasons": pa.list_(text),
+        "quantities": pa.list_(pa.struct([("value", pa.float64()), ("unit", text), ("of", text)])),
+        "evidence": pa.list_(pa.struct([("article_id", text), ("sentence", text), ("start", pa.int32()),
+                                        ("end", pa.int32()), ("trigger", text), ("trigger_start", pa.int32()),
+                                        ("trigger_end", pa.int32())])),
+    })
+    return pa.schema([(name, types[name]) for name in RECORD_FIELDS + PARQUET_EXTRA])
+
+
+def _parquet_value(name: str, value: Any) -> Any:
+    if name in ("event_date", "date_end"):
+        try:
+            return dt.date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
+    if name in ("latitude", "longitude"):
+        return float(value) if _finite(value) else None
+    if name == "quantities":
+        return [{"value": float(q.get("value", 0) or 0), "unit": str(q.get("unit", "")), "of": str(q.get("of", ""))}
+                for q in value or []]
+    if name == "evidence":
+        keys = ("article_id", "sentence", "start", "end", "trigger", "trigger_start", "trigger_end")
+        return [{k: e.get(k) for k in keys} for e in value or []]
+    return value
+
+
+def _require_pyarrow():
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise ExportError("E602") from None
+
+
+def write_parquet(events: Iterable[Event], out: Any, *, article_refs: Refs | None = None,
+                  batch_size: int = 50_000) -> int:
+    """Write ``events`` as one Parquet file (a path or a binary file object): RECORD_FIELDS then
+    PARQUET_EXTRA, with dates as dates, lists as lists and evidence as structs.  Returns rows
+    written.  Without pyarrow (the ``parquet`` extra) raises ExportError E602."""
+    _require_pyarrow()
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _parquet_schema()
+    names = schema.names
+    n = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            columns = {name: [row[name] for row in batch] for name in names}
+            writer.write_table(pa.Table.from_pydict(columns, schema=schema))
+            batch.clear()
+
+        for event in events:
+            rec = event_record(event, article_refs)
+            for extra in PARQUET_EXTRA:
+                rec[extra] = getattr(event, extra)
+            batch.append({name: _parquet_value(name, rec.get(name)) for name in names})
+            n += 1
+            if len(batch) >= batch_size:
+                flush()
+        if batch or n == 0:
+            flush()
+    return n
+
+
+def parquet_bytes(events: Iterable[Event], *, article_refs: Refs | None = None) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    write_parquet(events, buf, article_refs=article_refs)
+    return buf.getvalue()
