@@ -43,6 +43,13 @@ def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
     "Two villages were shelled by Kiev overnight, the separatists said.",
     "A rescuer hurt in a night attack by Kiev died in hospital.",
     "Kiev suffered heavy losses near the river, the rebels said.",
+    # a capital's offices, gains and losses; the object of blame; the army at its seat
+    "Olha Petrenko, Kiev's Deputy Defence Minister, said the brigade moved up.",
+    "Moscow's envoy called Kiev's gains a bitter surprise.",
+    "The separatists blamed Kiev for the blast at the depot.",
+    "Hours after the army in Kiev claimed to have cut the road, the town fell.",
+    "The government in Kiev says the figures are false.",
+    "Kiev's top negotiator left the talks early.",
 ])
 def test_capital_standing_for_its_state_is_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": True}
@@ -57,6 +64,10 @@ def test_capital_standing_for_its_state_is_marked(text):
     "This month Russia has hammered Kiev with repeated missile strikes.",
     "Kiev's air defences shot down twenty drones overnight.",
     "The drones were shot down by air defences near Kiev.",
+    # the city's own offices and parts are the city's
+    "Kiev's mayor said three people were hurt.",
+    "Kiev's military administration chief said debris fell on a school.",
+    "Police in Kiev said the blast gutted a shop.",
 ])
 def test_capital_as_a_scene_is_not_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": False}
