@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from frontlines.geo.roles import (ACTOR_METONYM_REASON, NAMED_EVENT_REASON, ORG_SEAT_REASON, TIME_ZONE_REASON,
-                                  VESSEL_REASON, mark_non_scenes, scene_toponyms)
+from frontlines.geo.roles import (ACTOR_METONYM_REASON, NAMED_EVENT_REASON, ORG_SEAT_REASON, SPEECH_VENUE_REASON,
+                                  TIME_ZONE_REASON, VESSEL_REASON, mark_non_scenes, scene_toponyms)
 from frontlines.records import Place, Toponym
 
 KYIV = Place(703448, "Kyiv", 50.45, 30.52, "capital", "Ukraine", "UA", 804, population=2_800_000)
@@ -121,3 +121,22 @@ def test_a_drone_attack_on_moscow_is_a_scene():
     tops = _toponyms(text, {"Moscow": MOSCOW})
     mark_non_scenes(text, tops)
     assert scene_toponyms(tops) == tops and tops[0].reasons == []
+
+
+@pytest.mark.parametrize("text", [
+    "Speaking in Kiev, the envoy said the front had held.",
+    "The minister told reporters in Kiev that two towns had been retaken.",
+    "At a news conference in Kiev on Friday the general gave new figures.",
+])
+def test_where_someone_spoke_is_no_scene(text):
+    tops = _toponyms(text, {"Kiev": KYIV})
+    mark_non_scenes(text, tops)
+    assert [SPEECH_VENUE_REASON in t.reasons for t in tops] == [True]
+    assert scene_toponyms(tops) == []
+
+
+def test_a_strike_after_the_speech_is_still_a_scene():
+    text = "The minister told reporters in Kiev that missiles had hit Kiev at dawn."
+    tops = _toponyms(text, {"Kiev": KYIV})
+    mark_non_scenes(text, tops)
+    assert [SPEECH_VENUE_REASON in t.reasons for t in tops] == [True, False]
