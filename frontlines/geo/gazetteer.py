@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from frontlines.errors import GazetteerError
-from frontlines.geo.normalize import normalize_name
+from frontlines.geo.normalize import loose_key, normalize_name
 from frontlines.records import Place
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 KIND_MAIN, KIND_ALT, KIND_TRANSLIT, KIND_QUALIFIED, KIND_CODE = range(5)
 # set by the resolver, never stored: the name is a demonym of the place ("Spanish" -> Spain)
 KIND_DEMONYM = 5
+# set by the lookup, never stored in ``name``: only the spelling-blind key matched ("Paraskoveevka")
+KIND_LOOSE = 6
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,6 +72,15 @@ class Gazetteer(ABC):
     def neighbours(self) -> Mapping[str, frozenset[str]]:
         """ISO 3166-1 alpha-2 code -> the codes of the countries that share a land border."""
         return {}
+
+    def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
+        """Settlements whose spelling-blind key (:func:`~frontlines.geo.normalize.loose_key`)
+        is ``name``'s, with kind :data:`KIND_LOOSE`; for names no listed spelling matches."""
+        return []
+
+    def has_loose(self, name: str) -> bool:
+        """Whether :meth:`loose_candidates` would find anything for ``name``."""
+        return bool(self.loose_candidates(name, 1))
 
     def search(self, name: str, limit: int = 25) -> list[Place]:
         """Places called ``name`` (case/diacritics/apostrophe-insensitive, all alternate names)."""
@@ -150,6 +161,37 @@ class SQLiteGazetteer(Gazetteer):
             self._cand_cache[key] = hit
         return list(hit)
 
+    def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
+        key = loose_key(name)
+        if not key:
+            return []
+        ck = f"{limit}\x01{key}"
+        hit = self._cand_cache.get(ck)
+        if hit is None:
+            try:
+                rows = self._con().execute(
+                    f"SELECT {_PLACE_COLS}, {KIND_LOOSE} FROM loose l JOIN place p ON p.pid = l.pid "
+                    "WHERE l.key = ? ORDER BY p.population DESC LIMIT ?", (key, limit)).fetchall()
+            except sqlite3.OperationalError:   # an index from before the table existed
+                rows = []
+            hit = tuple(self._place(r) for r in rows)
+            self._cand_cache[ck] = hit
+        return list(hit)
+
+    def has_loose(self, name: str) -> bool:
+        key = loose_key(name)
+        if not key:
+            return False
+        hk = "\x01" + key
+        hit = self._has_cache.get(hk)
+        if hit is None:
+            try:
+                hit = self._con().execute("SELECT 1 FROM loose WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+            except sqlite3.OperationalError:
+                hit = False
+            self._has_cache[hk] = hit
+        return hit
+
     def has_name(self, norm: str) -> bool:
         hit = self._has_cache.get(norm)
         if hit is None:
@@ -215,6 +257,7 @@ class MemoryGazetteer(Gazetteer):
         self._admin1: dict[str, Candidate] = {}
         self._demonyms: dict[str, str] = {}
         self._nb: dict[str, set[str]] = {}
+        self._loose: dict[str, list[Candidate]] = {}
         self._pid = 0
 
     def add(self, place: Place, names: list[str] = (), *, a1code: str = "", precision: int = 1,
@@ -235,6 +278,17 @@ class MemoryGazetteer(Gazetteer):
         if place.feature == "admin1" and a1code:
             self._admin1[a1code] = base
         return base
+
+    def add_loose(self, cand: Candidate, *names: str) -> None:
+        """Make ``cand`` findable by the spelling-blind keys of ``names`` (and of its own name)."""
+        for n in (cand.place.name, *names):
+            key = loose_key(n)
+            if key and all(c.pid != cand.pid for c in self._loose.setdefault(key, [])):
+                self._loose[key].append(Candidate(cand.pid, cand.place, cand.a1code, cand.precision,
+                                                  cand.note, KIND_LOOSE))
+
+    def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
+        return sorted(self._loose.get(loose_key(name), []), key=lambda c: -c.place.population)[:limit]
 
     def add_demonym(self, word: str, iso2: str) -> None:
         self._demonyms[normalize_name(word)] = iso2
