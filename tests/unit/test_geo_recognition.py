@@ -51,6 +51,13 @@ def gaz() -> MemoryGazetteer:
     # a town abroad whose name is also a word that opens English sentences
     g.add(Place(2975050, "Sens", 48.2, 3.28, "settlement", "France", "FR", 250, admin1="Bourgogne",
                 population=26_000), a1code="FR.27")
+    # a town called like a river's bank, and a state whose name has a Portuguese "do"
+    g.add(Place(4805404, "East Bank", 38.22, -81.58, "settlement", "United States", "US", 840,
+                admin1="West Virginia", population=900), a1code="US.WV")
+    g.add(Place(3451133, "Rio Grande do Sul", -30.0, -53.5, "admin1", "Brazil", "BR", 76,
+                population=11_000_000), a1code="BR.23")
+    g.add(Place(3457419, "Santa Catarina", -27.0, -50.5, "admin1", "Brazil", "BR", 76,
+                population=7_000_000), a1code="BR.26")
     g.add_demonym("Russian", "RU")
     g.add_demonym("Ukrainian", "UA")
     return g
@@ -249,3 +256,17 @@ def test_a_loose_match_the_story_does_not_support_is_no_place(gp):
     # ... and a name only the loose key proposed is not even kept as a toponym
     text = "Police in Paris said a man was arrested in Galitsinovka. France said nothing."
     assert "Galitsinovka" not in {t.text for t in gp.parse(text)}
+
+
+# ---------------------------------------------------------------- what is not a name at all
+def test_an_ner_span_in_lower_case_is_no_place_name(gp):
+    text = "Ukrainian marines still hold positions near Krynky on the east bank, the navy said."
+    tops = gp.parse(text, [_span(text, "east bank", "LOC")])
+    assert "east bank" not in {t.text for t in tops}
+
+
+def test_a_portuguese_do_joins_one_name(gp):
+    text = "Cases rose in Santa Catarina, Rio Grande do Sul and elsewhere."
+    names = {t.text for t in gp.parse(text)}
+    assert "Rio Grande do Sul" in names and "Sul" not in names
+
