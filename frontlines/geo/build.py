@@ -186,7 +186,8 @@ CREATE TABLE place(
     population INTEGER NOT NULL DEFAULT 0,
     precision INTEGER NOT NULL DEFAULT 1,
     note TEXT NOT NULL DEFAULT '',
-    site TEXT NOT NULL DEFAULT ''
+    site TEXT NOT NULL DEFAULT '',
+    names INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE name(norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
                   PRIMARY KEY(norm, pid)) WITHOUT ROWID;
@@ -361,7 +362,9 @@ class _Builder:
             self.names[key] = kind
 
     def flush(self) -> None:
-        self.con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        self.con.executemany("INSERT INTO place (pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, "
+                             "admin2, admin3, population, precision, note, site) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
         self.rows.clear()
         self.con.executemany("INSERT INTO name VALUES (?,?,?)",
                              ((n, p, k) for (n, p), k in self.names.items()))
@@ -638,7 +641,17 @@ def _populate(con: sqlite3.Connection) -> None:
     ua_cyr: dict[tuple[str, str], list[int]] = defaultdict(list)   # (a1, cyr norm) -> gids
     ua_cyr_alts: dict[int, list[str]] = defaultdict(list)            # gid -> Cyrillic names
     city_info: dict[int, tuple] = {}
-    capitals = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
+    # the capital is the country's most populous city of that name: Washington, DC, not every
+    # Washington of the United States (county seats in Iowa, North Carolina, Pennsylvania...)
+    capital_names = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
+    capital_gid: dict[tuple[str, str], tuple[int, int]] = {}
+    for c in cities.values():
+        key = (c["countrycode"], normalize_name(c["name"]))
+        if key in capital_names:
+            pop = int(c.get("population") or 0)
+            if key not in capital_gid or pop > capital_gid[key][0]:
+                capital_gid[key] = (pop, c["geonameid"])
+    capitals = {gid for _, gid in capital_gid.values()}
 
     for c in cities.values():
         gid = c["geonameid"]
@@ -671,7 +684,7 @@ def _populate(con: sqlite3.Connection) -> None:
             sub_pop[gcode_to_sub[a1code]] += pop
         cc_mean[cc].add(lat, lon)
         cc_pop[cc] += pop
-        feature = "capital" if (cc, normalize_name(c["name"])) in capitals else "settlement"
+        feature = "capital" if gid in capitals else "settlement"
         pid = b.add_place(geonameid=gid, name=c["name"], lat=lat, lon=lon, feature=feature,
                           cc=cc, a1code=a1code, admin1=admin1, admin2=admin2, population=pop)
         city_pid[gid] = pid
@@ -847,6 +860,14 @@ def _populate(con: sqlite3.Connection) -> None:
                     ((normalize_name(r[0]), r[1]) for r in _read_tsv(DATA_DIR / "demonyms.tsv")))
     b.flush()
     _loose_keys(con)
+    _count_names(con)
+
+
+def _count_names(con: sqlite3.Connection) -> None:
+    """``place.names``: how many distinct names (languages, spellings) a place is known by.  A
+    world city has dozens (Venice, Paris, Athens), its namesakes abroad a handful."""
+    counts = con.execute("SELECT pid, count(*) FROM name GROUP BY pid").fetchall()
+    con.executemany("UPDATE place SET names = ? WHERE pid = ?", ((n, pid) for pid, n in counts))
 
 
 LOOSE_COUNTRIES = ("UA",)   # whose settlements are also found by a spelling-blind key
@@ -1109,8 +1130,13 @@ def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike)
 
 
 def _flush_import(con, places, names) -> None:
-    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+    con.executemany("INSERT INTO place (pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, admin2, "
+                    "admin3, population, precision, note, site) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
     con.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?)", [n for n in names if n[0]])
+    known: dict[int, int] = {}
+    for _, pid, _ in names:
+        known[pid] = known.get(pid, 0) + 1
+    con.executemany("UPDATE place SET names = names + ? WHERE pid = ?", ((n, pid) for pid, n in known.items()))
     places.clear()
     names.clear()
 

@@ -40,6 +40,7 @@ class Candidate:
     precision: int = 1       # 2 when the point is borrowed (hromada/raion seat)
     note: str = ""           # how the point was derived, e.g. "hromada_seat:Izium"
     kind: int = KIND_MAIN    # how the name matched: own name, alternate, transliteration...
+    names: int = 0           # how many names the place is known by (a world city has dozens)
 
 
 class Gazetteer(ABC):
@@ -100,7 +101,7 @@ class Gazetteer(ABC):
 
 
 _PLACE_COLS = ("p.pid, p.geonameid, p.name, p.lat, p.lon, p.feature, p.cc, p.a1code, p.admin1, "
-               "p.admin2, p.admin3, p.population, p.precision, p.note, p.site")
+               "p.admin2, p.admin3, p.population, p.precision, p.note, p.site, p.names")
 
 
 class SQLiteGazetteer(Gazetteer):
@@ -113,7 +114,7 @@ class SQLiteGazetteer(Gazetteer):
         self._local = threading.local()
         try:
             con = self._con()
-            con.execute("SELECT site FROM place LIMIT 1").fetchone()
+            con.execute("SELECT site, names FROM place LIMIT 1").fetchone()
             con.execute("SELECT 1 FROM name LIMIT 1").fetchone()
             self._countries = {row[0]: (row[1], row[2]) for row in
                                con.execute("SELECT cc, name, isonum FROM country")}
@@ -136,14 +137,14 @@ class SQLiteGazetteer(Gazetteer):
 
     def _place(self, row) -> Candidate:
         (pid, gid, name, lat, lon, feature, cc, a1code, admin1, admin2, admin3, pop,
-         precision, note, site) = row[:15]
-        kind = row[15] if len(row) > 15 else KIND_MAIN
+         precision, note, site, names) = row[:16]
+        kind = row[16] if len(row) > 16 else KIND_MAIN
         cname, iso = self._countries.get(cc, ("", None))
         place = Place(geonameid=gid, name=name, latitude=lat, longitude=lon, feature=feature,
                       country=cname, iso2=cc, iso=iso, admin1=admin1, admin2=admin2,
                       admin3=admin3, population=pop, site=site)
         return Candidate(pid=pid, place=place, a1code=a1code, precision=precision, note=note,
-                         kind=kind)
+                         kind=kind, names=names or 0)
 
     def candidates(self, name: str, limit: int = 25) -> list[Candidate]:
         norm = normalize_name(name)
@@ -263,11 +264,13 @@ class MemoryGazetteer(Gazetteer):
     def add(self, place: Place, names: list[str] = (), *, a1code: str = "", precision: int = 1,
             note: str = "") -> Candidate:
         self._pid += 1
-        base = Candidate(pid=self._pid, place=place, a1code=a1code, precision=precision, note=note)
+        count = len({normalize_name(n) for n in (place.name, *names)})
+        base = Candidate(pid=self._pid, place=place, a1code=a1code, precision=precision, note=note,
+                         names=count)
         for i, n in enumerate([place.name, *names]):
             kind = KIND_MAIN if i == 0 else KIND_ALT
             cand = Candidate(pid=base.pid, place=place, a1code=a1code, precision=precision,
-                             note=note, kind=kind)
+                             note=note, kind=kind, names=count)
             lst = self._by_norm.setdefault(normalize_name(n), [])
             if all(c.pid != base.pid for c in lst):
                 lst.append(cand)
@@ -285,7 +288,7 @@ class MemoryGazetteer(Gazetteer):
             key = loose_key(n)
             if key and all(c.pid != cand.pid for c in self._loose.setdefault(key, [])):
                 self._loose[key].append(Candidate(cand.pid, cand.place, cand.a1code, cand.precision,
-                                                  cand.note, KIND_LOOSE))
+                                                  cand.note, KIND_LOOSE, cand.names))
 
     def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
         return sorted(self._loose.get(loose_key(name), []), key=lambda c: -c.place.population)[:limit]

@@ -157,6 +157,11 @@ LOOSE_SOURCE = "gaz:loose"               # a mention only the spelling-blind key
 LOOSE_REASON = "geo:loose_spelling_match"   # recognised by the spelling-blind key (normalize.loose_key)
 UNSUPPORTED_LOOSE_REASON = "geo:unsupported_loose_spelling"
 LOOSE_PENALTY = 0.3                      # a spelling-blind match is weaker than any listed spelling
+WORLD_CITY_NAMES = 20              # a city known by this many names is known the world over
+FAME_RATIO = 3                     # a namesake abroad known by a third as many names or fewer ...
+FAMOUS_NAMESAKE_PENALTY = 1.5      # ... and with no local support yields to the world city
+_LOCAL_SUPPORT = ("geo:doc_admin1", "geo:near_other_names_candidates", "geo:inside_named_container", "geo:holds_named_place",
+                  "geo:like_its_list_neighbours")
 # a spelling-blind match needs the story in the settlement's own country or near it
 _LOOSE_SUPPORT = ("geo:doc_country=", "geo:doc_admin1", "geo:near_other", "geo:inside_named_container",
                   "geo:holds_named_place")
@@ -1055,6 +1060,14 @@ class Geoparser:
             # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
             s += SEAT_BONUS
             why = [*why, "geo:city_and_namesake_unit"]
+        if r.famous[0] and c.place.iso2 != r.famous[1] and c.names * FAME_RATIO <= r.famous[0] \
+                and c.place.feature in ("settlement", "admin2", "admin3") and not m.qualifier and not m.cls \
+                and not any(w.startswith(_LOCAL_SUPPORT) for w in why):
+            # "Venice", "Paris", "Cambridge": a world city is not a small namesake abroad just
+            # because the story is about the namesake's country; the namesake needs support of its
+            # own (its province named, other places of the story near it)
+            s -= FAMOUS_NAMESAKE_PENALTY
+            why = [*why, "geo:namesake_of_world_city"]
         if c.place.iso2 in r.states and m.cls not in ("settlement", "admin2") and c.a1code not in r.city_units and (
                 (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
                 or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
@@ -1246,6 +1259,7 @@ class _Readings(NamedTuple):
     city_units: frozenset[str]   # admin units whose bare name means the city inside them
     paired: frozenset[int]       # pids of a city and the unit named after it
     states: frozenset[str]       # countries with an admin1 of exactly this name
+    famous: tuple[int, str] = (0, "")   # (names, country) of a world city of this very name
 
 
 class _Rounds(NamedTuple):
@@ -1386,7 +1400,12 @@ def _readings(cands: Sequence[Candidate]) -> _Readings:
     # a state of this very name: a village of its country named (or also known) by it, or a
     # county known by it ("Delaware" for Delaware County), is the lesser reading
     states = frozenset(c.place.iso2 for c in cands if c.kind == KIND_MAIN and c.place.feature == "admin1")
-    return _Readings(city_units, paired, states)
+    # a world city of this very name: known by dozens of names (languages), as Venice, Paris and
+    # Athens are and their namesakes abroad are not
+    world = [c for c in cands if c.kind in (KIND_MAIN, KIND_ALT) and c.place.feature in ("settlement", "capital")
+             and c.names >= WORLD_CITY_NAMES]
+    famous = max(((c.names, c.place.iso2) for c in world), default=(0, ""))
+    return _Readings(city_units, paired, states, famous)
 
 
 def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> dict[int, int]:

@@ -116,3 +116,16 @@ def test_the_province_before_a_village_picks_the_village_of_that_province(gp):
     p = _place(gp, "A missile hit a cafe in the Kharkiv Oblast village of Hroza; one victim had lived in Dnipro.",
                "Hroza")
     assert (p.admin1, p.admin2) == ("Kharkiv Oblast", "Kupianskyi")
+
+
+def test_only_the_capital_city_is_a_capital(gaz):
+    # Washington, DC is the capital; the county seats called Washington are towns
+    cands = [c for c in gaz.candidates("Washington", 40) if c.place.iso2 == "US"
+             and c.place.feature in ("settlement", "capital")]
+    capitals = [c.place.admin1 for c in cands if c.place.feature == "capital"]
+    assert capitals == ["District of Columbia"] and len(cands) > 3
+
+
+def test_a_world_city_is_known_by_more_names_than_its_namesakes(gaz):
+    venice = {c.place.iso2: c.names for c in gaz.candidates("Venice", 20) if c.place.feature == "settlement"}
+    assert venice["IT"] >= 3 * venice["US"]

@@ -270,3 +270,33 @@ def test_a_portuguese_do_joins_one_name(gp):
     names = {t.text for t in gp.parse(text)}
     assert "Rio Grande do Sul" in names and "Sul" not in names
 
+
+
+# ---------------------------------------------------------------- a world city and its namesakes abroad
+@pytest.fixture(scope="module")
+def gp_world() -> Geoparser:
+    g = MemoryGazetteer()
+    g.add(Place(6252001, "United States", 39.8, -98.5, "country", "United States", "US", 840,
+                population=327_000_000))
+    g.add(Place(5332921, "California", 37.25, -119.75, "admin1", "United States", "US", 840,
+                admin1="California", population=39_000_000), a1code="US.CA")
+    g.add(Place(5419384, "Denver", 39.74, -104.98, "settlement", "United States", "US", 840,
+                admin1="Colorado", population=715_000), a1code="US.CO")
+    # the world city is known by dozens of names, its namesake by its own
+    g.add(Place(3164603, "Venice", 45.44, 12.33, "settlement", "Italy", "IT", 380, admin1="Veneto",
+                population=51_000), [f"Venice-{i}" for i in range(30)], a1code="IT.20")
+    g.add(Place(5405841, "Venice", 33.99, -118.46, "settlement", "United States", "US", 840,
+                admin1="California", population=41_000), ["Venice Beach"], a1code="US.CA")
+    return Geoparser(g)
+
+
+def test_a_world_city_is_not_lost_to_a_namesake_in_the_storys_country(gp_world):
+    text = "A travel agency in Denver said bookings for Venice had doubled since spring."
+    [t] = [t for t in gp_world.parse(text) if t.text == "Venice"]
+    assert t.place.country == "Italy"
+
+
+def test_the_namesake_wins_where_the_story_names_its_province(gp_world):
+    text = "A travel agency in California said the boardwalk of Venice was packed since spring."
+    [t] = [t for t in gp_world.parse(text) if t.text == "Venice"]
+    assert t.place.admin1 == "California"

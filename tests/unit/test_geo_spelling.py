@@ -37,7 +37,7 @@ def test_loose_keys_table_is_built_from_the_names_of_ukrainian_settlements(tmp_p
     rows = [(1, None, "Paraskoviivka", 48.6, 38.0, "settlement", "UA", "UA.05", "Donetsk Oblast", "", "", 0, 2, "", ""),
             (2, None, "Paraskoviivka", 48.6, 38.0, "settlement", "RU", "RU.01", "", "", "", 0, 1, "", ""),
             (3, None, "Donetsk Oblast", 48.0, 37.8, "admin1", "UA", "UA.05", "Donetsk Oblast", "", "", 0, 1, "", "")]
-    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)", rows)
     con.executemany("INSERT INTO name VALUES (?,?,?)", [("paraskoviivka", 1, KIND_MAIN),
                                                         ("paraskoviivka", 2, KIND_MAIN),
                                                         ("donetsk oblast", 3, KIND_MAIN)])
