@@ -606,6 +606,13 @@ class Geoparser:
         """A capitalised name no spelling the gazetteer lists matches, found by the spelling-blind
         key of a settlement ("in Galitsinovka" is Halytsynivka), when a locative cue or a list
         of places says it is a place.  Resolved only where the story supports the settlement."""
+        start = toks[i].start
+        # the cheap test first: a locative word before the name, or a place listed just before it
+        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
+        cue = bool(words) and (words[-1] in _CUE_WORDS or (len(words) > 1 and words[-2] in _CUE_WORDS
+                                                          and words[-1] in _CUE_FILLERS))
+        if not cue and not (found and _LIST_JOIN.match(text[found[-1].end:start])):
+            return None
         for k in (2, 1):
             span = toks[i:i + k]
             if len(span) < k or not all(s.cap and s.text.isalpha() for s in span) \
