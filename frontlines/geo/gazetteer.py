@@ -146,38 +146,34 @@ class SQLiteGazetteer(Gazetteer):
         return Candidate(pid=pid, place=place, a1code=a1code, precision=precision, note=note,
                          kind=kind, names=names or 0)
 
+    def _lookup(self, cache_key: str, sql: str, args: tuple) -> list[Candidate]:
+        hit = self._cand_cache.get(cache_key)
+        if hit is None:
+            try:
+                rows = self._con().execute(sql, args).fetchall()
+            except sqlite3.OperationalError:   # an index from before a table existed
+                rows = []
+            hit = tuple(self._place(r) for r in rows)
+            if len(self._cand_cache) > 50000:
+                self._cand_cache.clear()
+            self._cand_cache[cache_key] = hit
+        return list(hit)
+
     def candidates(self, name: str, limit: int = 25) -> list[Candidate]:
         norm = normalize_name(name)
         if not norm:
             return []
-        key = f"{limit}\x00{norm}"
-        hit = self._cand_cache.get(key)
-        if hit is None:
-            rows = self._con().execute(
-                f"SELECT {_PLACE_COLS}, n.kind FROM name n JOIN place p ON p.pid = n.pid "
-                "WHERE n.norm = ? ORDER BY p.population DESC LIMIT ?", (norm, limit)).fetchall()
-            hit = tuple(self._place(r) for r in rows)
-            if len(self._cand_cache) > 50000:
-                self._cand_cache.clear()
-            self._cand_cache[key] = hit
-        return list(hit)
+        return self._lookup(f"{limit}\x00{norm}",
+                            f"SELECT {_PLACE_COLS}, n.kind FROM name n JOIN place p ON p.pid = n.pid "
+                            "WHERE n.norm = ? ORDER BY p.population DESC LIMIT ?", (norm, limit))
 
     def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
         key = loose_key(name)
         if not key:
             return []
-        ck = f"{limit}\x01{key}"
-        hit = self._cand_cache.get(ck)
-        if hit is None:
-            try:
-                rows = self._con().execute(
-                    f"SELECT {_PLACE_COLS}, {KIND_LOOSE} FROM loose l JOIN place p ON p.pid = l.pid "
-                    "WHERE l.key = ? ORDER BY p.population DESC LIMIT ?", (key, limit)).fetchall()
-            except sqlite3.OperationalError:   # an index from before the table existed
-                rows = []
-            hit = tuple(self._place(r) for r in rows)
-            self._cand_cache[ck] = hit
-        return list(hit)
+        return self._lookup(f"{limit}\x01{key}",
+                            f"SELECT {_PLACE_COLS}, {KIND_LOOSE} FROM loose l JOIN place p ON p.pid = l.pid "
+                            "WHERE l.key = ? ORDER BY p.population DESC LIMIT ?", (key, limit))
 
     def has_loose(self, name: str) -> bool:
         key = loose_key(name)
