@@ -49,11 +49,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from frontlines.geo.normalize import normalize_name, script_of
+from frontlines.geo.normalize import loose_key, normalize_name, script_of
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # ACLED's short admin1 names for Ukraine, keyed by GeoNames admin1 code: names of the oblasts
@@ -186,14 +186,18 @@ CREATE TABLE place(
     population INTEGER NOT NULL DEFAULT 0,
     precision INTEGER NOT NULL DEFAULT 1,
     note TEXT NOT NULL DEFAULT '',
-    site TEXT NOT NULL DEFAULT ''
+    site TEXT NOT NULL DEFAULT '',
+    names INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE name(norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
                   PRIMARY KEY(norm, pid)) WITHOUT ROWID;
 CREATE TABLE country(cc TEXT PRIMARY KEY, name TEXT, iso3 TEXT, isonum INTEGER,
                      geonameid INTEGER, pid INTEGER, neighbours TEXT NOT NULL DEFAULT '');
 CREATE TABLE demonym(norm TEXT PRIMARY KEY, cc TEXT NOT NULL);
+CREATE TABLE loose(key TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY(key, pid)) WITHOUT ROWID;
 """
+# loose: spelling-blind keys (normalize.loose_key) of the Latin names of Ukrainian settlements,
+# for names the press spells neither the official nor a listed way ("Paraskoveevka")
 # name.kind: 0 the place's own name, 1 an alternate name, 2 a transliteration,
 # 3 a generated qualified form ("Kharkiv region"), 4 an abbreviation/code.
 KIND_MAIN, KIND_ALT, KIND_TRANSLIT, KIND_QUALIFIED, KIND_CODE = range(5)
@@ -358,7 +362,9 @@ class _Builder:
             self.names[key] = kind
 
     def flush(self) -> None:
-        self.con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        self.con.executemany("INSERT INTO place (pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, "
+                             "admin2, admin3, population, precision, note, site) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
         self.rows.clear()
         self.con.executemany("INSERT INTO name VALUES (?,?,?)",
                              ((n, p, k) for (n, p), k in self.names.items()))
@@ -635,7 +641,17 @@ def _populate(con: sqlite3.Connection) -> None:
     ua_cyr: dict[tuple[str, str], list[int]] = defaultdict(list)   # (a1, cyr norm) -> gids
     ua_cyr_alts: dict[int, list[str]] = defaultdict(list)            # gid -> Cyrillic names
     city_info: dict[int, tuple] = {}
-    capitals = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
+    # the capital is the country's most populous city of that name: Washington, DC, not every
+    # Washington of the United States (county seats in Iowa, North Carolina, Pennsylvania...)
+    capital_names = {(cc, normalize_name(c.get("capital") or "")) for cc, c in countries.items()}
+    capital_gid: dict[tuple[str, str], tuple[int, int]] = {}
+    for c in cities.values():
+        key = (c["countrycode"], normalize_name(c["name"]))
+        if key in capital_names:
+            pop = int(c.get("population") or 0)
+            if key not in capital_gid or pop > capital_gid[key][0]:
+                capital_gid[key] = (pop, c["geonameid"])
+    capitals = {gid for _, gid in capital_gid.values()}
 
     for c in cities.values():
         gid = c["geonameid"]
@@ -668,7 +684,7 @@ def _populate(con: sqlite3.Connection) -> None:
             sub_pop[gcode_to_sub[a1code]] += pop
         cc_mean[cc].add(lat, lon)
         cc_pop[cc] += pop
-        feature = "capital" if (cc, normalize_name(c["name"])) in capitals else "settlement"
+        feature = "capital" if gid in capitals else "settlement"
         pid = b.add_place(geonameid=gid, name=c["name"], lat=lat, lon=lon, feature=feature,
                           cc=cc, a1code=a1code, admin1=admin1, admin2=admin2, population=pop)
         city_pid[gid] = pid
@@ -843,6 +859,32 @@ def _populate(con: sqlite3.Connection) -> None:
     con.executemany("INSERT OR REPLACE INTO demonym VALUES (?,?)",
                     ((normalize_name(r[0]), r[1]) for r in _read_tsv(DATA_DIR / "demonyms.tsv")))
     b.flush()
+    _loose_keys(con)
+    _count_names(con)
+
+
+def _count_names(con: sqlite3.Connection) -> None:
+    """``place.names``: how many distinct names (languages, spellings) a place is known by.  A
+    world city has dozens (Venice, Paris, Athens), its namesakes abroad a handful."""
+    counts = con.execute("SELECT pid, count(*) FROM name GROUP BY pid").fetchall()
+    con.executemany("UPDATE place SET names = ? WHERE pid = ?", ((n, pid) for pid, n in counts))
+
+
+LOOSE_COUNTRIES = ("UA",)   # whose settlements are also found by a spelling-blind key
+
+
+def _loose_keys(con: sqlite3.Connection) -> int:
+    """Fill the ``loose`` table: every Latin name of a settlement in :data:`LOOSE_COUNTRIES`
+    under its spelling-blind key, so that the Russian-style and ad hoc spellings reports use
+    ("Paraskoveevka", "Galitsinovka", "Vodyany") find the settlement whatever table was used."""
+    marks = ",".join("?" * len(LOOSE_COUNTRIES))
+    rows = con.execute(
+        "SELECT n.norm, n.pid FROM name n JOIN place p ON p.pid = n.pid WHERE p.cc IN (" + marks + ") "
+        "AND p.feature IN ('settlement', 'capital') AND n.kind IN (?, ?, ?)",
+        (*LOOSE_COUNTRIES, KIND_MAIN, KIND_ALT, KIND_TRANSLIT)).fetchall()
+    keys = {(k, pid) for norm, pid in rows if (k := loose_key(norm))}
+    con.executemany("INSERT OR IGNORE INTO loose VALUES (?,?)", sorted(keys))
+    return len(keys)
 
 
 def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[str, str],
@@ -1010,7 +1052,11 @@ def _katottg(b: _Builder, ua_cyr, city_info, city_subs, subs, a1_display: dict[s
         else:
             raion = next((x for x in anc if by_id.get(x, ("", ""))[1] == "P"), "")
             hname = hromada_name[kid]
-            pid = b.add_place(geonameid=None, name=hname, lat=seat[0], lon=seat[1],
+            # ACLED names an event in a hromada after its seat ("the Kostiantynivka community" is
+            # at Kostiantynivka, precision 2); the hromada's own name stays in admin3
+            seat_pid = matched_pid.get(seat[3])
+            seat_name = b.rows[seat_pid - 1][2] if seat_pid and seat_pid <= len(b.rows) else _kmu(seat[2])
+            pid = b.add_place(geonameid=None, name=seat_name or hname, lat=seat[0], lon=seat[1],
                               feature="admin3", cc="UA", a1code=a1code, admin1=admin1,
                               admin2=raion_name.get(raion, ""), admin3=hname, precision=2,
                               note=f"hromada_seat:{_kmu(seat[2])}", index_name=False)
@@ -1084,8 +1130,13 @@ def import_geonames_dump(index_path: str | os.PathLike, dump: str | os.PathLike)
 
 
 def _flush_import(con, places, names) -> None:
-    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+    con.executemany("INSERT INTO place (pid, geonameid, name, lat, lon, feature, cc, a1code, admin1, admin2, "
+                    "admin3, population, precision, note, site) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
     con.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?)", [n for n in names if n[0]])
+    known: dict[int, int] = {}
+    for _, pid, _ in names:
+        known[pid] = known.get(pid, 0) + 1
+    con.executemany("UPDATE place SET names = names + ? WHERE pid = ?", ((n, pid) for pid, n in known.items()))
     places.clear()
     names.clear()
 

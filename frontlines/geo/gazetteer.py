@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from frontlines.errors import GazetteerError
-from frontlines.geo.normalize import normalize_name
+from frontlines.geo.normalize import loose_key, normalize_name
 from frontlines.records import Place
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 KIND_MAIN, KIND_ALT, KIND_TRANSLIT, KIND_QUALIFIED, KIND_CODE = range(5)
 # set by the resolver, never stored: the name is a demonym of the place ("Spanish" -> Spain)
 KIND_DEMONYM = 5
+# set by the lookup, never stored in ``name``: only the spelling-blind key matched ("Paraskoveevka")
+KIND_LOOSE = 6
 
 
 @dataclass(slots=True, frozen=True)
@@ -38,6 +40,7 @@ class Candidate:
     precision: int = 1       # 2 when the point is borrowed (hromada/raion seat)
     note: str = ""           # how the point was derived, e.g. "hromada_seat:Izium"
     kind: int = KIND_MAIN    # how the name matched: own name, alternate, transliteration...
+    names: int = 0           # how many names the place is known by (a world city has dozens)
 
 
 class Gazetteer(ABC):
@@ -71,6 +74,15 @@ class Gazetteer(ABC):
         """ISO 3166-1 alpha-2 code -> the codes of the countries that share a land border."""
         return {}
 
+    def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
+        """Settlements whose spelling-blind key (:func:`~frontlines.geo.normalize.loose_key`)
+        is ``name``'s, with kind :data:`KIND_LOOSE`; for names no listed spelling matches."""
+        return []
+
+    def has_loose(self, name: str) -> bool:
+        """Whether :meth:`loose_candidates` would find anything for ``name``."""
+        return bool(self.loose_candidates(name, 1))
+
     def search(self, name: str, limit: int = 25) -> list[Place]:
         """Places called ``name`` (case/diacritics/apostrophe-insensitive, all alternate names)."""
         return [c.place for c in self.candidates(name, limit)]
@@ -89,7 +101,7 @@ class Gazetteer(ABC):
 
 
 _PLACE_COLS = ("p.pid, p.geonameid, p.name, p.lat, p.lon, p.feature, p.cc, p.a1code, p.admin1, "
-               "p.admin2, p.admin3, p.population, p.precision, p.note, p.site")
+               "p.admin2, p.admin3, p.population, p.precision, p.note, p.site, p.names")
 
 
 class SQLiteGazetteer(Gazetteer):
@@ -102,7 +114,7 @@ class SQLiteGazetteer(Gazetteer):
         self._local = threading.local()
         try:
             con = self._con()
-            con.execute("SELECT site FROM place LIMIT 1").fetchone()
+            con.execute("SELECT site, names FROM place LIMIT 1").fetchone()
             con.execute("SELECT 1 FROM name LIMIT 1").fetchone()
             self._countries = {row[0]: (row[1], row[2]) for row in
                                con.execute("SELECT cc, name, isonum FROM country")}
@@ -125,30 +137,57 @@ class SQLiteGazetteer(Gazetteer):
 
     def _place(self, row) -> Candidate:
         (pid, gid, name, lat, lon, feature, cc, a1code, admin1, admin2, admin3, pop,
-         precision, note, site) = row[:15]
-        kind = row[15] if len(row) > 15 else KIND_MAIN
+         precision, note, site, names) = row[:16]
+        kind = row[16] if len(row) > 16 else KIND_MAIN
         cname, iso = self._countries.get(cc, ("", None))
         place = Place(geonameid=gid, name=name, latitude=lat, longitude=lon, feature=feature,
                       country=cname, iso2=cc, iso=iso, admin1=admin1, admin2=admin2,
                       admin3=admin3, population=pop, site=site)
         return Candidate(pid=pid, place=place, a1code=a1code, precision=precision, note=note,
-                         kind=kind)
+                         kind=kind, names=names or 0)
+
+    def _lookup(self, cache_key: str, sql: str, args: tuple) -> list[Candidate]:
+        hit = self._cand_cache.get(cache_key)
+        if hit is None:
+            try:
+                rows = self._con().execute(sql, args).fetchall()
+            except sqlite3.OperationalError:   # an index from before a table existed
+                rows = []
+            hit = tuple(self._place(r) for r in rows)
+            if len(self._cand_cache) > 50000:
+                self._cand_cache.clear()
+            self._cand_cache[cache_key] = hit
+        return list(hit)
 
     def candidates(self, name: str, limit: int = 25) -> list[Candidate]:
         norm = normalize_name(name)
         if not norm:
             return []
-        key = f"{limit}\x00{norm}"
-        hit = self._cand_cache.get(key)
+        return self._lookup(f"{limit}\x00{norm}",
+                            f"SELECT {_PLACE_COLS}, n.kind FROM name n JOIN place p ON p.pid = n.pid "
+                            "WHERE n.norm = ? ORDER BY p.population DESC LIMIT ?", (norm, limit))
+
+    def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
+        key = loose_key(name)
+        if not key:
+            return []
+        return self._lookup(f"{limit}\x01{key}",
+                            f"SELECT {_PLACE_COLS}, {KIND_LOOSE} FROM loose l JOIN place p ON p.pid = l.pid "
+                            "WHERE l.key = ? ORDER BY p.population DESC LIMIT ?", (key, limit))
+
+    def has_loose(self, name: str) -> bool:
+        key = loose_key(name)
+        if not key:
+            return False
+        hk = "\x01" + key
+        hit = self._has_cache.get(hk)
         if hit is None:
-            rows = self._con().execute(
-                f"SELECT {_PLACE_COLS}, n.kind FROM name n JOIN place p ON p.pid = n.pid "
-                "WHERE n.norm = ? ORDER BY p.population DESC LIMIT ?", (norm, limit)).fetchall()
-            hit = tuple(self._place(r) for r in rows)
-            if len(self._cand_cache) > 50000:
-                self._cand_cache.clear()
-            self._cand_cache[key] = hit
-        return list(hit)
+            try:
+                hit = self._con().execute("SELECT 1 FROM loose WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+            except sqlite3.OperationalError:
+                hit = False
+            self._has_cache[hk] = hit
+        return hit
 
     def has_name(self, norm: str) -> bool:
         hit = self._has_cache.get(norm)
@@ -215,16 +254,19 @@ class MemoryGazetteer(Gazetteer):
         self._admin1: dict[str, Candidate] = {}
         self._demonyms: dict[str, str] = {}
         self._nb: dict[str, set[str]] = {}
+        self._loose: dict[str, list[Candidate]] = {}
         self._pid = 0
 
     def add(self, place: Place, names: list[str] = (), *, a1code: str = "", precision: int = 1,
             note: str = "") -> Candidate:
         self._pid += 1
-        base = Candidate(pid=self._pid, place=place, a1code=a1code, precision=precision, note=note)
+        count = len({normalize_name(n) for n in (place.name, *names)})
+        base = Candidate(pid=self._pid, place=place, a1code=a1code, precision=precision, note=note,
+                         names=count)
         for i, n in enumerate([place.name, *names]):
             kind = KIND_MAIN if i == 0 else KIND_ALT
             cand = Candidate(pid=base.pid, place=place, a1code=a1code, precision=precision,
-                             note=note, kind=kind)
+                             note=note, kind=kind, names=count)
             lst = self._by_norm.setdefault(normalize_name(n), [])
             if all(c.pid != base.pid for c in lst):
                 lst.append(cand)
@@ -235,6 +277,17 @@ class MemoryGazetteer(Gazetteer):
         if place.feature == "admin1" and a1code:
             self._admin1[a1code] = base
         return base
+
+    def add_loose(self, cand: Candidate, *names: str) -> None:
+        """Make ``cand`` findable by the spelling-blind keys of ``names`` (and of its own name)."""
+        for n in (cand.place.name, *names):
+            key = loose_key(n)
+            if key and all(c.pid != cand.pid for c in self._loose.setdefault(key, [])):
+                self._loose[key].append(Candidate(cand.pid, cand.place, cand.a1code, cand.precision,
+                                                  cand.note, KIND_LOOSE, cand.names))
+
+    def loose_candidates(self, name: str, limit: int = 25) -> list[Candidate]:
+        return sorted(self._loose.get(loose_key(name), []), key=lambda c: -c.place.population)[:limit]
 
     def add_demonym(self, word: str, iso2: str) -> None:
         self._demonyms[normalize_name(word)] = iso2

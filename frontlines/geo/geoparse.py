@@ -49,10 +49,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
-from frontlines.geo.gazetteer import (KIND_ALT, KIND_CODE, KIND_DEMONYM, KIND_MAIN, KIND_QUALIFIED,
-                                      KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
+from frontlines.geo.gazetteer import (KIND_ALT, KIND_CODE, KIND_DEMONYM, KIND_LOOSE, KIND_MAIN,
+                                      KIND_QUALIFIED, KIND_TRANSLIT, Candidate, Gazetteer, open_gazetteer)
 from frontlines.geo.distance import haversine_km
 from frontlines.geo.normalize import normalize_name
 from frontlines.geo.roles import ORG_MODIFIER_REASON, mark_non_scenes
@@ -76,7 +76,7 @@ _FACILITY_WORDS = {"airport", "airfield", "air", "base", "airbase", "bridge", "d
                    "station", "steelworks"}   # "the Donetsk airport", "Belbek air base"
 _ADMIN3_WORDS = {"community", "hromada"}   # "the Kostiantynivka hromada", "the Konstantinovskaya community"
 _NAME_END_WORDS = _ADMIN1_WORDS | _ADMIN2_WORDS | _ADMIN3_WORDS | _WATER_WORDS | _FACILITY_WORDS
-_CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "dos", "das", "upon", "on", "am",
+_CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "do", "dos", "das", "upon", "on", "am",
                "an", "der", "al", "el", "y", "sur", "en"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "general", "lieutenant", "colonel", "minister",
            "governor", "mayor", "senator", "sen", "rep", "gov", "gen", "lt", "col", "capt",
@@ -89,7 +89,11 @@ _CUE_WORDS = {"in", "at", "near", "from", "to", "outside", "around", "of", "towa
               "seized", "shelled", "struck", "hit", "entered", "reached", "encircled", "outskirts",
               "freed", "retaken", "abandoned", "bombed", "attacked", "stormed", "overran", "regained",
               "within", "beyond", "west", "east", "north", "south", "southwest", "southeast",
-              "northwest", "northeast", "nearby"}
+              "northwest", "northeast", "nearby",
+              # the object of a strike: "striking Kharkiv", "targeting Odesa", "pounded Avdiivka"
+              "striking", "targeting", "targeted", "shelling", "hitting", "attacking", "bombing",
+              "bombarding", "bombarded", "pounding", "pounded", "raided", "raiding", "storming",
+              "encircling", "surrounding", "surrounded", "liberating", "capturing", "retaking"}
 _CUE_FILLERS = {"the", "village", "town", "city", "settlement", "villages", "towns", "cities",
                 "settlements", "port", "capital", "frontline", "front-line", "embattled",
                 "eastern", "western", "northern", "southern", "central", "small", "key"}
@@ -142,8 +146,25 @@ SEAT_BONUS = 0.5              # a city and the province named after it, against 
 SMALL_NAMESAKE_POP = 20000   # below this, a town named like a state yields to the state
 AREA_FEATURES = {"country", "admin1", "admin2", "admin3", "region", "continent"} | WATER_FEATURES
 FACILITY_WEIGHT = 1.0          # "Kramatorsk railway station": a site's name favours the settlement reading
+SENTENCE_START_POP = 20000    # a town this big, known by this very name, may open a sentence
+SENTENCE_START_REASON = "geo:sentence_start_town"   # ... and was taken for a place there
+_WEAK_START = "weak_sentence_start"
 UNSUPPORTED_NAMESAKE_POP = 30000  # below this, a town nothing in the story supports is not taken for the name
 UNSUPPORTED_NAMESAKE_REASON = "geo:unsupported_small_namesake"
+LISTED_IN_SPAN_REASON = "geo:place_list_in_ner_span"   # "Kyiv, Odesa" tagged as one WORK_OF_ART
+LIST_CUE_REASON = "geo:listed_with_places"              # "Bakhmut, Soledar and Siversk": the list is the cue
+LOOSE_SOURCE = "gaz:loose"               # a mention only the spelling-blind key found
+LOOSE_REASON = "geo:loose_spelling_match"   # recognised by the spelling-blind key (normalize.loose_key)
+UNSUPPORTED_LOOSE_REASON = "geo:unsupported_loose_spelling"
+LOOSE_PENALTY = 0.3                      # a spelling-blind match is weaker than any listed spelling
+WORLD_CITY_NAMES = 20              # a city known by this many names is known the world over
+FAME_RATIO = 3                     # a namesake abroad known by a third as many names or fewer ...
+FAMOUS_NAMESAKE_PENALTY = 1.5      # ... and with no local support yields to the world city
+_LOCAL_SUPPORT = ("geo:doc_admin1", "geo:near_other_names_candidates", "geo:inside_named_container", "geo:holds_named_place",
+                  "geo:like_its_list_neighbours")
+# a spelling-blind match needs the story in the settlement's own country or near it
+_LOOSE_SUPPORT = ("geo:doc_country=", "geo:doc_admin1", "geo:near_other", "geo:inside_named_container",
+                  "geo:holds_named_place")
 _SUPPORT_REASONS = ("geo:doc_country=", "geo:doc_neighbour_country", "geo:doc_admin1", "geo:near_other",
                     "geo:inside_named_container", "geo:holds_named_place", "geo:like_its_list_neighbours")
 
@@ -323,6 +344,8 @@ class Geoparser:
             if end <= start:
                 continue
             surface = text[start:end]
+            if not any(ch.isupper() for ch in surface):
+                continue   # "on the east bank": a place name is written with a capital
             cc = self.gaz.demonym(surface)
             if cc and label in ("NORP", "GPE") and not self._is_country_name(surface):
                 if not cc.startswith("@"):
@@ -334,7 +357,7 @@ class Geoparser:
             ner.append(Mention(start, end, surface, f"ner:{label}"))
         gaz = self._match(text, toks, context, counted)
         gaz.extend(_place_noun_mentions(text, ner, gaz))
-        mentions = _merge(ner, gaz, blocked, text)
+        mentions = _merge(ner, gaz, blocked, text, self._prominent)
         # "the west bank of the Dnipro": a river's bank, not the West Bank
         mentions = [m for m in mentions if not (_RIVER_BANK.match(m.name) and _OF_AFTER.match(text[m.end:m.end + 5]))]
         surnames = _surnames(text, blocked)
@@ -354,7 +377,16 @@ class Geoparser:
         for i, m in enumerate(mentions):
             key = rounds.keys[i]
             best, score, why = rounds.final[key]
+            if best is not None and best.kind == KIND_LOOSE and not any(r.startswith(_LOOSE_SUPPORT) for r in why):
+                # a spelling-blind match the story does not back (not its country, no place of it
+                # near): no place; a name only such a match proposed is no toponym at all
+                if m.source == LOOSE_SOURCE and not _PLACE_NOUN_BEFORE.search(text[max(0, m.start - 40):m.start]):
+                    continue    # ... unless the text calls it a place ("the town of Kabani")
+                m = dataclasses.replace(m, reasons=[*m.reasons, UNSUPPORTED_LOOSE_REASON])
+                best = None
             if best is not None and self._unsupported_namesake(text, m, best, why, rounds.docs[key]):
+                if m.source == "gaz" and SENTENCE_START_REASON in m.reasons:
+                    continue    # only a sentence start said it was a place: it is not one
                 # "Liga", "Baza" in a story about Ukraine: an outlet, not the hamlet of that name
                 # in Côte d'Ivoire or Spain; the name stays a toponym, with no place
                 m = dataclasses.replace(m, reasons=[*m.reasons, UNSUPPORTED_NAMESAKE_REASON])
@@ -439,7 +471,14 @@ class Geoparser:
         if text and CONTAINER_WEIGHT:
             for i, m in enumerate(mentions[:-1]):
                 nxt = mentions[i + 1]
-                if nxt.start >= m.end and _CONTAINED_BY.match(text[m.end:nxt.start]) and keys[i + 1] != keys[i]:
+                if nxt.start < m.end or keys[i + 1] == keys[i]:
+                    continue
+                gap = text[m.end:nxt.start]
+                if _HOLDS_NEXT.match(gap):
+                    # "the Kharkiv Oblast village of Hroza": the name before holds the one after
+                    _nest(cands[keys[i + 1]], cands[keys[i]], nested.setdefault(keys[i + 1], {}),
+                          nested.setdefault(keys[i], {}))
+                elif _CONTAINED_BY.match(gap):
                     _nest(cands[keys[i]], cands[keys[i + 1]], nested.setdefault(keys[i], {}),
                           nested.setdefault(keys[i + 1], {}))
         # "Wisconsin, Michigan and New York": the one kind of place every name of a list can be
@@ -482,6 +521,7 @@ class Geoparser:
         """Gazetteer names in capitalised token runs; demonyms not yet ``counted`` (by their
         start offset) add to the country ``context``."""
         out: list[Mention] = []
+        deferred: list[tuple[int, int, str, int]] = []   # names with no locative cue of their own
         common = _common_words()
         site_words = _facility_vocab()
         n = len(toks)
@@ -526,11 +566,22 @@ class Geoparser:
                     cc = self.gaz.demonym(t.text)
                     if cc and not cc.startswith("@") and t.start not in counted:
                         context[cc] = context.get(cc, 0.0) + DEMONYM_WEIGHT
+                    loose = None if cc else self._loose_match(text, toks, i, out, common)
+                    if loose is not None:
+                        out.append(loose)
+                        i += len(loose.name.split())
+                        continue
                 i += 1
                 continue
             k, surface = best
             span = toks[i:i + k]
-            reason = self._guard(text, toks, i, k, surface, common)
+            listed = _listed_after(text, out, span[0].start, span[-1].end)
+            reason = self._guard(text, toks, i, k, surface, common, listed=listed)
+            if reason == "no_locative_cue":
+                deferred.append((i, k, surface, len(out)))
+            weak = reason == _WEAK_START
+            if weak:
+                reason = None    # a town opening a sentence: a place unless the model says otherwise
             if reason in (None, "inside_name") and self._organisation_modifier(toks, i, k, surface):
                 out.append(Mention(span[0].start, span[-1].end, surface, "gaz",
                                    reasons=["geo:gazetteer_match", ORG_MODIFIER_REASON]))
@@ -540,11 +591,62 @@ class Geoparser:
                     end, surface = end + 1, surface + "."
                 out.append(Mention(span[0].start, end, surface, "gaz",
                                    reasons=["geo:gazetteer_match"] + (
-                                       ["geo:dateline"] if _dateline(text, span[0].start, end) else []),
-                                   strong=self._strong(text, span[0].start, surface),
+                                       ["geo:dateline"] if _dateline(text, span[0].start, end) else []) + (
+                                       [LIST_CUE_REASON] if listed else []) + (
+                                       [SENTENCE_START_REASON] if weak else []),
+                                   strong=not weak and self._strong(text, span[0].start, surface),
                                    site=k > 1 and self._is_site(surface)))
             i += k
+        out.extend(self._list_heads(text, toks, out, deferred, common))
+        out.sort(key=lambda m: m.start)
         return _coordinated_directions(text, toks, out, self.gaz)
+
+    def _loose_match(self, text: str, toks: list[_Tok], i: int, found: list[Mention],
+                     common: frozenset[str]) -> Mention | None:
+        """A capitalised name no spelling the gazetteer lists matches, found by the spelling-blind
+        key of a settlement ("in Galitsinovka" is Halytsynivka), when a locative cue or a list
+        of places says it is a place.  Resolved only where the story supports the settlement."""
+        start = toks[i].start
+        # the cheap test first: a locative word before the name, or a place listed just before it
+        words = [w.lower() for w in _words_before(text, start, max(0, start - 40), 3)]
+        cue = bool(words) and (words[-1] in _CUE_WORDS or (len(words) > 1 and words[-2] in _CUE_WORDS
+                                                          and words[-1] in _CUE_FILLERS))
+        if not cue and not (found and _LIST_JOIN.match(text[found[-1].end:start])):
+            return None
+        for k in (2, 1):
+            span = toks[i:i + k]
+            if len(span) < k or not all(s.cap and s.text.isalpha() for s in span) \
+                    or any(text[a.end:b.start] != " " for a, b in zip(span, span[1:])):
+                continue
+            surface = text[span[0].start:span[-1].end]
+            if len(surface) < 5 or surface.isupper() or any(s.text.lower() in common for s in span):
+                continue
+            listed = _listed_after(text, found, span[0].start, span[-1].end)
+            if not self.gaz.has_loose(surface):
+                continue
+            if self._guard(text, toks, i, k, surface, common, listed=listed) is not None:
+                continue
+            return Mention(span[0].start, span[-1].end, surface, LOOSE_SOURCE,
+                           reasons=["geo:gazetteer_match", LOOSE_REASON], strong=True)
+        return None
+
+    def _list_heads(self, text: str, toks: list[_Tok], found: list[Mention],
+                    deferred: list[tuple[int, int, str, int]], common: frozenset[str]) -> list[Mention]:
+        """Names turned away only for want of a locative cue that open a list of places:
+        "Soledar, Bakhmut and Siversk" (the later names have their cue in the list)."""
+        out: list[Mention] = []
+        starts = {m.start for m in found if ORG_MODIFIER_REASON not in m.reasons}
+        for i, k, surface, _ in reversed(deferred):
+            end = toks[i + k - 1].end
+            nxt = re.match(r"(?:,|,?\s+and|,?\s+or)\s+", text[end:end + 8])
+            if nxt is None or end + nxt.end() not in starts:
+                continue
+            if self._guard(text, toks, i, k, surface, common, listed=True) is not None:
+                continue
+            out.append(Mention(toks[i].start, end, surface, "gaz",
+                               reasons=["geo:gazetteer_match", LIST_CUE_REASON]))
+            starts.add(toks[i].start)
+        return out
 
     def _is_site(self, name: str) -> bool:
         """Whether ``name`` names a site the gazetteer lists (facilities.tsv)."""
@@ -591,13 +693,19 @@ class Geoparser:
         return any((c.place.geonameid is None and c.note.startswith("feature:") or c.note.startswith("facility:"))
                    and c.kind != KIND_CODE for c in self.gaz.candidates(word, 5))
 
-    def _is_surname(self, m: Mention, surnames: frozenset[str]) -> bool:
+    def _is_surname(self, m: Mention, surnames: dict[str, bool]) -> bool:
         """A one-word mention that is the surname of a person named in full in the story
-        ("Mahsa Amini ... Amini's death"), unless it also names a country, a state or a big city."""
-        if " " in m.name or normalize_name(m.name) not in surnames:
+        ("Mahsa Amini ... Amini's death"), unless it also names a country, a state or a big city,
+        or a settlement the story also puts where only a place goes ("Olena Lyman ... stayed in
+        Lyman.")."""
+        norm = normalize_name(m.name)
+        if " " in m.name or norm not in surnames:
+            return False
+        cands = self.gaz.candidates(m.name, 10)
+        if surnames[norm] and any(c.place.feature in ("settlement", "capital") for c in cands):
             return False
         return not any(c.place.feature in ("country", "admin1", "capital", "continent")
-                       or c.place.population >= 100000 for c in self.gaz.candidates(m.name, 10))
+                       or c.place.population >= 100000 for c in cands)
 
     def _prominent(self, surface: str) -> bool:
         # a county or district known by its bare name ("Clark" for Clark County) is no more
@@ -617,8 +725,9 @@ class Geoparser:
         return self._prominent(surface) or self._locative_cue(text, start)
 
     def _guard(self, text: str, toks: list[_Tok], i: int, k: int, surface: str,
-               common: frozenset[str]) -> str | None:
-        """Why a gazetteer-only match is not a place name (None when it may be one)."""
+               common: frozenset[str], *, listed: bool = False) -> str | None:
+        """Why a gazetteer-only match is not a place name (None when it may be one); ``listed``
+        when the name stands in a list after another place name ("Bakhmut, Soledar")."""
         span = toks[i:i + k]
         if k == 1:
             word = span[0].text
@@ -642,6 +751,9 @@ class Geoparser:
         # part of a longer capitalised run (person or organisation name)
         prev = toks[i - 1] if i > 0 else None
         nxt = toks[i + k] if i + k < len(toks) else None
+        if prev is not None and prev.text == "." and i > 1 and toks[i - 2].text.lower() in _TITLES \
+                and text[toks[i - 2].end:span[0].start] == ". ":
+            return "person_name"      # "Mr. Obama", "Gen. Zongo"
         if prev is not None and prev.cap and text[prev.end:span[0].start] == " ":
             pl = prev.text.lower().rstrip(".")
             if pl in _TITLES:
@@ -666,7 +778,7 @@ class Geoparser:
             cue = bool(words) and (words[-1] in _CUE_WORDS or (len(words) > 1 and words[-2] in _CUE_WORDS
                                                               and words[-1] in _CUE_FILLERS))
             after = text[span[-1].end:span[-1].end + 30].lower()
-            if not cue and not re.match(r"\s*(?:,\s*(?:a|the)\s+(?:village|town|city|settlement)|"
+            if not cue and not listed and not re.match(r"\s*(?:,\s*(?:a|the)\s+(?:village|town|city|settlement)|"
                                          r"(?:region|oblast|district|raion|province|village|town|"
                                          r"city|direction|area|county|river|reservoir)\b)", after) \
                     and not _site_after(text, span[-1].end, cue_only=True):   # "Chaplyne railway station"
@@ -674,10 +786,15 @@ class Geoparser:
         # a capitalised word that also appears in lower case in the same text is a word
         if k == 1 and re.search(r"\b" + re.escape(span[0].text.lower()) + r"\b", text):
             return "lowercase_elsewhere"
-        # sentence-initial single words need a strong candidate
+        # sentence-initial single words need a strong candidate: a unit or a city; a town known
+        # by this very name ("Kupiansk is Ukraine", in a quote) only where the NER does not call
+        # it a person or an organisation
         if k == 1 and _sentence_start(toks, i):
             cs = self.gaz.candidates(surface, 5)
             if not any(c.place.population >= 50000 or c.place.feature in AREA_FEATURES for c in cs):
+                if any(c.place.population >= SENTENCE_START_POP and c.kind in (KIND_MAIN, KIND_TRANSLIT)
+                       for c in cs):
+                    return _WEAK_START
                 return "sentence_initial"
         return None
 
@@ -780,6 +897,10 @@ class Geoparser:
                 if seen and "geo:part_of_named_place" not in m.reasons:
                     m.reasons.append("geo:part_of_named_place")
                     m.qualifier = m.qualifier or "area"
+        if not seen:
+            # "Paraskoveevka", "Vodyany": a spelling no table gives, of a settlement's name
+            for c in self.gaz.loose_candidates(m.name, self.limit):
+                seen.setdefault(c.pid, c)
         cands = list(seen.values())
         if m.acronym:
             # "US", "OAS": capitals make an acronym, not the village called Us or Oas
@@ -866,6 +987,9 @@ class Geoparser:
             s -= 1.0
         elif c.kind == KIND_DEMONYM:
             why.append("geo:demonym")
+        elif c.kind == KIND_LOOSE:
+            s -= LOOSE_PENALTY
+            why.append("geo:loose_spelling")   # "Paraskoveevka" resolved as Paraskoviivka
         else:
             why.append("geo:alternate_name")
         # a bare name that is both a big city and its admin unit is the city ("Kharkiv")
@@ -943,6 +1067,14 @@ class Geoparser:
             # a lone namesake abroad, the pair wins ("Gaza" is not Mozambique's province)
             s += SEAT_BONUS
             why = [*why, "geo:city_and_namesake_unit"]
+        if r.famous[0] and c.place.iso2 != r.famous[1] and c.names * FAME_RATIO <= r.famous[0] \
+                and c.place.feature in ("settlement", "admin2", "admin3") and not m.qualifier and not m.cls \
+                and not any(w.startswith(_LOCAL_SUPPORT) for w in why):
+            # "Venice", "Paris", "Cambridge": a world city is not a small namesake abroad just
+            # because the story is about the namesake's country; the namesake needs support of its
+            # own (its province named, other places of the story near it)
+            s -= FAMOUS_NAMESAKE_PENALTY
+            why = [*why, "geo:namesake_of_world_city"]
         if c.place.iso2 in r.states and m.cls not in ("settlement", "admin2") and c.a1code not in r.city_units and (
                 (c.place.feature == "settlement" and c.place.population < SMALL_NAMESAKE_POP)
                 or (c.place.feature in ("admin2", "admin3") and c.kind != KIND_MAIN)):
@@ -1063,16 +1195,28 @@ class _DocContext:
         return best
 
 
-def _surnames(text: str, blocked: Sequence[tuple[int, int, str]]) -> frozenset[str]:
-    """Last words of the multi-word PERSON names of a text."""
-    out = set()
+def _surnames(text: str, blocked: Sequence[tuple[int, int, str]]) -> dict[str, bool]:
+    """Last words of the multi-word PERSON names of a text, each with whether the text also
+    puts the word where only a place goes ("moving into Lyman", "the town of Lyman", "lived in
+    Lyman."); a span that opens a sentence with a gerund ("Retaking Lyman would...") is no
+    person's name."""
+    out: dict[str, bool] = {}
     for start, end, label in blocked:
         if label != "PERSON":
             continue
         words = text[start:end].replace("’s", "").replace("'s", "").split()
-        if len(words) >= 2 and words[-1][:1].isupper():
-            out.add(normalize_name(words[-1]))
-    return frozenset(out)
+        if len(words) < 2 or not words[-1][:1].isupper():
+            continue
+        if re.fullmatch(r"[A-Z][a-z]{2,}ing", words[0]) and (
+                start == 0 or re.search(r"(?:^|[.!?:\n][\"“'‘]?)\s*$", text[max(0, start - 4):start])):
+            continue
+        name = re.escape(words[-1])
+        placed = re.search(r"\b(?:(?:into|near|outside|around|towards?|inside)\s+(?:the\s+)?|"
+                           r"(?:town|city|village|settlement)\s+of\s+)" + name + r"\b(?![-'’])", text) or \
+            re.search(r"\bin\s+" + name + r"\s*[,.;:)]", text)
+        key = normalize_name(words[-1])
+        out[key] = out.get(key, False) or bool(placed)
+    return out
 
 
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,4}|[A-Z]\.\s?[A-Z][a-z]{1,3}\.")
@@ -1122,6 +1266,7 @@ class _Readings(NamedTuple):
     city_units: frozenset[str]   # admin units whose bare name means the city inside them
     paired: frozenset[int]       # pids of a city and the unit named after it
     states: frozenset[str]       # countries with an admin1 of exactly this name
+    famous: tuple[int, str] = (0, "")   # (names, country) of a world city of this very name
 
 
 class _Rounds(NamedTuple):
@@ -1160,6 +1305,9 @@ _LIST_JOIN = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s+$")
 _AND_JOIN = re.compile(r"\b(?:and|or)\b")
 _CONTAINED_BY = re.compile(r"^(?:\s+(?:area|areas|village|town|city|settlement|district|raion))?"
                            r"\s*(?:,|\s+in|\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+_HOLDS_NEXT = re.compile(r"^(?:['’]s?)?\s+(?:(?:frontline|front-line|small|key|embattled|strategic|industrial|"
+                         r"border|coastal|occupied|liberated|southern|northern|eastern|western|central)\s+)?"
+                         r"(?:village|town|city|settlement|hamlet|port|suburb|district)\s+of\s+$", re.IGNORECASE)
 REGION_REACH_KM = 300.0      # how far from its point a named region ("Donbas") is taken to reach
 
 
@@ -1259,7 +1407,12 @@ def _readings(cands: Sequence[Candidate]) -> _Readings:
     # a state of this very name: a village of its country named (or also known) by it, or a
     # county known by it ("Delaware" for Delaware County), is the lesser reading
     states = frozenset(c.place.iso2 for c in cands if c.kind == KIND_MAIN and c.place.feature == "admin1")
-    return _Readings(city_units, paired, states)
+    # a world city of this very name: known by dozens of names (languages), as Venice, Paris and
+    # Athens are and their namesakes abroad are not
+    world = [c for c in cands if c.kind in (KIND_MAIN, KIND_ALT) and c.place.feature in ("settlement", "capital")
+             and c.names >= WORLD_CITY_NAMES]
+    famous = max(((c.names, c.place.iso2) for c in world), default=(0, ""))
+    return _Readings(city_units, paired, states, famous)
 
 
 def _cluster_support(cands: dict[tuple, list[Candidate]], km: float = 50.0) -> dict[int, int]:
@@ -1307,9 +1460,67 @@ def _sentence_start(toks: list[_Tok], i: int) -> bool:
     return prev in (".", "!", "?", "\"", "“", "”", ":", "—", "–", "(") or "\n" in prev
 
 
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
+
+
+def _listed_after(text: str, found: Sequence[Mention], start: int, end: int) -> bool:
+    """Whether the name at [start, end) follows a place name of ``found`` in a list ("Bakhmut,
+    Soledar"); a possessive ("Ohio, Sissy's handler") or an institution ("Ely Army Cadet Force")
+    makes no list."""
+    return bool(found) and ORG_MODIFIER_REASON not in found[-1].reasons \
+        and _LIST_JOIN.match(text[found[-1].end:start]) is not None and not _POSSESSIVE_AFTER.match(text, end)
+_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*(?:and|or|&)|,?\s+in)\s+", re.IGNORECASE)
+_LIST_SPAN_HEAD = re.compile(r"(?:the\s+)?", re.IGNORECASE)
+_LIST_SPAN_TAIL = re.compile(r"(?:['’]s?)?[\s.,;:!?\"”)]*")
+_SOFT_BLOCK = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})
+_PLACE_LIST_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})
+
+
+def _span_of_places(span: tuple[int, int, str], gaz: Sequence[Mention], text: str,
+                    prominent: "Callable[[str], bool]") -> list[Mention]:
+    """The gazetteer matches an NER span with a non-place label consists of, when it is
+    nothing but such names joined by list words or "in": "Kyiv, Odesa" (WORK_OF_ART),
+    "Marinka and Bakhmut" (ORG), "Hroza in Kharkiv Oblast" (ORG).  Such a span lists places;
+    it names nothing else.  One of its names must be a city or a unit (``prominent``), all of
+    them for a PERSON span ("Pari and Torretta" are two hostages).  Empty when the span is
+    anything more."""
+    s, e, label = span
+    if label not in _PLACE_LIST_LABELS:
+        return []
+    inside = sorted((g for g in gaz if s <= g.start < e and ORG_MODIFIER_REASON not in g.reasons),
+                    key=lambda g: g.start)
+    if len(inside) < 2 or any(g.end > e for g in inside[:-1]):
+        return []
+    known = [prominent(g.name) for g in inside]
+    if not (all(known) if label == "PERSON" else any(known)):
+        return []
+    head = _LIST_SPAN_HEAD.match(text, s, inside[0].start)
+    if head is None or head.end() != inside[0].start:
+        return []
+    for a, b in zip(inside, inside[1:]):
+        gap = _LIST_GAP.fullmatch(text, a.end, b.start) if b.start > a.end else None
+        if gap is None or (head.end() > s and re.search(r"\bin\b", gap.group(), re.IGNORECASE)):
+            return []    # ... but "The George in Twickenham" is a pub in the town
+    last = inside[-1].end
+    if last < e and _LIST_SPAN_TAIL.fullmatch(text, last, e) is None:
+        return []
+    return inside
+
+
 def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int, str]],
-           text: str) -> list[Mention]:
+           text: str, prominent: "Callable[[str], bool]" = lambda name: True) -> list[Mention]:
+    # an NER span that only lists places blocks none of them ("Kyiv, Odesa" as WORK_OF_ART)
+    listed = {b: _span_of_places(b, gaz, text, prominent) for b in blocked}
+    if any(listed.values()):
+        blocked = [b for b in blocked if not listed[b]]
+        for places in listed.values():
+            for g in places:
+                g.strong = True
+                if LISTED_IN_SPAN_REASON not in g.reasons:
+                    g.reasons.append(LISTED_IN_SPAN_REASON)
     out: list[Mention] = []
+    in_list: list[Mention] = []   # listed names a soft NER label blocks
+    sure: set[int] = set()        # mentions no NER span contradicts
     for m in ner:
         # a longer gazetteer match containing the NER span wins ("Kharkiv region")
         longer = [g for g in gaz if g.start <= m.start and g.end >= m.end and (g.end - g.start) > (m.end - m.start)]
@@ -1332,12 +1543,30 @@ def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int,
         # the small model often calls a town a PERSON or WORK_OF_ART ("near Balakleya"): an
         # entity inside the match ("Donetsk" of "the Donetsk airport") does not block a
         # prominent or locative match
-        if clash and not (g.strong and all(g.start <= s and e <= g.end and
-                                           l in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
-                                                 "LANGUAGE")
-                                           for s, e, l in clash)):
+        soft = all(g.start <= s and e <= g.end and l in _SOFT_BLOCK for s, e, l in clash)
+        if clash and not (g.strong and soft):
+            # (a lone name the model calls a person must be a city or a unit: "..., and Omar is")
+            if soft and LIST_CUE_REASON in g.reasons and (
+                    prominent(g.name) or any(l != "PERSON" for _, _, l in clash)):
+                in_list.append(g)
             continue
+        if not clash:
+            sure.add(id(g))
         out.append(g)
+    # ... nor a town listed beside a place the model itself or a clear match gives ("striking
+    # Bakhmut, Soledar and Siversk" with Soledar a PERSON): the list makes it a place
+    sure |= {id(m) for m in out if m.source in ("ner:GPE", "ner:LOC")}
+    grew = True
+    while grew and in_list:
+        grew = False
+        for g in list(in_list):
+            if any(id(o) in sure and (_LIST_JOIN.match(text[o.end:g.start]) if o.end <= g.start
+                                      else _LIST_JOIN.match(text[g.end:o.start]))
+                   for o in out if o.end <= g.start or o.start >= g.end):
+                in_list.remove(g)
+                out.append(g)
+                sure.add(id(g))
+                grew = True
     return out
 
 

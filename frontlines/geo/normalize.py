@@ -63,3 +63,34 @@ def script_of(value: str) -> str:
     if len(seen) == 1:
         return seen.pop()
     return "other" if seen else "latin"
+
+
+_LOOSE_DIGRAPHS = (("shch", "s"), ("sch", "s"), ("tch", "c"), ("zh", "j"), ("kh", "h"), ("ts", "c"),
+                   ("tz", "c"), ("ch", "c"), ("sh", "s"), ("g", "h"), ("w", "v"), ("x", "ks"), ("q", "k"))
+_LOOSE_VOWELS = str.maketrans({"y": "i", "e": "i"})
+_LOOSE_REPEAT = re.compile(r"(.)\1+")
+_LOOSE_END = re.compile(r"[aeiou]+$")
+
+
+@lru_cache(maxsize=65536)
+def loose_key(value: str) -> str:
+    """A spelling-blind key for a Latin-script Slavic place name, "" when the name is too short
+    or not Latin.  The official Ukrainian romanisation, the Russian-style spellings the press
+    uses and most of their variants meet: "Paraskoviivka" and "Paraskoveevka", "Halytsynivka"
+    and "Galitsinovka", "Vodiane" and "Vodyany", "Mariinka" and "Maryinka" share a key.  It
+    folds kh/h/g, ts/c, zh, sh and shch; y, e and i; doubled letters; word-final vowels (the
+    case and gender endings: -e/-oye/-a/-aya) and the suffixes -ovka/-ivka, -ov/-iv."""
+    norm = normalize_name(value)
+    if not norm or not is_latin(norm) or any(ch.isdigit() for ch in norm):
+        return ""
+    words = []
+    for w in norm.split():
+        for a, b in _LOOSE_DIGRAPHS:
+            w = w.replace(a, b)
+        w = _LOOSE_REPEAT.sub(r"\1", w.translate(_LOOSE_VOWELS))
+        stem = _LOOSE_END.sub("", w)
+        w = stem if len(stem) >= 3 else w
+        w = re.sub(r"o(vk|v)$", r"i\1", w)
+        words.append(w)
+    key = " ".join(words)
+    return key if len(key.replace(" ", "")) >= 5 else ""

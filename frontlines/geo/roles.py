@@ -4,10 +4,10 @@ A place name in a news report is often not a scene: "shelling by Kiev's forces" 
 actor, "Moscow says" a speaker, "pro-Russia militants" an allegiance, "the Moskva missile
 cruiser" a ship, "00:01 Moscow time" a clock, "a monitor based in London" an organisation's
 seat, "the Minsk peace summit" an event named after a place, "the Kharkiv Regional Military
-Administration" an institution.  GDELT places events at such names (its capital-city bias);
-the geoparser keeps them as toponyms (they are place names and say whose story it is) but
-marks each with a reason code, and :func:`scene_toponyms` leaves them out of what the event
-coder may choose as a location.
+Administration" an institution, "speaking in Washington" where someone spoke.  GDELT places
+events at such names (its capital-city bias); the geoparser keeps them as toponyms (they are
+place names and say whose story it is) but marks each with a reason code, and
+:func:`scene_toponyms` leaves them out of what the event coder may choose as a location.
 """
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ VESSEL_REASON = "geo:vessel_name"                   # "the Moskva missile cruise
 TIME_ZONE_REASON = "geo:time_zone"                  # "00:01 Moscow time"
 ORG_SEAT_REASON = "geo:organisation_seat"           # "a monitor based in London", "a London-based group"
 NAMED_EVENT_REASON = "geo:names_an_event"          # "the Minsk peace summit", "the Minsk agreements"
+SPEECH_VENUE_REASON = "geo:speech_venue"            # "speaking in Washington", "told reporters in Kyiv"
 NON_SCENE_REASONS = frozenset({ORG_MODIFIER_REASON, ACTOR_METONYM_REASON, VESSEL_REASON,
-                               TIME_ZONE_REASON, ORG_SEAT_REASON, NAMED_EVENT_REASON})
+                               TIME_ZONE_REASON, ORG_SEAT_REASON, NAMED_EVENT_REASON, SPEECH_VENUE_REASON})
 
 # what a state does through its forces and government
 _STATE_NOUNS = (r"forces|troops|army|armed\s+forces|military|soldiers|servicemen|government|regime|junta|"
@@ -31,7 +32,18 @@ _STATE_NOUNS = (r"forces|troops|army|armed\s+forces|military|soldiers|servicemen
                 r"foreign\s+ministry|ministry\s+of\s+defen[cs]e|general\s+staff|proxies|allies")
 # ... and, after a possessive, its operations ("Moscow's supply routes", "Kyiv's counteroffensive")
 _STATE_OPERATIONS = (r"offensive|counteroffensive|counter-offensive|invasion|war|war\s+effort|campaign|"
-                     r"supply\s+routes?|supply\s+lines?|positions|occupation|annexation")
+                     r"supply\s+routes?|supply\s+lines?|positions|occupation|annexation|"
+                     r"(?:territorial\s+|battlefield\s+)?(?:gains|losses|advances?|successes|victory|victories|"
+                     r"setbacks?|retreat|withdrawal|counterattacks?|counter-attacks?|assaults?|attacks?|"
+                     r"claims?|allies|partners|backers)")
+# ... and the holders of its offices ("Kyiv's Deputy Defence Minister", "Moscow's envoy"); a city's
+# own offices ("Kyiv's mayor", "Kyiv's military administration") are not the state's
+_STATE_OFFICE_AFTER = re.compile(
+    r"^['’]s?\s+(?:(?:first|deputy|acting|former|top|senior|chief|lead|main|own|vice|defen[cs]e|foreign|"
+    r"prime|interior|justice|finance|energy|economy|health|culture|digital|intelligence|security)\s+){0,3}"
+    r"(?:ministers?|president|premier|spokes(?:man|woman|person)|envoys?|negotiators?|ambassadors?|"
+    r"commander-in-chief|leaders?|leadership|representatives?|delegation|diplomats?|officials|"
+    r"chief\s+of\s+staff|general\s+staff|intelligence\s+(?:service|agency|chief))\b", re.IGNORECASE)
 _ACTOR_NOUN_AFTER = re.compile(
     rf"^(?:['’]s?\s+(?:(?:own|regular|armed|special|long-awaited|pro-\w+|\w+-backed)\s+)?"
     rf"(?:{_STATE_NOUNS}|{_STATE_OPERATIONS})|\s+(?:{_STATE_NOUNS}))\b"
@@ -54,7 +66,11 @@ _METONYM_BEFORE = re.compile(
     r"offer(?:s|ed|ing)?|urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|tell(?:s|ing)?|told|warn(?:s|ed|ing)?|"
     r"accus(?:e|es|ed|ing)|support(?:s|ed|ing)?|back(?:s|ed|ing)|arm(?:s|ed|ing)|help(?:s|ed|ing)?|"
     r"pressur(?:e|es|ed|ing)|press(?:es|ed|ing)?|sanction(?:s|ed|ing)?|criticis(?:e|es|ed|ing)|"
-    r"criticiz(?:e|es|ed|ing)|between|(?:fired|launched|shelled|attacked|struck|hit|killed|shot|"
+    r"criticiz(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|condemn(?:s|ed|ing)?|thank(?:s|ed|ing)?|"
+    r"call(?:s|ed|ing)?\s+on|"
+    # "the army in Kyiv", "the government in Moscow": the state, at its seat
+    r"(?:army|government|leadership|regime|junta|rulers|military\s+command|high\s+command)\s+in|"
+    r"between|(?:fired|launched|shelled|attacked|struck|hit|killed|shot|"
     r"bombed|seized|captured|occupied|annexed|invaded|backed|supported|armed|attacks?|strikes?|shelling|"
     r"fire|bombardment|offensive|aggression|invasion)\s+by(?:\s+the)?)\s+$",
     re.IGNORECASE)
@@ -74,6 +90,11 @@ _VESSEL_AFTER = re.compile(
     r"(?:cruiser|warship|frigate|corvette|destroyer|submarine|flagship|ship|vessel|tanker|"
     r"freighter|ferry|tug|icebreaker)\b", re.IGNORECASE)
 _TIME_ZONE_AFTER = re.compile(r"^\s+(?:standard\s+|summer\s+|daylight\s+)?time\b", re.IGNORECASE)
+# where someone spoke is not where what they spoke of happened
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:speaking|spoke|speaks|addressing|addressed|told\s+(?:reporters|journalists|a\s+(?:news|press)\s+"
+    r"(?:conference|briefing))|(?:a|the|his|her|their)\s+(?:news|press)\s+(?:conference|briefing))"
+    r"(?:\s+on\s+\w+day)?\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 _SEAT_BEFORE = re.compile(r"\b(?:based|headquartered|registered)\s+in\s+$", re.IGNORECASE)
 _SEAT_AFTER = re.compile(r"^\s*[-‑]\s*(?:based|headquartered|registered)\b", re.IGNORECASE)
 
@@ -96,16 +117,20 @@ def mark_non_scenes(text: str, toponyms: Sequence[Toponym]) -> None:
             t.reasons.append(TIME_ZONE_REASON)
         elif _SEAT_BEFORE.search(before) or _SEAT_AFTER.match(after):
             t.reasons.append(ORG_SEAT_REASON)
-        elif t.place.feature in _METONYM_FEATURES and is_actor_metonym(before, after):
+        elif _SPEECH_BEFORE.search(text[max(0, t.start - 60):t.start]):
+            t.reasons.append(SPEECH_VENUE_REASON)
+        elif t.place.feature in _METONYM_FEATURES and is_actor_metonym(before, after,
+                                                                       offices=t.place.feature == "capital"):
             t.reasons.append(ACTOR_METONYM_REASON)
 
 
-def is_actor_metonym(before: str, after: str) -> bool:
+def is_actor_metonym(before: str, after: str, *, offices: bool = True) -> bool:
     """Whether a country or capital between ``before`` and ``after`` stands for its state:
     "shelling by Kiev's forces", "Kiev troops", "Moscow says", "after Kiev began its
     counteroffensive", "according to Kyiv", "urged Moscow to", and a headline's closing
     attribution ("... new truce: Kiev.")."""
-    if _METONYM_BEFORE.search(before) or _ACTOR_NOUN_AFTER.match(after):
+    if _METONYM_BEFORE.search(before) or _ACTOR_NOUN_AFTER.match(after) or (
+            offices and _STATE_OFFICE_AFTER.match(after)):
         return True
     # "police in Kyiv said": the place of the speakers, not a speaker
     if _SCENE_BEFORE.search(before):

@@ -92,3 +92,40 @@ def test_a_village_the_news_made_known_is_in_the_gazetteer(gp):
 def test_a_hromada_named_the_russian_way_is_in_ukraine(gp):
     p = _place(gp, "An elevator in the Konstantinovskaya community was also shelled.", "Konstantinovskaya community")
     assert (p.feature, p.admin1, p.admin3) == ("admin3", "Donetsk Oblast", "Kostiantynivska")
+
+
+def test_an_event_in_a_hromada_takes_its_seats_name(gp):
+    # ACLED names the place of an event reported for a hromada after the hromada's seat
+    p = _place(gp, "Shells hit a school in the Kostiantynivka hromada overnight.", "Kostiantynivka hromada")
+    assert (p.name, p.feature, p.admin3) == ("Kostiantynivka", "admin3", "Kostiantynivska")
+
+
+@pytest.mark.parametrize("text, surface, name, admin1", [
+    ("In Donetsk Oblast a private house in Paraskoveevka was hit.", "Paraskoveevka", "Paraskoviivka", "Donetsk Oblast"),
+    ("Shelling in Bakhmut and Soledar killed one man in Galitsinovka.", "Galitsinovka", "Halytsynivka",
+     "Donetsk Oblast"),
+    ("One civilian was killed in Bakhmut and one in Vodyany.", "Vodyany", "Vodiane", "Donetsk Oblast"),
+    ("Russian troops pushed toward Kleshcheevka south of Bakhmut.", "Kleshcheevka", "Klishchiivka", "Donetsk Oblast"),
+])
+def test_a_russian_style_spelling_finds_the_ukrainian_settlement(gp, text, surface, name, admin1):
+    p = _place(gp, text, surface)
+    assert (p.name, p.admin1) == (name, admin1)
+
+
+def test_the_province_before_a_village_picks_the_village_of_that_province(gp):
+    p = _place(gp, "A missile hit a cafe in the Kharkiv Oblast village of Hroza; one victim had lived in Dnipro.",
+               "Hroza")
+    assert (p.admin1, p.admin2) == ("Kharkiv Oblast", "Kupianskyi")
+
+
+def test_only_the_capital_city_is_a_capital(gaz):
+    # Washington, DC is the capital; the county seats called Washington are towns
+    cands = [c for c in gaz.candidates("Washington", 40) if c.place.iso2 == "US"
+             and c.place.feature in ("settlement", "capital")]
+    capitals = [c.place.admin1 for c in cands if c.place.feature == "capital"]
+    assert capitals == ["District of Columbia"] and len(cands) > 3
+
+
+def test_a_world_city_is_known_by_more_names_than_its_namesakes(gaz):
+    venice = {c.place.iso2: c.names for c in gaz.candidates("Venice", 20) if c.place.feature == "settlement"}
+    assert venice["IT"] >= 3 * venice["US"]

@@ -299,7 +299,13 @@ def test_a_dateline_names_a_place_without_a_locative_cue(gp_dateline, text, surf
 
 
 def test_the_same_small_name_inside_a_sentence_still_needs_a_cue(gp_dateline):
-    assert not [t for t in gp_dateline.parse("Officials said Przewodow, Poland was calm.") if t.text == "Przewodow"]
+    assert not [t for t in gp_dateline.parse("Officials said Przewodow was calm.") if t.text == "Przewodow"]
+
+
+def test_a_small_name_before_its_country_is_a_place_inside_a_sentence(gp_dateline):
+    # "Athens, Georgia": the country after a comma says the name before it is a place in it
+    t = _one(gp_dateline.parse("Officials said Przewodow, Poland was calm."), "Przewodow")
+    assert t.place.name == "Przewodów" and "geo:dateline" not in t.reasons
 
 
 # ------------------------------------------------------------------------- hromadas named the Russian way

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from frontlines.geo.roles import (ACTOR_METONYM_REASON, NAMED_EVENT_REASON, ORG_SEAT_REASON, TIME_ZONE_REASON,
-                                  VESSEL_REASON, mark_non_scenes, scene_toponyms)
+from frontlines.geo.roles import (ACTOR_METONYM_REASON, NAMED_EVENT_REASON, ORG_SEAT_REASON, SPEECH_VENUE_REASON,
+                                  TIME_ZONE_REASON, VESSEL_REASON, mark_non_scenes, scene_toponyms)
 from frontlines.records import Place, Toponym
 
 KYIV = Place(703448, "Kyiv", 50.45, 30.52, "capital", "Ukraine", "UA", 804, population=2_800_000)
@@ -43,6 +43,13 @@ def _marked(text: str, names: dict[str, Place]) -> dict[str, bool]:
     "Two villages were shelled by Kiev overnight, the separatists said.",
     "A rescuer hurt in a night attack by Kiev died in hospital.",
     "Kiev suffered heavy losses near the river, the rebels said.",
+    # a capital's offices, gains and losses; the object of blame; the army at its seat
+    "Olha Petrenko, Kiev's Deputy Defence Minister, said the brigade moved up.",
+    "Moscow's envoy called Kiev's gains a bitter surprise.",
+    "The separatists blamed Kiev for the blast at the depot.",
+    "Hours after the army in Kiev claimed to have cut the road, the town fell.",
+    "The government in Kiev says the figures are false.",
+    "Kiev's top negotiator left the talks early.",
 ])
 def test_capital_standing_for_its_state_is_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": True}
@@ -57,6 +64,10 @@ def test_capital_standing_for_its_state_is_marked(text):
     "This month Russia has hammered Kiev with repeated missile strikes.",
     "Kiev's air defences shot down twenty drones overnight.",
     "The drones were shot down by air defences near Kiev.",
+    # the city's own offices and parts are the city's
+    "Kiev's mayor said three people were hurt.",
+    "Kiev's military administration chief said debris fell on a school.",
+    "Police in Kiev said the blast gutted a shop.",
 ])
 def test_capital_as_a_scene_is_not_marked(text):
     assert _marked(text, {"Kiev": KYIV}) == {"Kiev": False}
@@ -110,3 +121,22 @@ def test_a_drone_attack_on_moscow_is_a_scene():
     tops = _toponyms(text, {"Moscow": MOSCOW})
     mark_non_scenes(text, tops)
     assert scene_toponyms(tops) == tops and tops[0].reasons == []
+
+
+@pytest.mark.parametrize("text", [
+    "Speaking in Kiev, the envoy said the front had held.",
+    "The minister told reporters in Kiev that two towns had been retaken.",
+    "At a news conference in Kiev on Friday the general gave new figures.",
+])
+def test_where_someone_spoke_is_no_scene(text):
+    tops = _toponyms(text, {"Kiev": KYIV})
+    mark_non_scenes(text, tops)
+    assert [SPEECH_VENUE_REASON in t.reasons for t in tops] == [True]
+    assert scene_toponyms(tops) == []
+
+
+def test_a_strike_after_the_speech_is_still_a_scene():
+    text = "The minister told reporters in Kiev that missiles had hit Kiev at dawn."
+    tops = _toponyms(text, {"Kiev": KYIV})
+    mark_non_scenes(text, tops)
+    assert [SPEECH_VENUE_REASON in t.reasons for t in tops] == [True, False]
