@@ -124,7 +124,9 @@ def is_claim(d: "Draft") -> bool:
 def claim_home(d: "Draft", kept: "list[Draft]") -> "Draft | None":
     """The placed event of the report a claim is about: of a compatible kind, in the claim's area
     when it has one, else the nearest told before it (or after, when none is)."""
-    homes = [k for k in kept if k.family in VIOLENT_OR_TERRITORY and k.toponym is not None and _near_in_time(k, d)]
+    # a claim of killing or losses is about fighting, not about a place changing hands
+    kinds = VIOLENT_OR_TERRITORY if d.family == "territory" else VIOLENT_OR_TERRITORY - {"territory"}
+    homes = [k for k in kept if k.family in kinds and k.toponym is not None and _near_in_time(k, d)]
     if not homes:
         return None
     area = d.toponym.place if d.toponym is not None else None

@@ -470,13 +470,14 @@ class EventExtractor:
                 continue
             self._absorb(home, d)
             home.reasons.append("merge:same_unit_in_report")
-        for applies, is_home, reason in _FOLDS:
+        for applies, is_home, reason, absorbs in _FOLDS:
             for d in list(kept):
                 if _unit_key(d) is None or not applies(d):
                     continue
                 home = next((k for k in kept if k is not d and _unit_key(k) is not None and is_home(d, k)), None)
                 if home is not None:
-                    self._absorb(home, d)
+                    if absorbs:
+                        self._absorb(home, d)
                     home.reasons.append(reason)
                     kept.remove(d)
         return kept
@@ -1277,6 +1278,7 @@ ATTEMPT_MODES = frozenset({"mode:head_try", "mode:head_attempt", "mode:head_seek
                            "mode:intent_effort", "mode:intent_bid"})
 _MILITARY_SUBJECT = re.compile(r"\b(troops|forces|army|units|soldiers|fighters|marines|paratroopers|brigades?|"
                                r"battalions?|wagner|mercenar\w+|military|servicem[ae]n)\b", re.IGNORECASE)
+FRONT_DAYS = 3            # a province's ground fighting and its settlements' fighting this close are one front
 LEAD_DAYS = 3             # a lead event this recent dates the undated violence the report goes on to tell
 UNDATED_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference", "time:inherited_same_kind",
                              "time:day_of_the_reports_lead"})
@@ -1388,18 +1390,30 @@ def _region_report_of_town_event(d: Draft, home: Draft) -> bool:
         home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _inside_region(home, d)
 
 
+def _region_front_of_town_fighting(d: Draft, home: Draft) -> bool:
+    """"The counteroffensive in the Kharkiv region ... troops retook Izium": ground fighting told for a
+    province is the fighting the report places at its settlements (ACLED codes a region only where the
+    text names no settlement for that happening)."""
+    return d.family == tx.BATTLES and not _is_region_level(home) and (
+        home.family in (tx.BATTLES, "territory") or home.sub_event == "Change to group/activity") and \
+        abs((home.time.date - d.time.date).days) <= FRONT_DAYS and _inside_region(home, d)
+
+
 def _generic_of_specific(d: Draft, home: Draft) -> bool:
     """A generic telling ("killed", "the attack") of the specific strike or clash at its place and day."""
     return home.family in VIOLENT and not _is_generic(home) and _unit_key(home)[1:] == _unit_key(d)[1:]
 
 
-# (which drafts a rule folds, which kept draft takes it, the reason code), in the order applied
+# (which drafts a rule folds, which kept draft takes it, the reason code, whether the kept draft takes
+# the folded one's details: a vaguer summary of several happenings lends none of its claims or numbers)
 _FOLDS = (
-    (lambda d: d.time_reason in UNDATED_REASONS, _undated_telling, "merge:undated_telling_of_dated_event"),
-    (lambda d: d.sub_event == "Disrupted weapons use", _interception_during_strike, "merge:interception_during_strike"),
-    (lambda d: _is_region_level(d), _region_report_of_town_event,
-     "merge:region_report_of_settlement_event"),
-    (lambda d: _is_generic(d), _generic_of_specific, "merge:same_unit_in_report"),
+    (lambda d: d.time_reason in UNDATED_REASONS, _undated_telling, "merge:undated_telling_of_dated_event", True),
+    (lambda d: d.sub_event == "Disrupted weapons use", _interception_during_strike, "merge:interception_during_strike",
+     True),
+    (lambda d: _is_region_level(d), _region_report_of_town_event, "merge:region_report_of_settlement_event", True),
+    (lambda d: _is_region_level(d), _region_front_of_town_fighting, "merge:region_front_of_settlement_fighting",
+     False),
+    (lambda d: _is_generic(d), _generic_of_specific, "merge:same_unit_in_report", True),
 )
 
 

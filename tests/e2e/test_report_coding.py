@@ -336,3 +336,21 @@ def test_pushing_on_toward_towns_is_no_fighting_at_them(pipeline):
     events = code("On Tuesday Ukrainian troops broke through Russian defences near Balakliia and pushed on toward "
                   "Kupiansk and Izium.", pipeline)
     assert [e.location for e in events] == ["Balakliia"]
+
+
+
+def test_a_provinces_ground_fighting_is_the_fighting_told_at_its_towns(pipeline):
+    events = code("Heavy fighting was reported in the Kharkiv region on Monday. On Tuesday Ukrainian troops "
+                  "recaptured Balakliia, the General Staff said.", pipeline)
+    assert not [e for e in events if e.location == "Kharkiv Oblast"], [(e.sub_event_type, e.location) for e in events]
+    [capture] = [e for e in events if e.location == "Balakliia"]
+    assert "merge:region_front_of_settlement_fighting" in capture.reasons
+    assert capture.event_date == "2022-10-04"      # the vaguer telling lends nothing
+
+
+def test_a_claim_of_enemy_killed_is_not_folded_into_a_capture(pipeline):
+    events = code("Russia's defence ministry said it had pulled its troops out of the Izium and Balakliia districts. "
+                  "It insisted that in those three days more than two thousand Ukrainian fighters had been "
+                  "eliminated.\nOn Monday Ukrainian troops freed Balakliia.", pipeline)
+    [capture] = [e for e in events if e.sub_event_type == "Government regains territory"]
+    assert "merge:claim_folded" not in capture.reasons and "Russia" not in capture.claimed_by
