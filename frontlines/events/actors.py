@@ -81,9 +81,19 @@ class ActorNamer:
 
     # -- actors who act -------------------------------------------------------------------
     def actor(self, phrase: str, *, place_country: str = "", as_speaker: bool = False,
-              before: str = "") -> ActorRef | None:
+              before: str = "", remember: bool = True) -> ActorRef | None:
         """The actor a noun phrase names, or None. ``before``: the sentence up to the phrase, where a
-        pronoun's antecedent is looked for first."""
+        pronoun's antecedent is looked for first. ``remember=False`` for a side acted upon: "they"
+        in the next sentence is the side that attacked, not the positions attacked."""
+        if remember:
+            return self._actor(phrase, place_country=place_country, as_speaker=as_speaker, before=before)
+        memory = self.last_actor, self.last_claimant
+        try:
+            return self._actor(phrase, place_country=place_country, as_speaker=as_speaker, before=before)
+        finally:
+            self.last_actor, self.last_claimant = memory
+
+    def _actor(self, phrase: str, *, place_country: str, as_speaker: bool, before: str) -> ActorRef | None:
         text = phrase.strip()
         if not text:
             return None

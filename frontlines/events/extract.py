@@ -254,7 +254,7 @@ class EventExtractor:
             for text, _t in patients:
                 if target_of([(text, _t)], self.lex)[1] not in ("", "military", "civilians"):
                     continue  # "power plants in Ukraine" names a target, not Ukraine's army
-                victims = namer.actor(text, place_country=place_country)
+                victims = namer.actor(text, place_country=place_country, remember=False)
                 if victims is not None:
                     break
             if victims is None:
@@ -1227,7 +1227,7 @@ def _victims_in_sentence(text: str, namer: ActorNamer, place_country: str, cls: 
                   r"shoppers|farmers|pilgrims|mourners|patients)\b", text, re.I)
     if m and (cls in ("ATTACK", "KILL") or
               re.search(r"\b(kill\w*|wound\w*|injur\w*|dead|died|deaths?|casualt\w+|hurt)\b", text, re.I)):
-        return namer.actor(m.group(0), place_country=place_country)
+        return namer.actor(m.group(0), place_country=place_country, remember=False)
     return None
 
 

@@ -354,3 +354,11 @@ def test_a_claim_of_enemy_killed_is_not_folded_into_a_capture(pipeline):
                   "eliminated.\nOn Monday Ukrainian troops freed Balakliia.", pipeline)
     [capture] = [e for e in events if e.sub_event_type == "Government regains territory"]
     assert "merge:claim_folded" not in capture.reasons and "Russia" not in capture.claimed_by
+
+
+def test_they_is_the_side_that_attacked_not_the_positions_it_attacked(pipeline):
+    events = code("Ukrainian forces attacked Russian positions across the Kharkiv region on Tuesday. On Tuesday they "
+                  "recaptured Balakliia.", pipeline)
+    [capture] = [e for e in events if e.location == "Balakliia"]
+    assert capture.sub_event_type == "Government regains territory"
+    assert capture.actor1 == "Military Forces of Ukraine (2019-)"
