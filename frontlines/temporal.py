@@ -569,6 +569,38 @@ def _h_year_rel(m: re.Match, A: dt.date, text: str) -> Res | None:
     return _span(dt.date(A.year - 1, A.month, min(A.day, 28)), A - ONE, "time:past_n_days", 3)
 
 
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _season_span(name: str, year: int) -> tuple[dt.date, dt.date]:
+    """Meteorological seasons of the northern hemisphere; a winter belongs to the year it starts in."""
+    a = dt.date(year, _SEASON_START[name], 1)
+    b = _add_months(a, 3) - ONE
+    return a, b
+
+
+def _h_season(m: re.Match, A: dt.date, text: str) -> Res | None:
+    """"this spring", "last summer", "in the winter of 2022": about three months, precision 3."""
+    name = m.group("season").lower()
+    pre = (m.group("pre") or "").lower()
+    if m.group("y"):
+        a, b = _season_span(name, int(m.group("y")))
+    else:
+        # the season under way or most recently begun, and for "last" the one before it
+        year = A.year if A >= dt.date(A.year, _SEASON_START[name], 1) else A.year - 1
+        if pre == "next":
+            year += 1
+        elif pre == "last":
+            a, _b = _season_span(name, year)
+            if a <= A <= _b:
+                year -= 1
+        a, b = _season_span(name, year)
+    rel = "future" if a > A else None
+    if rel is None and b > A:
+        b = A
+    return _span(a, b, "time:season", 3, rel=rel)
+
+
 def _h_holiday(m: re.Match, A: dt.date, text: str) -> Res | None:
     w = m.group(0).lower()
     if "eve" in w and "new year" in w:
@@ -607,6 +639,10 @@ _RULES: list[tuple[str, re.Pattern, Handler]] = [
     ("year", re.compile(
         rf"\b(?P<pre>(?i:in|since|during|until|of|from|by|throughout))\s+(?:(?P<mod>(?i:early|mid|late|the\s+(?:beginning|start|middle|end)\s+of))[\s-]+)?"
         rf"(?P<yr>{_YEAR})\b(?![,.]?\d)(?!\s*(?:-|–)?\s*(?:troops|people|soldiers|km|kilomet|square|tanks|missiles|drones|%|percent))"), _h_year),
+    ("season", re.compile(
+        rf"\b(?:(?P<pre>(?i:this|last|next|past))\s+|(?i:(?:in|during|over|throughout|through|since|by)\s+(?:the\s+)?)"
+        rf"(?:(?i:early|late|mid-)\s*)?)(?P<season>(?i:spring|summer|autumn|fall|winter))\b"
+        rf"(?:\s+(?i:of)\s+(?P<y>{_YEAR})\b)?"), _h_season),
     ("holiday", re.compile(r"\b(?:New\s+Year['’]s(?:\s+(?:Day|Eve))?|Christmas(?:\s+(?:Day|Eve))?)\b"), _h_holiday),
     ("weekday", re.compile(
         rf"(?:\b(?P<ovn>(?i:overnight\s+(?:into|on|to)|(?:the\s+|on\s+the\s+)?(?:night|evening)\s+(?:of|before|into)))\s+)?"
@@ -669,6 +705,7 @@ _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "numeric": ("/", ".", "-"),
     "year": ("19", "20"),
     "holiday": ("new year", "christmas"),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
     "weekday": ("day",),
     "weekday_between": ("night",),
     "rel_day": ("yesterday", "today", "tonight", "tomorrow", "last night", "this morning",

@@ -251,6 +251,11 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if trig.cls == "CLASH" and (any(c.lemma_.lower() in _FIGURATIVE_FIGHTS for c in tok.subtree if c is not tok)
                                 and not _MILITARY_SUBJ.search(_subject_text(tok))):
         return False
+    if trig.cls == "CLASH" and tok.dep_ == "amod" and tok.head.lemma_.lower() in _FIGURATIVE_FIGHTS:
+        return False      # "firefighters were pictured battling flames"
+    if trig.cls == "CAPTURE" and lemma in _STATE_VERBS and (tok.dep_ in ("acomp", "oprd", "pcomp") or any(
+            c.dep_ == "advmod" and c.lower_ in ("temporarily", "still", "partially", "partly") for c in tok.children)):
+        return False      # "a city it described as temporarily occupied", "which remains occupied": a state
     if trig.cls in ("CAPTURE", "WITHDRAW", "KILL", "ARREST", "ABDUCT") and pos == "VERB" and tok.dep_ == "amod":
         return False      # "a captured mine", "captured soldiers": a participle describing, not a happening
     if trig.cls in ("CAPTURE", "WITHDRAW") and lemma in _STATE_VERBS and tok.tag_ in ("VBZ", "VBP") and not any(

@@ -362,3 +362,25 @@ def test_they_is_the_side_that_attacked_not_the_positions_it_attacked(pipeline):
     [capture] = [e for e in events if e.location == "Balakliia"]
     assert capture.sub_event_type == "Government regains territory"
     assert capture.actor1 == "Military Forces of Ukraine (2019-)"
+
+
+
+def test_shelling_this_spring_is_no_event_of_the_report(pipeline):
+    events = code("Ukrainian troops entered Lyman on Saturday. Retaking Lyman, which Russian forces pounded for weeks "
+                  "this spring in order to seize it, is Ukraine's first win.", pipeline)
+    assert not [e for e in events if e.event_type == "Explosions/Remote violence"], \
+        [(e.sub_event_type, e.event_date) for e in events]
+
+
+def test_a_city_described_as_occupied_is_no_capture(pipeline):
+    events = code("Ukraine's forces hit the fleet's headquarters on Friday. According to the statement, the unit hit "
+                  "it as Russian naval chiefs met in Sevastopol, a city it described as temporarily occupied.", pipeline)
+    assert events and not [e for e in events if e.event_type == "Battles"], \
+        [(e.sub_event_type, e.location) for e in events]
+
+
+def test_firefighters_battling_flames_are_no_clash(pipeline):
+    events = code("Russian missiles hit an office building in Vinnytsia on Tuesday. The strike started a fire, and "
+                  "firefighters were pictured battling flames at the building.", pipeline)
+    assert events and not [e for e in events if e.event_type == "Battles"], \
+        [(e.sub_event_type, e.location) for e in events]

@@ -557,3 +557,20 @@ def test_between_two_dates_is_one_span():
     assert (t.start_date, t.end_date, t.reason) == (dt.date(2022, 9, 10), dt.date(2022, 9, 20), "time:explicit_range")
     two = temporal.find_time_expressions("On September 10 and September 12 there were strikes", dt.date(2022, 10, 5))
     assert len(two) == 2                              # two days, not a span
+
+
+# ------------------------------------------------------------------ seasons
+@pytest.mark.parametrize("text,article,start,end", [
+    ("The town was pounded for weeks this spring.", D(2022, 10, 1), D(2022, 3, 1), D(2022, 5, 31)),
+    ("Troops advanced last summer.", D(2022, 10, 1), D(2022, 6, 1), D(2022, 8, 31)),
+    ("Troops advanced last summer.", D(2022, 7, 20), D(2021, 6, 1), D(2021, 8, 31)),
+    ("The city was shelled in the winter of 2022.", D(2023, 6, 1), D(2022, 12, 1), D(2023, 2, 28)),
+    ("They dug in during the winter.", D(2023, 1, 20), D(2022, 12, 1), D(2023, 1, 20)),
+])
+def test_a_season_is_a_span_of_months_too_coarse_for_an_event_day(text, article, start, end):
+    got = one(text, article)
+    assert (got.start_date, got.end_date, got.time_precision, got.reason) == (start, end, 3, "time:season")
+
+
+def test_the_fall_of_a_city_is_no_season():
+    assert find_time_expressions("After the fall of Mariupol, a fall in morale followed.", MON) == []
