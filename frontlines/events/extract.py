@@ -1005,11 +1005,15 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
         if cls == "WITHDRAW":
             # "withdrawing its troops from the right bank, including from the city of Kherson": the place left
             froms = [o for o in tok.children if o.dep_ == "prep" and o.lower_ == "from"]
+            froms += [g for o in tok.children if o.dep_ in ("prt", "advmod")       # "pull back from"
+                      for g in o.children if g.dep_ == "prep" and g.lower_ == "from"]
             froms += [g for o in tok.children if o.dep_ == "prep" and o.lower_ == "including"
                       for g in o.children if g.dep_ == "prep" and g.lower_ == "from"]
             taken |= {c.idx for o in froms for c in o.subtree}
         objects = [t for t in inside if (t.start - sent.start) in taken and t.place is not None
                    and t.place.feature not in ("country",) and not _not_the_scene(sent, t, cls, tok)]
+        # "pull back from the western bank of the Dnipro river in Kherson": the town on the bank
+        objects.sort(key=lambda t: t.place.feature in WATER_FEATURES)
         if objects:
             return _conjuncts(sent, objects[0], usable)
     # "the Dnipro's right bank" (the river, not the city of the same name), the new line a

@@ -384,3 +384,9 @@ def test_firefighters_battling_flames_are_no_clash(pipeline):
                   "firefighters were pictured battling flames at the building.", pipeline)
     assert events and not [e for e in events if e.event_type == "Battles"], \
         [(e.sub_event_type, e.location) for e in events]
+
+
+def test_pulling_back_from_a_rivers_bank_at_a_town_is_at_the_town(pipeline):
+    events = code("On Tuesday the defence minister ordered Russian forces to pull back from the western bank of the "
+                  "Dnipro river in Kherson.", pipeline)
+    assert [e.location for e in events] == ["Kherson"], [(e.sub_event_type, e.location) for e in events]
