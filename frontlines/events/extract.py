@@ -1014,6 +1014,12 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
                    and t.place.feature not in ("country",) and not _not_the_scene(sent, t, cls, tok)]
         # "pull back from the western bank of the Dnipro river in Kherson": the town on the bank
         objects.sort(key=lambda t: t.place.feature in WATER_FEATURES)
+        if cls == "WITHDRAW" and all(t.place.feature in WATER_FEATURES for t in objects):
+            # "... from the right bank, including from the city of Kherson" (however the parser attaches it)
+            after = sent.start + tok.idx
+            named = [t for t in usable if t.start > after and t.place is not None and
+                     t.place.feature not in REGION_FEATURES and _INCLUDING.search(sent.text[: t.start - sent.start])]
+            objects = named or objects
         if objects:
             return _conjuncts(sent, objects[0], usable)
     # "the Dnipro's right bank" (the river, not the city of the same name), the new line a
@@ -1202,6 +1208,7 @@ def _kind(t: Toponym) -> str:
     return "settlement" if f not in REGION_FEATURES else f
 
 
+_INCLUDING = re.compile(r"\bincluding\s+(?:from\s+)?(?:the\s+(?:city|town|village|settlement)\s+of\s+)?$", re.I)
 WATER_FEATURES = {"river", "reservoir", "water", "sea", "lake", "canal"}
 RIVER_FEATURES = {"river", "reservoir", "canal"}
 

@@ -291,6 +291,10 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if lemma == "take":
         return any(_PLACE_WORDS.match(o.lemma_) or o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs) and \
             not any(o.lemma_ in ("position", "positions") for o in objs)
+    if lemma in ("hoist", "raise"):
+        # "soldiers hoisting national flags in Pravdyne", "the flag was raised over Kherson": control shown
+        doer = agent_phrase(tok)[0]
+        return any(o.lemma_.lower() == "flag" for o in objs) and (not doer or bool(_MILITARY_SUBJ.search(doer)))
     if lemma == "enter":
         return any(o.ent_type_ in ("GPE", "LOC", "FAC") or _PLACE_WORDS.match(o.lemma_) for o in objs) and \
             bool(_MILITARY_SUBJ.search(subj))
@@ -613,6 +617,10 @@ def agent_phrase(tok) -> tuple[str, str]:
         return agent_phrase(head)
     if tok.dep_ in ("conj",) and tok.head is not tok:
         return agent_phrase(tok.head)
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
+        # "soldiers hoisting flags": the noun an active participle describes does it
+        noun = tok.head
+        return " ".join(t.text for t in noun.subtree if t.i <= noun.i), "actor1:participle_subject"
     if tok.dep_ == "advcl" and tok.head is not tok:
         return agent_phrase(tok.head)
     # "it was decided to regroup the Russian forces": the object regroups
@@ -725,12 +733,22 @@ def background_clause(tok, sent_text: str, times_in_clause: bool) -> str:
     head = tok
     while head.dep_ in ("conj", "xcomp") and head.head is not head:   # "which ... managed to seize"
         head = head.head
-    if head.dep_ in ("relcl", "acl") and not times_in_clause:
+    if head.dep_ in ("relcl", "acl") and not times_in_clause and not _depicted(head):
         return "mode:relative_clause_background"
     window = sent_text[max(0, tok.idx - 80): tok.idx + 120]
     if BACKGROUND_PHRASES.search(window):
         return "mode:background_phrase"
     return ""
+
+
+_DEPICTING = {"show", "depict", "film", "record", "capture", "picture", "photograph", "see"}
+
+
+def _depicted(clause) -> bool:
+    """"video showing soldiers hoisting flags": what the footage shows is the happening itself."""
+    noun = clause.head
+    return clause.dep_ == "acl" and clause.tag_ == "VBG" and noun.dep_ in ("dobj", "obj") and \
+        noun.head.lemma_.lower() in _DEPICTING
 
 
 _ORDER_WORDS = {"order", "command", "instruct", "authorize", "authorise", "approve", "go-ahead", "instruction",

@@ -390,3 +390,21 @@ def test_pulling_back_from_a_rivers_bank_at_a_town_is_at_the_town(pipeline):
     events = code("On Tuesday the defence minister ordered Russian forces to pull back from the western bank of the "
                   "Dnipro river in Kherson.", pipeline)
     assert [e.location for e in events] == ["Kherson"], [(e.sub_event_type, e.location) for e in events]
+
+
+def test_soldiers_shown_hoisting_flags_in_villages_took_them(pipeline):
+    events = code("Video has emerged online showing Ukrainian soldiers hoisting national flags in Pravdyne and "
+                  "Kalynivske in Kherson Oblast.", pipeline)
+    got = sorted((e.location, e.event_type, e.actor1) for e in events)
+    assert [g[0] for g in got] == ["Kalynivske", "Pravdyne"], got
+    assert all(g[1] == "Battles" and g[2] == "Military Forces of Ukraine (2019-)" for g in got)
+
+
+def test_protesters_raising_flags_take_nothing(pipeline):
+    assert not [e for e in code("Protesters raised flags in Kyiv on Monday.", pipeline) if e.event_type == "Battles"]
+
+
+def test_withdrawing_from_a_bank_including_a_city_is_at_the_city(pipeline):
+    events = code("Russia's pullback came to a head on Tuesday, when Moscow announced it was withdrawing its troops "
+                  "from the Dnipro's right bank, including from the city of Kherson.", pipeline)
+    assert [e.location for e in events] == ["Kherson"], [(e.sub_event_type, e.location) for e in events]
