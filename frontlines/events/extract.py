@@ -232,7 +232,7 @@ class EventExtractor:
                 continue
             place_topos = _event_places(sent, tok, trig.cls, topos)
             alternatives = _alternative_places(sent, tok, trig.cls, topos, place_topos, main_country)
-            if tok.pos_ != "VERB" and trig.weight < 0.7 and when is None and not place_topos:
+            if tok.pos_ != "VERB" and trig.weight < 0.7 and when is None and not place_topos and not alternatives:
                 logger.debug("set aside vague %s in %r", tok.text, sent.text[:60])
                 continue  # a weak noun with no time and no place says too little to code
             agent_text, agent_reason = agent_phrase(tok)

@@ -408,3 +408,10 @@ def test_withdrawing_from_a_bank_including_a_city_is_at_the_city(pipeline):
     events = code("Russia's pullback came to a head on Tuesday, when Moscow announced it was withdrawing its troops "
                   "from the Dnipro's right bank, including from the city of Kherson.", pipeline)
     assert [e.location for e in events] == ["Kherson"], [(e.sub_event_type, e.location) for e in events]
+
+
+def test_blasts_with_no_day_of_their_own_are_placed_at_the_towns_listed(pipeline):
+    events = code("Russia began an invasion this morning. Blasts from missile strikes and artillery fire started before "
+                  "daybreak across the country, including around the capital, Kyiv, as well as Kharkiv.", pipeline)
+    assert {"Kyiv", "Kharkiv"} <= {e.location for e in events if e.event_type == "Explosions/Remote violence"}, \
+        [(e.sub_event_type, e.location) for e in events]
