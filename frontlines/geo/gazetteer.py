@@ -200,6 +200,8 @@ class SQLiteGazetteer(Gazetteer):
         return hit
 
     def get(self, geonameid: int) -> Place | None:
+        if not -2**63 <= geonameid < 2**63:
+            return None           # no place has an id SQLite cannot even hold ("control 99999999999999999999")
         row = self._con().execute(f"SELECT {_PLACE_COLS} FROM place p WHERE p.geonameid = ? "
                                   "ORDER BY p.pid LIMIT 1", (geonameid,)).fetchone()
         return self._place(row).place if row else None

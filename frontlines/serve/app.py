@@ -400,8 +400,6 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
         name = _text(place, "place")
         if not name:
             raise BadRequest("place is empty")
-        if name.isdigit() and int(name) > 2**31:      # (the gazetteer cannot look up ids past SQLite's integers)
-            return _error(404, f"no place has the geonameid {name[:30]}", code="E611")
         try:
             match = data.cached(("place", name, include_guessed_dates), lambda: ctl.find_place(
                 data.store, name, include_guessed_dates=include_guessed_dates, gazetteer=data.gazetteer))

@@ -706,3 +706,12 @@ def test_a_country_named_in_an_organisations_name_is_story_context(monkeypatch):
     assert gp.parse(text, [org])[0].place.name == "Sevan"
     assert gp._countries_named_in("Ukraine's State Emergency Service") == {"UA"}
     assert gp._countries_named_in("Human Rights Watch") == set()
+
+
+
+def test_an_id_too_big_for_sqlite_is_no_place():
+    # regression: `frontlines control 99999999999999999999` raised OverflowError from the SQLite gazetteer
+    from frontlines.geo.gazetteer import open_gazetteer
+    gaz_sql = open_gazetteer()
+    assert isinstance(gaz_sql, SQLiteGazetteer)
+    assert gaz_sql.get(10 ** 20) is None and gaz_sql.get(-(10 ** 20)) is None
