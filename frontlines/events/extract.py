@@ -1230,6 +1230,14 @@ def _actor_from_modifiers(tok, namer: ActorNamer, place_country: str) -> tuple[A
             ref = namer.actor(c.text, place_country=place_country)
             if ref is not None and ref.inter in (tx.INTER_STATE, 2, 3, 8):
                 return ref, "actor1:modifier"
+    for c in tok.children:
+        if c.dep_ == "compound":
+            # "a Ukrainian HIMARS rocket strike": the nationality modifies the weapon's name
+            for g in c.children:
+                if g.dep_ in ("amod", "poss") and g.i < c.i:
+                    ref = namer.actor(g.text, place_country=place_country)
+                    if ref is not None and ref.inter in (tx.INTER_STATE, 2, 3, 8):
+                        return ref, "actor1:modifier"
     return None, ""
 
 

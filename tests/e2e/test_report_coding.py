@@ -415,3 +415,10 @@ def test_blasts_with_no_day_of_their_own_are_placed_at_the_towns_listed(pipeline
                   "daybreak across the country, including around the capital, Kyiv, as well as Kharkiv.", pipeline)
     assert {"Kyiv", "Kharkiv"} <= {e.location for e in events if e.event_type == "Explosions/Remote violence"}, \
         [(e.sub_event_type, e.location) for e in events]
+
+
+def test_a_nationality_before_a_weapons_name_is_the_attacker(pipeline):
+    # not the war's other side inferred from where it hit (Makiivka is in occupied Ukraine)
+    events = code("A Ukrainian HIMARS rocket strike in Makiivka on Sunday is reported to have killed 63 soldiers.",
+                  pipeline, date="2023-01-03")
+    assert [(e.location, e.actor1) for e in events] == [("Makiivka", "Military Forces of Ukraine (2019-)")]
