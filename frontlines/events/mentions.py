@@ -198,7 +198,7 @@ def is_anaphoric(tok) -> bool:
     for h in heads:
         for c in h.children:
             if c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their"):
-                return h is tok or bool(_WEAPON_WORDS.match(h.lemma_) or _WEAPON_WORDS.match(h.lower_))
+                return h == tok or bool(_WEAPON_WORDS.match(h.lemma_) or _WEAPON_WORDS.match(h.lower_))
     return False
 
 
@@ -248,7 +248,7 @@ def _guard(tok, trig: Trigger, pos: str, lex: Lexicon, lemma: str = "") -> bool:
     if trig.cls == "HQ" and lemma in ("set",):
         return any(re.match(r"^(base|bases|headquarters|outpost|checkpoints?|camp|command|observation)$", o.lower_)
                    for o in tok.subtree)
-    if trig.cls == "CLASH" and (any(c.lemma_.lower() in _FIGURATIVE_FIGHTS for c in tok.subtree if c is not tok)
+    if trig.cls == "CLASH" and (any(c.lemma_.lower() in _FIGURATIVE_FIGHTS for c in tok.subtree if c != tok)
                                 and not _MILITARY_SUBJ.search(_subject_text(tok))):
         return False
     if trig.cls == "CLASH" and tok.dep_ == "amod" and tok.head.lemma_.lower() in _FIGURATIVE_FIGHTS:
@@ -390,7 +390,7 @@ def _noun_is_happening(tok) -> bool:
         while series.dep_ in ("appos", "conj", "pobj", "prep") and series.head is not series and \
                 series.lemma_.lower() not in SERIES_NOUNS:
             series = series.head
-        if series is not tok and series.lemma_.lower() in SERIES_NOUNS and series is not head.head.head:
+        if series != tok and series.lemma_.lower() in SERIES_NOUNS:
             return _noun_is_happening(series)
     if tok.dep_ == "nsubj" and hl == "be" and any(
             c.dep_ == "prep" and c.lower_ == "under" and any(g.lower_ == "way" for g in c.children)
@@ -826,12 +826,37 @@ def find_claim(tok, doc, namer: ActorNamer, sent_text: str) -> tuple[list[str], 
         if subj is None:
             continue
         ref = namer.speaker(span_text(subj), person=_person_in(subj))
-        if ref is None:
-            continue
         lemma = t.lemma_.lower()
         status = "denied" if lemma in DENY_VERBS else "claimed"
+        if ref is None:
+            name = _named_person(subj)
+            if name:
+                # "..., Shtupun said": a person the parser gave no entity, named by surname
+                return [name], status, f"claim:report_verb={lemma}"
+            continue
         return [ref.name], status, f"claim:report_verb={lemma}"
     return [], "reported", "claim:outlet_voice"
+
+
+def _named_person(subj) -> str:
+    """A speaker named only by a proper name that is no place or people: a person or a body the
+    lexicon does not know."""
+    words = list(subj.subtree)
+    if words and len(words) <= 4 and all(w.pos_ == "PROPN" and w.text[:1].isupper() for w in words) and \
+            not any(w.ent_type_ in _NOT_PEOPLE for w in words):
+        return " ".join(w.text for w in words)
+    # "Zaporizhzhia, Oleksandr Starukh, head of the administration, said" (however it is parsed): a
+    # first name and a surname in the speaker's phrase
+    for w in words:
+        first = w.doc[w.i - 1] if w.i > 0 else None
+        if w.pos_ == "PROPN" and first is not None and first.pos_ == "PROPN" and first.dep_ == "compound" and \
+                first.head == w and w.text[:1].isupper() and first.text[:1].isupper() and \
+                not {w.ent_type_, first.ent_type_} & _NOT_PEOPLE:
+            return f"{first.text} {w.text}"
+    return ""
+
+
+_NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC"}   # an unknown organisation ("Ukrenergo said") is a source too
 
 
 def _person_in(tok) -> str:

@@ -910,7 +910,7 @@ def _names_place_noun(tok: Any) -> bool:
     if _CALENDAR.fullmatch(tok.text):
         return False
     h = _name_head(tok)
-    if h is not tok and _is_place_noun(h) and h.pos_ == "NOUN":
+    if h != tok and _is_place_noun(h) and h.pos_ == "NOUN":
         return True
     return h.dep_ == "pobj" and h.head.lower_ == "of" and _is_place_noun(h.head.head)
 

@@ -422,3 +422,15 @@ def test_a_nationality_before_a_weapons_name_is_the_attacker(pipeline):
     events = code("A Ukrainian HIMARS rocket strike in Makiivka on Sunday is reported to have killed 63 soldiers.",
                   pipeline, date="2023-01-03")
     assert [(e.location, e.actor1) for e in events] == [("Makiivka", "Military Forces of Ukraine (2019-)")]
+
+
+@pytest.mark.parametrize("text,who", [
+    ("Over the previous day Russian forces kept trying to attack near Prechystivka in Donetsk Oblast, Shtupun said.",
+     "Shtupun"),
+    ("Russian missiles struck a humanitarian convoy as it was leaving Zaporizhzhia, Oleksandr Starukh, head of the "
+     "regional military administration, said on the morning of September 30.", "Oleksandr Starukh"),
+])
+def test_a_speaker_the_parser_gave_no_entity_still_claims_the_event(pipeline, text, who):
+    events = code(text, pipeline, date="2022-09-30")
+    assert events and all(who in e.claimed_by and e.claim_status == "claimed" for e in events), \
+        [(e.location, e.claimed_by) for e in events]
