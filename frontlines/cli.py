@@ -59,8 +59,11 @@ def main(verbose: int) -> None:
               default="table", show_default=True,
               help="How to print the coded events: a table fitted to the terminal (compact under 120 columns), "
                    "always wide or compact, or machine output (jsonl, ACLED csv, tsv) with every event.")
+@click.option("--article-seconds", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Time budget for coding one report; one that takes longer is skipped (E701) and the rest go "
+                   "on. 0: no budget.")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
-        include_background: bool, rows: int, batch_size: int, out_format: str) -> None:
+        include_background: bool, rows: int, batch_size: int, out_format: str, article_seconds: float) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
     from .events.lexicon import default_lexicon
     from .fusion import fuse_article
@@ -79,10 +82,17 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         raise click.ClickException(str(exc)) from exc
     new = [a for a in articles if not store.has_article(a.article_id)]
     already = len(articles) - len(new)
-    pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background)
+    pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background,
+                        article_seconds=article_seconds or None)
+
+    def skipped(p) -> None:               # an article the coder gave up on: reported, nothing of it stored
+        problems.append(p)
+        err_console.print(f"[yellow]skipped[/] [{p.code}] {escape(p.message)}")
+
     started = time.perf_counter()
     coded = []
     merged = 0
+    reports = 0
     with store:
         if new:
             with Progress(TextColumn("[bold]coding reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -91,8 +101,9 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                 bar.update(task, description="loading models")
                 pipeline.warm_up()
                 n_process = 2 if len(new) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) > 1 else 1
-                for result in pipeline.process(new, batch_size=batch_size, n_process=n_process):
+                for result in pipeline.process(new, batch_size=batch_size, n_process=n_process, on_skip=skipped):
                     store.add_article(result.article, result.events)
+                    reports += 1
                     fused = fuse_article(store, result.article.article_id)
                     merged += len(fused.merged)
                     coded.extend(result.events)
@@ -104,7 +115,7 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         console.print(events_table(coded[:rows], layout=out_format))
         if len(coded) > rows:
             console.print(f"[dim]… {len(coded) - rows} more; see `frontlines export --db {db}`[/]")
-    summary = (f"{len(new)} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
+    summary = (f"{reports} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
                f"; {merged} joined events reported elsewhere; {already} already in {db}; {len(problems)} skipped")
     err_console.print(summary)
     if problems:

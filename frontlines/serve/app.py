@@ -60,7 +60,9 @@ def errors(*codes: int, **described: str) -> dict[int | str, dict[str, Any]]:
     text = {400: "A parameter is not valid; the message says which.", 401: "Missing or wrong token.",
             403: "Writes are off: the server has no token configured.", 404: "Not found.",
             409: "Ambiguous: the message lists the choices.", 413: "The body is too large.",
-            415: "The body is neither JSON nor a file upload."}
+            415: "The body is neither JSON nor a file upload.",
+            422: "Nothing was stored: every report was skipped (over its time budget, or the coder failed on it); "
+                 "'skipped' says why."}
     return {c: {"model": Problem, "description": described.get(f"e{c}", text[c])} for c in codes}
 
 
@@ -434,7 +436,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
     @app.post("/api/articles", tags=["articles"], status_code=201, summary="Add reports (needs the token)",
               responses={200: {"description": "Every report was already stored."},
                          201: {"description": "Reports coded and stored."},
-                         **errors(400, 401, 403, 413, 415, e400="Nothing in the body could be read as a report.")},
+                         **errors(400, 401, 403, 413, 415, 422, e400="Nothing in the body could be read as a report.")},
               openapi_extra={"requestBody": {"content": {
                   "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                       "text": {"type": "string"}, "date": {"type": "string", "format": "date"},
@@ -527,7 +529,7 @@ def _ingest(data: ServeData, state: dict[str, Any], lock: threading.Lock, text: 
             default_date: dt.date | None, extra: dict[str, Any]) -> JSONResponse:
     from frontlines.fusion import fuse_article
     from frontlines.ingest import read_text
-    from frontlines.pipeline import split_results
+    from frontlines.pipeline import CodingError, split_results
 
     if origin == "<api>":
         from frontlines.ingest import make_article_id
@@ -559,12 +561,16 @@ def _ingest(data: ServeData, state: dict[str, Any], lock: threading.Lock, text: 
             if data.store.has_article(a.article_id):
                 already.append(a.article_id)
                 continue
-            result = pipeline.code_article(a)
+            try:
+                result = pipeline.code_article(a)
+            except CodingError as exc:         # over its time budget, or the coder failed on it
+                problems.append(exc.problem())
+                continue
             data.store.add_article(result.article, result.events)
             fuse_article(data.store, a.article_id)
             stored.append({"article_id": a.article_id,
                            "events": article_events(data.db, a.article_id, lock=data.lock)})
         data.refresh_now()
-    status = 201 if stored else 200
+    status = 201 if stored else 200 if already else 422
     return JSONResponse({"stored": stored, "already_stored": already,
                          "skipped": [{"code": p.code, "message": p.message} for p in problems]}, status_code=status)
