@@ -50,7 +50,8 @@ def main(verbose: int) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database to store events in.")
 @click.option("--date", "date_", help="Publication date (YYYY-MM-DD) for reports that carry none.")
-@click.option("--max-bytes", default=5_000_000, show_default=True, help="Skip files larger than this.")
+@click.option("--max-bytes", default=5_000_000, show_default=True,
+              help="Skip files larger than this (in .jsonl files, which are read a line at a time: lines).")
 @click.option("--actors", type=click.Path(exists=True, dir_okay=False), help="Extra actor lexicon (TSV).")
 @click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
 @click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")

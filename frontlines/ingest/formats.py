@@ -131,16 +131,20 @@ def parse_jsonl(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        where = f"{origin}:{lineno}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield problem("E107", where, detail=f"invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(data, dict):
-            yield problem("E107", where, detail=f"a JSON {type(data).__name__}, not an object")
-            continue
-        yield record_from_mapping(data, where, "jsonl")
+        yield parse_json_line(line, f"{origin}:{lineno}")
+
+
+def parse_json_line(line: str, where: str) -> RawRecord | IngestProblem:
+    """One line of JSONL (``where`` is "path:line")."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return problem("E107", where, detail=f"invalid JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return problem("E107", where, detail="JSON nested too deeply")
+    if not isinstance(data, dict):
+        return problem("E107", where, detail=f"a JSON {type(data).__name__}, not an object")
+    return record_from_mapping(data, where, "jsonl")
 
 
 def parse_json(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
