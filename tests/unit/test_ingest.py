@@ -488,8 +488,20 @@ def test_utf8_with_a_stray_byte_is_kept_as_utf8(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes(("date 2022-09-12 “Quoted” headline\n" + BODY + " — “yes”.").encode() + b" \x92end")
     (a,), probs = run([f])
-    assert a.title == "“Quoted” headline" and "\ufffd" in a.text
-    assert a.meta["encoding"].startswith("utf-8")
+    # the stray byte is read as cp1252 (a closing quote), not dropped for U+FFFD
+    assert a.title == "“Quoted” headline" and a.text.endswith("— “yes”. ’end") and "\ufffd" not in a.text
+    assert a.meta["encoding"] == "utf-8 (1 byte(s) read as cp1252)"
+
+
+def test_a_file_of_utf8_and_cp1252_parts_keeps_every_character(tmp_path):
+    # Regression: two UTF-8 characters and three cp1252 bytes in one file: the whole file was read
+    # as cp1252, so the UTF-8 part came out as mojibake ("CafÃ©", "Zelenskyâ€™s").
+    f = tmp_path / "mixed.txt"
+    f.write_bytes(("date 2022-09-12 Mixed\n" + BODY + " Café Zelensky’s ").encode("utf-8")
+                  + " naïve “quote”".encode("cp1252"))
+    (a,), probs = run([f])
+    assert a.text.endswith("Café Zelensky’s  naïve “quote”")
+    assert a.meta["encoding"] == "utf-8 (3 byte(s) read as cp1252)"
 
 
 def test_html_declared_charset_then_language(tmp_path):
