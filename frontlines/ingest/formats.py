@@ -173,11 +173,23 @@ def parse_json(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
 
 
 def parse_csv(text: str, origin: str, delimiter: str | None = None) -> Iterator[RawRecord | IngestProblem]:
+    """A CSV/TSV with a header row naming a text column.
+
+    Quoting is read strictly, and a broken record (an unclosed quote that would swallow the rows
+    after it, a stray quote, the wrong number of fields) is reported (E107, with its line) and
+    reading starts again on the line after the one it began on, so the rows after it are kept."""
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+
+    def reader_from(i: int):
+        return csv.reader((lines[j] + "\n" for j in range(i, len(lines))), delimiter=delimiter, strict=True)
+
+    reader = reader_from(0)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -187,20 +199,26 @@ def parse_csv(text: str, origin: str, delimiter: str | None = None) -> Iterator[
     if not any(h.lower() in TEXT_KEYS for h in header):
         yield problem("E107", f"{origin}:1", detail=f"no 'text' column in the CSV header {header!r}")
         return
+    base = 0                                  # lines before the current reader's first line
     while True:
-        start = reader.line_num + 1
+        start = base + reader.line_num + 1    # the (1-based) line this record starts on
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             yield problem("E107", f"{origin}:{start}", detail=f"CSV error: {exc}")
+            base = start
+            reader = reader_from(base)
             continue
         if not row or not any(cell.strip() for cell in row):
             continue
         where = f"{origin}:{start}"
         if len(row) != len(header):
             yield problem("E107", where, detail=f"{len(row)} fields where the header has {len(header)}")
+            if base + reader.line_num > start:    # it ran over several lines: read them again as rows
+                base = start
+                reader = reader_from(base)
             continue
         yield record_from_mapping(dict(zip(header, row)), where, "csv")
 

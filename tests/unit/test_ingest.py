@@ -224,6 +224,30 @@ def test_csv(tmp_path):
     assert probs[1].origin == f"{f}:7"
 
 
+def test_csv_with_broken_quoting_loses_only_the_broken_rows(tmp_path):
+    # Regression: an unclosed quote swallowed the row after it (the reader ran on to the next quote),
+    # so that row was lost without being named.
+    f = tmp_path / "broken.csv"
+    body = BODY.replace("\n\n", " ")
+    rows = [f'"{body} row {i}",2022-09-12' for i in range(6)]
+    rows[2] = f'"unclosed {body},2022-09-12'             # never closed
+    rows[4] = f'"{body} stray" quote,2022-09-12'          # text after a closing quote
+    f.write_text("text,date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    arts, probs = run([f])
+    assert [a.text.rsplit(" ", 2)[-2:] for a in arts] == [["row", "0"], ["row", "1"], ["row", "3"], ["row", "5"]]
+    assert [a.origin for a in arts] == [f"{f}:2", f"{f}:3", f"{f}:5", f"{f}:7"]
+    assert [(p.code, p.origin) for p in probs] == [("E107", f"{f}:4"), ("E107", f"{f}:6")]
+
+
+def test_csv_keeps_quoted_text_over_several_lines(tmp_path):
+    f = tmp_path / "multi.csv"
+    f.write_text(f'text,date\n"{BODY}\n\nSecond paragraph, with a comma.",2022-09-12\n"{BODY} next",2022-09-13\n',
+                 encoding="utf-8")
+    arts, probs = run([f])
+    assert probs == [] and len(arts) == 2
+    assert arts[0].text.endswith("Second paragraph, with a comma.") and arts[1].origin == f"{f}:7"
+
+
 def test_csv_without_text_column(tmp_path):
     f = tmp_path / "a.csv"
     f.write_text("id,date,title\n1,2022-09-12,x\n")
