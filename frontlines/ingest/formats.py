@@ -332,21 +332,50 @@ def _child_text(el: ET.Element, *names: str) -> str:
     return ("".join(c.itertext()) if len(c) else (c.text or "")).strip()
 
 
+# What may come before a feed's root element: the XML declaration, processing instructions,
+# comments and a document type.
+_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
+
+
 def looks_like_feed(text: str) -> bool:
-    head = text[:2000].lower()
+    pos = 0
+    for _ in range(50):               # past the prolog, however long its comments are
+        m = _PROLOG.match(text, pos)
+        if not m:
+            break
+        pos = m.end()
+    head = text[:2000].lower() if pos < 2000 else text[pos:pos + 2000].lower()
     return bool(re.search(r"<(?:rss|feed|rdf:rdf)[\s>]", head))
+
+
+def _feed_root(text: str, origin: str) -> Any:
+    """The feed's root element, from a hardened parser: entities are never expanded, no DTD is
+    loaded and nothing is fetched (``no_network``), and libxml2's limits on depth and node size
+    stay on (``huge_tree=False``). A feed that declares entities is refused (E115); one that is
+    not well-formed is E107. Returns the root or an IngestProblem."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True, encoding="utf-8")
+    try:
+        root = etree.fromstring(text.lstrip().encode("utf-8", "surrogatepass"), parser)
+    except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc).lower() and "<!ENTITY" in text:
+            return problem("E115", origin, detail="entity declarations")
+        return problem("E107", origin, detail=f"not well-formed XML ({str(exc)[:160]})")
+    except (ValueError, UnicodeError) as exc:
+        return problem("E107", origin, detail=f"not readable as XML ({str(exc)[:160]})")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and (list(dtd.iterentities()) or list(dtd.iterelements())):
+        return problem("E115", origin, detail="an internal DTD subset that declares entities or elements")
+    return root
 
 
 def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
     """RSS 2.0, RSS 1.0 (RDF) and Atom; one record per item/entry."""
-    if re.search(r"<!DOCTYPE[^>]*\[", text[:5000], re.IGNORECASE):
-        # Internal DTD subsets are how entity-expansion attacks start; feeds never need them.
-        yield problem("E107", origin, detail="feeds with an internal DTD are not read")
-        return
-    try:
-        root = ET.fromstring(text.lstrip())
-    except ET.ParseError as exc:
-        yield problem("E107", origin, detail=f"not well-formed XML ({exc})")
+    root = _feed_root(text, origin)
+    if isinstance(root, IngestProblem):
+        yield root
         return
     kind = _local(root.tag)
     if kind == "feed":
@@ -378,7 +407,9 @@ def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
         body = ""
         if body_el is not None:
             if len(body_el) and body_el.get("type") == "xhtml":
-                body = ET.tostring(body_el, encoding="unicode", method="html")
+                from lxml import etree
+
+                body = etree.tostring(body_el, encoding="unicode", method="html")
             else:
                 body = body_el.text or ""
         # The longest of content/description/summary wins.

@@ -73,7 +73,7 @@ def sniff_format(text: str) -> str:
     if head.startswith("["):
         return "json"
     if head.startswith("<"):
-        if looks_like_feed(head):
+        if looks_like_feed(text.lstrip()):
             return "feed"
         return "html"
     return "text"

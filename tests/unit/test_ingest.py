@@ -370,7 +370,7 @@ def test_feed_with_entity_expansion_refused(tmp_path):
     f.write_text('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss><channel>'
                  "<item><title>&a;</title></item></channel></rss>")
     arts, probs = run([f])
-    assert arts == [] and codes(probs) == ["E107"]
+    assert arts == [] and codes(probs) == ["E115"]
 
 
 # ----------------------------------------------------------------------------- bad input
