@@ -200,17 +200,21 @@ def parse_csv(text: str, origin: str, delimiter: str | None = None) -> Iterator[
         yield problem("E107", f"{origin}:1", detail=f"no 'text' column in the CSV header {header!r}")
         return
     base = 0                                  # lines before the current reader's first line
+    rows = 0
     while True:
         start = base + reader.line_num + 1    # the (1-based) line this record starts on
         try:
             row = next(reader)
         except StopIteration:
+            if not rows:
+                yield problem("E107", origin, detail="a CSV header and no rows")
             return
         except csv.Error as exc:
             yield problem("E107", f"{origin}:{start}", detail=f"CSV error: {exc}")
             base = start
             reader = reader_from(base)
             continue
+        rows += 1
         if not row or not any(cell.strip() for cell in row):
             continue
         where = f"{origin}:{start}"
@@ -378,6 +382,10 @@ def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
         yield root
         return
     kind = _local(root.tag)
+    if kind not in ("feed", "rss", "rdf"):
+        yield problem("E107", origin, detail=f"not a feed: its root element is <{kind[:40] or '?'}>, "
+                                             "not <rss>, <feed> or <rdf:RDF>")
+        return
     if kind == "feed":
         channel, items = root, [c for c in root if _local(c.tag) == "entry"]
     else:
@@ -388,7 +396,8 @@ def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
             channel = root
     feed_title = _child_text(channel, "title")
     if not items:
-        log.info("%s: a feed with no items", origin)
+        yield problem("E107", origin, detail="the feed has no items")
+        return
     for n, item in enumerate(items, start=1):
         where = f"{origin}#{n}"
         title = html_fragment_to_text(_child_text(item, "title"))

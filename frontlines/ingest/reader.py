@@ -46,14 +46,14 @@ _AGENCY_RE = re.compile(r"\((%s)\)\s*[,—–-]" % "|".join(re.escape(a) for a i
 
 # Control characters carry no words, and in a terminal some of them are commands (ESC starts the
 # sequences that recolour, retitle or rewrite the screen): they are dropped from what is ingested.
-# Tab and newline stay; a form feed or vertical tab becomes a newline.
+# Tab and newline stay; a carriage return, form feed or vertical tab becomes a newline.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_BREAKS = re.compile("[\x0b\x0c]")
+_BREAKS = re.compile("\r\n?|[\x0b\x0c]")
 
 
 def clean_text(text: str) -> str:
-    """``text`` without control characters (tab and newline kept; form feed and vertical tab
-    become newlines)."""
+    """``text`` without control characters (tab and newline kept; a carriage return, form feed or
+    vertical tab becomes a newline)."""
     if not text:
         return text
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
@@ -140,11 +140,11 @@ def finish_record(rec: RawRecord, default_date: dt.date | None, allow_undated: b
 def read_text(text: str, origin: str = "-", *, fmt: str | None = None,
               default_date: dt.date | None = None, allow_undated: bool = False) -> Iterator[Article | IngestProblem]:
     """Ingest already-decoded text (format sniffed unless ``fmt`` is given)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip():
         yield problem("E101", origin)
         return
-    if text.startswith("\ufeff"):
-        text = text[1:]
     for rec in _parse(text.replace("\r\n", "\n").replace("\r", "\n"), origin, fmt or sniff_format(text)):
         yield rec if isinstance(rec, IngestProblem) else finish_record(rec, default_date, allow_undated)
 

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from frontlines.ingest import make_article_id, read_sources
+from frontlines.ingest import make_article_id, read_sources, read_text
 from frontlines.ingest.dates import find_dateline, parse_date_value
 from frontlines.records import Article, IngestProblem
 
@@ -546,3 +546,19 @@ def test_unreadable_file_E113(tmp_path):
     f.chmod(0)
     arts, probs = run([f])
     assert codes(probs) == ["E113"]
+
+
+# ------------------------------------------------------------- found by tests/unit/test_hostile_properties.py
+def test_inputs_that_yielded_nothing_at_all_now_say_why():
+    # Each of these once produced neither an article nor a problem: the input vanished unreported.
+    assert codes(read_text("\ufeff", "a.jsonl", fmt="jsonl")) == ["E101"]           # a BOM alone
+    assert codes(read_text("CONTENT\n", "a.tsv", fmt="tsv")) == ["E107"]            # a header, no rows
+    (p,) = read_text("<script>alert(1)</script>", "a.rss", fmt="feed")
+    assert p.code == "E107" and "not a feed" in p.message
+    (p,) = read_text('<rss version="2.0"><channel><title>t</title></channel></rss>', "b.rss", fmt="feed")
+    assert p.code == "E107" and "no items" in p.message
+
+
+def test_a_carriage_return_inside_a_json_string_is_a_line_break():
+    (a,) = read_text('{"text": "Shelling hit Izium.\\rTwo people died.", "date": "2022-09-12"}', "a.jsonl")
+    assert a.text == "Shelling hit Izium.\nTwo people died."
