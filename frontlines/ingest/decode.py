@@ -41,7 +41,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "ELF"),
 )
 
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")      # control characters but those above
 
 
 _UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -95,8 +95,7 @@ def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) <= 0x9F)
-    return bad / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def _looks_like_text(text: str) -> bool:

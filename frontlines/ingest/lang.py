@@ -32,10 +32,16 @@ _STOP: dict[str, frozenset[str]] = {
 }
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _script_share(text: str) -> tuple[str, float]:
-    counts: dict[str, int] = {}
-    total = 0
-    for ch in text[:20000]:
+    sample = text[:20000]
+    latin = sum(len(run) for run in _ASCII_LETTERS.findall(sample))     # ASCII letters, counted in C
+    counts: dict[str, int] = {"LATIN": latin}
+    total = latin
+    for ch in _NON_ASCII.findall(sample):
         if ch.isalpha():
             total += 1
             try:
