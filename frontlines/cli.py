@@ -356,14 +356,28 @@ def highlight(e: dict) -> str:
 @click.option("--tile-attribution", envvar="FRONTLINES_TILE_ATTRIBUTION", default="", help="Credit for those tiles.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes, each with its own copy of the event index (memory times as many).")
+@click.option("--read-token-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file holding a token that reads need too (FRONTLINES_READ_TOKEN also works): send it as "
+                   "'Authorization: Bearer TOKEN', or as the password when the browser asks. Without one, reads "
+                   "are open.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages from this origin (https://host:port) call the API from a browser; repeat for more. "
+                   "None by default.")
+@click.option("--max-body", default=5_000_000, show_default=True, type=click.IntRange(1_000),
+              help="The largest request body (a POSTed report), in bytes.")
 def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str | None, tile_attribution: str,
-          workers: int) -> None:
+          workers: int, read_token_file: str | None, cors_origins: tuple[str, ...], max_body: int) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) and the map dashboard (at /)."""
     from .serve import run
 
     token = os.environ.get("FRONTLINES_TOKEN") or None
     if token_file:
         token = Path(token_file).read_text(encoding="utf-8").strip() or None
+    read_token = os.environ.get("FRONTLINES_READ_TOKEN") or None
+    if read_token_file:
+        read_token = Path(read_token_file).read_text(encoding="utf-8").strip() or None
+    if read_token is not None and len(read_token) < 16:
+        raise click.ClickException("the read token is shorter than 16 characters; use a long random one")
     path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
     if not Path(path).exists() and not token:
         raise click.ClickException(f"{path}: no such database; create one with `frontlines run PATH --db {path}` "
@@ -372,9 +386,10 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
         raise click.ClickException("the token is shorter than 16 characters; use a long random one")
     try:
         err_console.print(f"serving {escape(path)} on http://{host}:{port}/  (API docs: /docs; "
-                          f"writes {'need the token' if token else 'off'})")
+                          f"writes {'need the token' if token else 'off'}; "
+                          f"reads {'need a token' if read_token else 'open'})")
         run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution,
-            workers=workers)
+            workers=workers, read_token=read_token, cors_origins=cors_origins, max_body=max_body)
     except (FrontlinesError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
