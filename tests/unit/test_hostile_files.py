@@ -146,7 +146,7 @@ def _check_constant_memory(tmp_path: Path, megabytes: int) -> None:
 
 
 def test_a_large_jsonl_feed_is_read_in_constant_memory(tmp_path):
-    _check_constant_memory(tmp_path, int(os.environ.get("FRONTLINES_JSONL_MB", "64")))
+    _check_constant_memory(tmp_path, int(os.environ.get("FRONTLINES_JSONL_MB", "50")))
 
 
 @pytest.mark.slow
