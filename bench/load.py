@@ -131,7 +131,10 @@ async def _load(base: str, clients: int, seconds: float, max_requests: int, pid:
     warm_rss: list[float] = []
     deadline = time.perf_counter() + seconds
     warm_at = time.perf_counter() + seconds / 3
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections are dropped by the client before the server's keep-alive timeout (uvicorn's
+    # 5 s): with both at 5 s, a request sent on a connection the server is closing fails (ReadError),
+    # a race of HTTP/1.1 keep-alive, not an error of the server's.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
         first = (await http.get("/api/events", params={"limit": 1000})).json()["events"]
         event_ids = [e["event_id"] for e in first]

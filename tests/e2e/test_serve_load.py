@@ -35,8 +35,8 @@ def load(tmp_path_factory):
 def _check(result: dict) -> None:
     print(f"\n{result['requests']} requests by {result['clients']} clients in {result['seconds']}s: "
           f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; server memory {result['rss_warm_mb']} MB after "
-          f"warm-up, {result['rss_end_mb']} MB at the end")
-    assert result["errors"] == 0, result["error_samples"]
+          f"warm-up, {result['rss_end_mb']} MB at the end; every 5 s: {result['rss_every_5s_mb']}")
+    assert result["errors"] == 0, (result["error_samples"], result["server_log"])
     assert result["client_errors"] == 0, result["client_error_samples"]
     assert result["requests"] >= result["clients"] * 2
     # flat: what the run adds after warm-up stays within a quarter of the warm figure (and 40 MB at least)
