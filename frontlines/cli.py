@@ -50,7 +50,8 @@ def main(verbose: int) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database to store events in.")
 @click.option("--date", "date_", help="Publication date (YYYY-MM-DD) for reports that carry none.")
-@click.option("--max-bytes", default=5_000_000, show_default=True, help="Skip files larger than this.")
+@click.option("--max-bytes", default=5_000_000, show_default=True,
+              help="Skip files larger than this (in .jsonl files, which are read a line at a time: lines).")
 @click.option("--actors", type=click.Path(exists=True, dir_okay=False), help="Extra actor lexicon (TSV).")
 @click.option("--include-background", is_flag=True, help="Keep history, plans and negated events too.")
 @click.option("--rows", default=40, show_default=True, help="How many events to print (0: none).")
@@ -59,8 +60,11 @@ def main(verbose: int) -> None:
               default="table", show_default=True,
               help="How to print the coded events: a table fitted to the terminal (compact under 120 columns), "
                    "always wide or compact, or machine output (jsonl, ACLED csv, tsv) with every event.")
+@click.option("--article-seconds", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Time budget for coding one report; one that takes longer is skipped (E701) and the rest go "
+                   "on. 0: no budget.")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
-        include_background: bool, rows: int, batch_size: int, out_format: str) -> None:
+        include_background: bool, rows: int, batch_size: int, out_format: str, article_seconds: float) -> None:
     """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
     from .events.lexicon import default_lexicon
     from .fusion import fuse_article
@@ -79,10 +83,17 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         raise click.ClickException(str(exc)) from exc
     new = [a for a in articles if not store.has_article(a.article_id)]
     already = len(articles) - len(new)
-    pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background)
+    pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background,
+                        article_seconds=article_seconds or None)
+
+    def skipped(p) -> None:               # an article the coder gave up on: reported, nothing of it stored
+        problems.append(p)
+        err_console.print(f"[yellow]skipped[/] [{p.code}] {escape(p.message)}")
+
     started = time.perf_counter()
     coded = []
     merged = 0
+    reports = 0
     with store:
         if new:
             with Progress(TextColumn("[bold]coding reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -91,8 +102,9 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                 bar.update(task, description="loading models")
                 pipeline.warm_up()
                 n_process = 2 if len(new) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) > 1 else 1
-                for result in pipeline.process(new, batch_size=batch_size, n_process=n_process):
+                for result in pipeline.process(new, batch_size=batch_size, n_process=n_process, on_skip=skipped):
                     store.add_article(result.article, result.events)
+                    reports += 1
                     fused = fuse_article(store, result.article.article_id)
                     merged += len(fused.merged)
                     coded.extend(result.events)
@@ -104,7 +116,7 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
         console.print(events_table(coded[:rows], layout=out_format))
         if len(coded) > rows:
             console.print(f"[dim]… {len(coded) - rows} more; see `frontlines export --db {db}`[/]")
-    summary = (f"{len(new)} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
+    summary = (f"{reports} report(s) coded into {len(coded)} event(s) in {elapsed:.1f}s"
                f"; {merged} joined events reported elsewhere; {already} already in {db}; {len(problems)} skipped")
     err_console.print(summary)
     if problems:
@@ -344,14 +356,28 @@ def highlight(e: dict) -> str:
 @click.option("--tile-attribution", envvar="FRONTLINES_TILE_ATTRIBUTION", default="", help="Credit for those tiles.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes, each with its own copy of the event index (memory times as many).")
+@click.option("--read-token-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file holding a token that reads need too (FRONTLINES_READ_TOKEN also works): send it as "
+                   "'Authorization: Bearer TOKEN', or as the password when the browser asks. Without one, reads "
+                   "are open.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages from this origin (https://host:port) call the API from a browser; repeat for more. "
+                   "None by default.")
+@click.option("--max-body", default=5_000_000, show_default=True, type=click.IntRange(1_000),
+              help="The largest request body (a POSTed report), in bytes.")
 def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str | None, tile_attribution: str,
-          workers: int) -> None:
+          workers: int, read_token_file: str | None, cors_origins: tuple[str, ...], max_body: int) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) and the map dashboard (at /)."""
     from .serve import run
 
     token = os.environ.get("FRONTLINES_TOKEN") or None
     if token_file:
         token = Path(token_file).read_text(encoding="utf-8").strip() or None
+    read_token = os.environ.get("FRONTLINES_READ_TOKEN") or None
+    if read_token_file:
+        read_token = Path(read_token_file).read_text(encoding="utf-8").strip() or None
+    if read_token is not None and len(read_token) < 16:
+        raise click.ClickException("the read token is shorter than 16 characters; use a long random one")
     path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
     if not Path(path).exists() and not token:
         raise click.ClickException(f"{path}: no such database; create one with `frontlines run PATH --db {path}` "
@@ -360,9 +386,10 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
         raise click.ClickException("the token is shorter than 16 characters; use a long random one")
     try:
         err_console.print(f"serving {escape(path)} on http://{host}:{port}/  (API docs: /docs; "
-                          f"writes {'need the token' if token else 'off'})")
+                          f"writes {'need the token' if token else 'off'}; "
+                          f"reads {'need a token' if read_token else 'open'})")
         run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution,
-            workers=workers)
+            workers=workers, read_token=read_token, cors_origins=cors_origins, max_body=max_body)
     except (FrontlinesError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -1,6 +1,7 @@
 """Coded errors, in the manner of spaCy: every message a user may meet has a stable code.
 
-E1xx ingest, E2xx nlp/model, E3xx geo/gazetteer, E4xx time, E5xx store, E6xx export/CLI.
+E1xx ingest, E2xx nlp/model, E3xx geo/gazetteer, E4xx time, E5xx store, E6xx export/CLI,
+E7xx coding one article (the batch goes on without it).
 """
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ class Errors:
     E111 = "{origin}: the pattern matched no file."
     E112 = "{origin}: the article has no text after its header."
     E113 = "{origin}: the file could not be read ({detail})."
+    E114 = ("{origin}: the record is over {limit} bytes (see --max-bytes) and was skipped; "
+            "the records after it are read.")
+    E115 = ("{origin}: the feed declares entities or a DTD of its own ({detail}); such feeds are not read, "
+            "since entity expansion and external entities are how XML attacks work.")
     E201 = "The spaCy model {name!r} is not installed. Run the README's setup command (it installs {package!r})."
     E301 = "The gazetteer index at {path} is missing or damaged; rebuild it with `frontlines gazetteer build`."
     E501 = "{path}: not a frontlines database (missing table {table!r})."
@@ -29,6 +34,9 @@ class Errors:
             "upgrade frontlines or start a new database.")
     E505 = "{path}: could not write to the database ({detail}); nothing of article {article_id!r} was stored."
     E601 = "Unknown export format {fmt!r}; choose one of: {choices}."
+    E701 = ("{origin}: article {article_id} took longer than the time budget of {seconds:g}s "
+            "(see --article-seconds) and was skipped; nothing of it was stored.")
+    E702 = "{origin}: article {article_id} could not be coded ({detail}); nothing of it was stored."
 
 
 class FrontlinesError(Exception):

@@ -29,6 +29,10 @@ _ABBREVIATIONS = {
 }
 _SENT_END = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9А-ЯІЇЄҐ])")
 _PARA = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
+#: A "sentence" longer than this (a page with no full stops) is cut at spaces into pieces of at
+#: most this many characters: the parser's time and memory grow with a sentence's length, and
+#: spaCy refuses a text over a million characters, which would end the whole batch's stream.
+MAX_SENTENCE_CHARS = 2000
 
 
 @dataclass(slots=True)
@@ -81,8 +85,24 @@ def _append(text: str, start: int, end: int, paragraph: int, out: list[Sentence]
         end -= 1
     if end > start:
         # A long line break inside a paragraph (a list, a dateline) also ends a sentence.
-        for piece_start, piece_end in _split_lines(text, start, end):
-            out.append(Sentence(piece_start, piece_end, text[piece_start:piece_end], paragraph, len(out)))
+        for line_start, line_end in _split_lines(text, start, end):
+            for piece_start, piece_end in _cut_long(text, line_start, line_end):
+                out.append(Sentence(piece_start, piece_end, text[piece_start:piece_end], paragraph, len(out)))
+
+
+def _cut_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) pieces of at most MAX_SENTENCE_CHARS, cut at the last space before the limit
+    (or at the limit, in a run with no space), surrounding spaces left out."""
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = limit if cut < 0 else cut
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
 
 
 def _split_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

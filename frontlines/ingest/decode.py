@@ -7,9 +7,10 @@ Policy, in order:
 2. Known binary signatures (PDF, ZIP/DOCX, gzip, PNG, JPEG, GIF, ...) are E102.
 3. NUL bytes: UTF-16 without a BOM is recognised when nearly every other byte is NUL
    (pure ASCII-range text saved as UTF-16); otherwise NUL bytes mean binary (E102).
-4. Strict UTF-8.  Text that is clearly UTF-8 (several valid multi-byte sequences)
-   with a handful of stray bytes (at most 3, or 0.1%) is decoded with U+FFFD for them,
-   rather than being turned into mojibake by a single-byte fallback.
+4. Strict UTF-8.  Text whose non-ASCII bytes are at least half in valid UTF-8 multi-byte
+   sequences, the rest not UTF-8 (a file pasted together from a UTF-8 page and a Windows one) is read as UTF-8 with
+   each stray byte read as cp1252, so both parts keep their characters, rather than the
+   UTF-8 part being turned into mojibake by a single-byte fallback or the stray bytes lost.
 5. A charset declared in the first 2 KB (``<meta charset=...>``, ``encoding="..."``),
    if Python knows it and the bytes decode with it.
 6. Fallback cp1252, then latin-1, accepted only when the result *looks like text*: no
@@ -40,7 +41,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "ELF"),
 )
 
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")      # control characters but those above
 
 
 _UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -58,6 +59,30 @@ def _declared_charset(head: bytes) -> str:
         return ""
 
 
+_CP1252_FALLBACK = "frontlines-cp1252"
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 could not read, read one by one as cp1252 (the five
+    bytes cp1252 leaves undefined become U+FFFD)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    chunk = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", errors="replace") for b in chunk), exc.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_ASCII = bytes(range(0x80))
+
+
+def _stray_bytes(data: bytes) -> int:
+    """How many bytes of ``data`` are not part of valid UTF-8."""
+    return len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
+
+
 @dataclass(slots=True)
 class Decoded:
     text: str | None
@@ -70,8 +95,7 @@ def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) <= 0x9F)
-    return bad / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def _looks_like_text(text: str) -> bool:
@@ -130,12 +154,12 @@ def decode_bytes(data: bytes) -> Decoded:
         return _finish(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         first_error = exc
-    multibyte = len(_UTF8_MULTI.findall(data[:200000]))
-    if multibyte >= 3:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        if bad <= max(3, len(data) // 1000) and bad < multibyte:
-            return _finish(text, f"utf-8 ({bad} bad byte(s) replaced)")
+    if _UTF8_MULTI.search(data):
+        bad = _stray_bytes(data)
+        in_sequences = len(data.translate(None, _ASCII)) - bad
+        if in_sequences >= bad:          # at least half the non-ASCII bytes are UTF-8: a mixed file
+            text = data.decode("utf-8", errors=_CP1252_FALLBACK)
+            return _finish(text, f"utf-8 ({bad} byte(s) read as cp1252)")
     declared = _declared_charset(data[:2048])
     if declared:
         try:

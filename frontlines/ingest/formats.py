@@ -131,16 +131,20 @@ def parse_jsonl(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        where = f"{origin}:{lineno}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield problem("E107", where, detail=f"invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(data, dict):
-            yield problem("E107", where, detail=f"a JSON {type(data).__name__}, not an object")
-            continue
-        yield record_from_mapping(data, where, "jsonl")
+        yield parse_json_line(line, f"{origin}:{lineno}")
+
+
+def parse_json_line(line: str, where: str) -> RawRecord | IngestProblem:
+    """One line of JSONL (``where`` is "path:line")."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return problem("E107", where, detail=f"invalid JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return problem("E107", where, detail="JSON nested too deeply")
+    if not isinstance(data, dict):
+        return problem("E107", where, detail=f"a JSON {type(data).__name__}, not an object")
+    return record_from_mapping(data, where, "jsonl")
 
 
 def parse_json(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
@@ -169,11 +173,23 @@ def parse_json(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
 
 
 def parse_csv(text: str, origin: str, delimiter: str | None = None) -> Iterator[RawRecord | IngestProblem]:
+    """A CSV/TSV with a header row naming a text column.
+
+    Quoting is read strictly, and a broken record (an unclosed quote that would swallow the rows
+    after it, a stray quote, the wrong number of fields) is reported (E107, with its line) and
+    reading starts again on the line after the one it began on, so the rows after it are kept."""
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+
+    def reader_from(i: int):
+        return csv.reader((lines[j] + "\n" for j in range(i, len(lines))), delimiter=delimiter, strict=True)
+
+    reader = reader_from(0)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -183,20 +199,30 @@ def parse_csv(text: str, origin: str, delimiter: str | None = None) -> Iterator[
     if not any(h.lower() in TEXT_KEYS for h in header):
         yield problem("E107", f"{origin}:1", detail=f"no 'text' column in the CSV header {header!r}")
         return
+    base = 0                                  # lines before the current reader's first line
+    rows = 0
     while True:
-        start = reader.line_num + 1
+        start = base + reader.line_num + 1    # the (1-based) line this record starts on
         try:
             row = next(reader)
         except StopIteration:
+            if not rows:
+                yield problem("E107", origin, detail="a CSV header and no rows")
             return
         except csv.Error as exc:
             yield problem("E107", f"{origin}:{start}", detail=f"CSV error: {exc}")
+            base = start
+            reader = reader_from(base)
             continue
+        rows += 1
         if not row or not any(cell.strip() for cell in row):
             continue
         where = f"{origin}:{start}"
         if len(row) != len(header):
             yield problem("E107", where, detail=f"{len(row)} fields where the header has {len(header)}")
+            if base + reader.line_num > start:    # it ran over several lines: read them again as rows
+                base = start
+                reader = reader_from(base)
             continue
         yield record_from_mapping(dict(zip(header, row)), where, "csv")
 
@@ -310,23 +336,56 @@ def _child_text(el: ET.Element, *names: str) -> str:
     return ("".join(c.itertext()) if len(c) else (c.text or "")).strip()
 
 
+# What may come before a feed's root element: the XML declaration, processing instructions,
+# comments and a document type.
+_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
+
+
 def looks_like_feed(text: str) -> bool:
-    head = text[:2000].lower()
+    pos = 0
+    for _ in range(50):               # past the prolog, however long its comments are
+        m = _PROLOG.match(text, pos)
+        if not m:
+            break
+        pos = m.end()
+    head = text[:2000].lower() if pos < 2000 else text[pos:pos + 2000].lower()
     return bool(re.search(r"<(?:rss|feed|rdf:rdf)[\s>]", head))
+
+
+def _feed_root(text: str, origin: str) -> Any:
+    """The feed's root element, from a hardened parser: entities are never expanded, no DTD is
+    loaded and nothing is fetched (``no_network``), and libxml2's limits on depth and node size
+    stay on (``huge_tree=False``). A feed that declares entities is refused (E115); one that is
+    not well-formed is E107. Returns the root or an IngestProblem."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True, encoding="utf-8")
+    try:
+        root = etree.fromstring(text.lstrip().encode("utf-8", "surrogatepass"), parser)
+    except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc).lower() and "<!ENTITY" in text:
+            return problem("E115", origin, detail="entity declarations")
+        return problem("E107", origin, detail=f"not well-formed XML ({str(exc)[:160]})")
+    except (ValueError, UnicodeError) as exc:
+        return problem("E107", origin, detail=f"not readable as XML ({str(exc)[:160]})")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and (list(dtd.iterentities()) or list(dtd.iterelements())):
+        return problem("E115", origin, detail="an internal DTD subset that declares entities or elements")
+    return root
 
 
 def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
     """RSS 2.0, RSS 1.0 (RDF) and Atom; one record per item/entry."""
-    if re.search(r"<!DOCTYPE[^>]*\[", text[:5000], re.IGNORECASE):
-        # Internal DTD subsets are how entity-expansion attacks start; feeds never need them.
-        yield problem("E107", origin, detail="feeds with an internal DTD are not read")
-        return
-    try:
-        root = ET.fromstring(text.lstrip())
-    except ET.ParseError as exc:
-        yield problem("E107", origin, detail=f"not well-formed XML ({exc})")
+    root = _feed_root(text, origin)
+    if isinstance(root, IngestProblem):
+        yield root
         return
     kind = _local(root.tag)
+    if kind not in ("feed", "rss", "rdf"):
+        yield problem("E107", origin, detail=f"not a feed: its root element is <{kind[:40] or '?'}>, "
+                                             "not <rss>, <feed> or <rdf:RDF>")
+        return
     if kind == "feed":
         channel, items = root, [c for c in root if _local(c.tag) == "entry"]
     else:
@@ -337,7 +396,8 @@ def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
             channel = root
     feed_title = _child_text(channel, "title")
     if not items:
-        log.info("%s: a feed with no items", origin)
+        yield problem("E107", origin, detail="the feed has no items")
+        return
     for n, item in enumerate(items, start=1):
         where = f"{origin}#{n}"
         title = html_fragment_to_text(_child_text(item, "title"))
@@ -356,7 +416,9 @@ def parse_feed(text: str, origin: str) -> Iterator[RawRecord | IngestProblem]:
         body = ""
         if body_el is not None:
             if len(body_el) and body_el.get("type") == "xhtml":
-                body = ET.tostring(body_el, encoding="unicode", method="html")
+                from lxml import etree
+
+                body = etree.tostring(body_el, encoding="unicode", method="html")
             else:
                 body = body_el.text or ""
         # The longest of content/description/summary wins.

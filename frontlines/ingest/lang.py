@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -32,10 +33,16 @@ _STOP: dict[str, frozenset[str]] = {
 }
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _script_share(text: str) -> tuple[str, float]:
-    counts: dict[str, int] = {}
-    total = 0
-    for ch in text[:20000]:
+    sample = text[:20000]
+    latin = len("".join(_ASCII_LETTERS.findall(sample)))                # ASCII letters, counted in C
+    counts: dict[str, int] = {"LATIN": latin}
+    total = latin
+    for ch in _NON_ASCII.findall(sample):
         if ch.isalpha():
             total += 1
             try:
@@ -58,10 +65,11 @@ def detect_non_english(text: str, *, min_words: int = 20, threshold: float = 0.1
     script, _share = _script_share(text)
     if script != "LATIN":
         return f"{script.title()} script"
-    words = [w.lower() for w in _WORD.findall(text[:20000])]
+    words = _WORD.findall(text[:20000].lower())
     if len(words) < min_words:
         return None
-    shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in _STOP.items()}
+    counts = Counter(words)
+    shares = {lang: sum(n for w, n in counts.items() if w in stop) / len(words) for lang, stop in _STOP.items()}
     if shares["English"] >= threshold:
         return None
     best = max((lang for lang in shares if lang != "English"), key=lambda lang: shares[lang])

@@ -5,6 +5,7 @@ Nothing here raises on bad input: each bad file, line or row becomes an
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import glob
 import logging
@@ -19,7 +20,7 @@ from frontlines.records import Article, IngestProblem
 from .dates import find_dateline
 from .decode import decode_bytes
 from .formats import (RawRecord, host_of, looks_like_feed, parse_csv, parse_feed, parse_html,
-                      parse_json, parse_jsonl, parse_text, problem)
+                      parse_json, parse_json_line, parse_jsonl, parse_text, problem)
 from .ids import make_article_id
 from .lang import detect_non_english
 
@@ -43,6 +44,21 @@ _AGENCIES = {"reuters": "Reuters", "ap": "Associated Press", "afp": "AFP", "cn":
 _AGENCY_RE = re.compile(r"\((%s)\)\s*[,—–-]" % "|".join(re.escape(a) for a in _AGENCIES), re.IGNORECASE)
 
 
+# Control characters carry no words, and in a terminal some of them are commands (ESC starts the
+# sequences that recolour, retitle or rewrite the screen): they are dropped from what is ingested.
+# Tab and newline stay; a carriage return, form feed or vertical tab becomes a newline.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BREAKS = re.compile("\r\n?|[\x0b\x0c]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters (tab and newline kept; a carriage return, form feed or
+    vertical tab becomes a newline)."""
+    if not text:
+        return text
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
 def agency_of(text: str) -> str:
     """The news agency named in the dateline in the first 200 characters, else ""."""
     m = _AGENCY_RE.search(text[:200])
@@ -57,7 +73,7 @@ def sniff_format(text: str) -> str:
     if head.startswith("["):
         return "json"
     if head.startswith("<"):
-        if looks_like_feed(head):
+        if looks_like_feed(text.lstrip()):
             return "feed"
         return "html"
     return "text"
@@ -90,6 +106,8 @@ def finish_record(rec: RawRecord, default_date: dt.date | None, allow_undated: b
 
     With ``allow_undated`` a report with no date at all becomes an Article whose ``date`` is
     None (reason "date:unknown"): its events carry only the dates its text pins."""
+    rec.text = clean_text(rec.text)
+    rec.title, rec.source, rec.url = clean_text(rec.title), clean_text(rec.source), clean_text(rec.url)
     if not rec.text.strip():
         return problem("E109" if rec.fmt == "html" else "E112", rec.origin)
     lang = detect_non_english(rec.text if not rec.title else f"{rec.title}\n{rec.text}")
@@ -122,11 +140,11 @@ def finish_record(rec: RawRecord, default_date: dt.date | None, allow_undated: b
 def read_text(text: str, origin: str = "-", *, fmt: str | None = None,
               default_date: dt.date | None = None, allow_undated: bool = False) -> Iterator[Article | IngestProblem]:
     """Ingest already-decoded text (format sniffed unless ``fmt`` is given)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip():
         yield problem("E101", origin)
         return
-    if text.startswith("\ufeff"):
-        text = text[1:]
     for rec in _parse(text.replace("\r\n", "\n").replace("\r", "\n"), origin, fmt or sniff_format(text)):
         yield rec if isinstance(rec, IngestProblem) else finish_record(rec, default_date, allow_undated)
 
@@ -143,6 +161,11 @@ def read_file(path: str | Path, *, default_date: dt.date | None = None, max_byte
         return
     except OSError as exc:
         yield problem("E113", origin, detail=exc.strerror or str(exc))
+        return
+    fmt = EXTENSIONS.get(path.suffix.lower(), "text")
+    if fmt == "jsonl" and _streamable(path):
+        yield from _read_jsonl_lines(path, origin, default_date=default_date, max_bytes=max_bytes,
+                                     allow_undated=allow_undated)
         return
     if size > max_bytes:
         yield problem("E104", origin, size=size, limit=max_bytes)
@@ -165,11 +188,86 @@ def read_file(path: str | Path, *, default_date: dt.date | None = None, max_byte
         return
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         log.info("%s: read as %s", origin, decoded.encoding)
-    fmt = EXTENSIONS.get(path.suffix.lower(), "text")
     for item in read_text(decoded.text, origin, fmt=fmt, default_date=default_date, allow_undated=allow_undated):
         if isinstance(item, Article) and decoded.encoding not in ("utf-8", "utf-8-sig"):
             item.meta.setdefault("encoding", decoded.encoding)
         yield item
+
+
+_UNICODE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _streamable(path: Path) -> bool:
+    """A .jsonl that is JSON lines in an ASCII-compatible encoding (read a line at a time), rather than
+    UTF-16/32, one pretty-printed object or an array (read whole, as other files are)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False                     # read_file's own read reports it
+    if head.startswith(_UNICODE_BOMS):
+        return False
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    stripped = head.lstrip()
+    if stripped.startswith(b"["):
+        return False
+    first = stripped.split(b"\n", 1)
+    if stripped.startswith(b"{") and len(first) > 1 and not first[0].rstrip().endswith(b"}"):
+        return False                     # "{" alone on its line: one pretty-printed object
+    return True
+
+
+def _read_jsonl_lines(path: Path, origin: str, *, default_date: dt.date | None, max_bytes: int,
+                      allow_undated: bool) -> Iterator[Article | IngestProblem]:
+    """JSON lines, one at a time: memory stays that of one line (at most ``max_bytes``) whatever the
+    file's size, and a bad line (too long, binary, undecodable, not JSON) costs only itself."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        yield problem("E113", origin, detail=exc.strerror or str(exc))
+        return
+    records = 0
+    with fh:
+        lineno = 0
+        while True:
+            try:
+                line = fh.readline(max_bytes + 1)
+            except OSError as exc:
+                yield problem("E113", f"{origin}:{lineno + 1}", detail=exc.strerror or str(exc))
+                return
+            if not line:
+                break
+            lineno += 1
+            where = f"{origin}:{lineno}"
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                while True:              # pass over the rest of the line, a megabyte at a time
+                    chunk = fh.readline(1 << 20)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+                yield problem("E114", where, limit=max_bytes)
+                continue
+            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8):]
+            if not line.strip():
+                continue
+            records += 1
+            decoded = decode_bytes(line)
+            if decoded.text is None:
+                detail = {"E102": "binary data (NUL or control bytes)",
+                          "E103": "not valid UTF-8, and no other encoding fitted"}.get(decoded.code, decoded.detail)
+                yield problem("E107", where, detail=detail)
+                continue
+            rec = parse_json_line(decoded.text.rstrip("\n"), where)
+            if isinstance(rec, IngestProblem):
+                yield rec
+                continue
+            item = finish_record(rec, default_date, allow_undated)
+            if isinstance(item, Article) and decoded.encoding not in ("utf-8", "utf-8-sig"):
+                item.meta.setdefault("encoding", decoded.encoding)
+            yield item
+    if not records:
+        yield problem("E101", origin)
 
 
 def _read_stdin(stdin: TextIO | None, *, default_date: dt.date | None,
@@ -223,6 +321,9 @@ def read_sources(paths: Sequence[str] | str, *, default_date: dt.date | None = N
     directories (walked recursively, hidden entries skipped, only files whose
     extension is in ``EXTENSIONS``), glob patterns (``**`` allowed) or ``-`` for
     ``stdin`` (default ``sys.stdin``).  A file reached twice in one call is read once.
+
+    .jsonl and .ndjson files are read a line at a time, in constant memory whatever their size;
+    ``max_bytes`` then limits each line (a longer one is E114 and the lines after it are read).
 
     Dates: the record's own date (first line ``date YYYY-MM-DD``, a date field, HTML
     metadata, a feed's pubDate) wins; else a dateline at the start of a paragraph in the

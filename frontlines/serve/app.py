@@ -17,7 +17,7 @@ import math
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Sequence
 
 from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,7 +60,9 @@ def errors(*codes: int, **described: str) -> dict[int | str, dict[str, Any]]:
     text = {400: "A parameter is not valid; the message says which.", 401: "Missing or wrong token.",
             403: "Writes are off: the server has no token configured.", 404: "Not found.",
             409: "Ambiguous: the message lists the choices.", 413: "The body is too large.",
-            415: "The body is neither JSON nor a file upload."}
+            415: "The body is neither JSON nor a file upload.",
+            422: "Nothing was stored: every report was skipped (over its time budget, or the coder failed on it); "
+                 "'skipped' says why."}
     return {c: {"model": Problem, "description": described.get(f"e{c}", text[c])} for c in codes}
 
 
@@ -171,9 +173,44 @@ def _record(ev, refs: dict[str, str]) -> dict[str, Any]:
     return rec
 
 
+def presented_secret(authorization: str | None) -> str:
+    """The secret in an Authorization header: ``Bearer SECRET``, or ``Basic`` with SECRET as the
+    password (what a browser sends once its user has answered the login prompt); else ""."""
+    import base64
+    import binascii
+
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return ""
+        return decoded.partition(":")[2]
+    return ""
+
+
+def token_matches(given: str, *tokens: str | None) -> bool:
+    """Constant-time comparison of ``given`` with each configured token (every one is compared, so
+    the time says nothing of which, if any, matched)."""
+    given_bytes = given.encode("utf-8", "replace")
+    matched = False
+    for t in tokens:
+        if t:
+            matched |= hmac.compare_digest(given_bytes, t.encode("utf-8"))
+    return bool(given) and matched
+
+
 def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None = None,
-               tile_attribution: str = "", gazetteer: Any = None, pipeline: Any = None) -> FastAPI:
+               tile_attribution: str = "", gazetteer: Any = None, pipeline: Any = None,
+               read_token: str | None = None, cors_origins: Sequence[str] = (),
+               max_body: int = MAX_UPLOAD) -> FastAPI:
     """The application serving ``db``.  ``token``: writes are allowed with it (and only then).
+    ``read_token``: when given, every request (the dashboard too) needs it or the write token, as
+    ``Authorization: Bearer TOKEN`` or as the password of the browser's login prompt (HTTP Basic,
+    any user name); without it reads are open.  ``cors_origins``: origins whose pages may call the
+    API from a browser (none by default).  ``max_body``: the largest request body, in bytes.
     ``tile_url``: an XYZ tile template for users who have a tile server (the built-in basemap
     is the world's countries, from the package).  ``gazetteer``/``pipeline``: for tests."""
     data = ServeData(db, gazetteer=gazetteer)
@@ -203,16 +240,39 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        if read_token and request.method != "OPTIONS" and not token_matches(
+                presented_secret(request.headers.get("authorization")), read_token, token):
+            response = _error(401, "this server's reads are closed: send 'Authorization: Bearer TOKEN' "
+                                   "(or log in with the token as the password)")
+            response.headers["WWW-Authenticate"] = 'Basic realm="frontlines", charset="UTF-8"'
+        else:
+            response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
+    if cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"],
+                           expose_headers=["X-Total-Count", "X-Next-Cursor"], max_age=600)
+
     @app.exception_handler(BadRequest)
     async def bad_request(_request: Request, exc: BadRequest):
         return _error(exc.status, exc.message)
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException):
+        # an unknown path or method: the same {"error": ...} body as every other 4xx
+        response = _error(exc.status_code, str(exc.detail))
+        for k, v in (getattr(exc, "headers", None) or {}).items():
+            response.headers[k] = v
+        return response
 
     @app.exception_handler(QueryError)
     async def bad_query(_request: Request, exc: QueryError):
@@ -432,7 +492,7 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
     @app.post("/api/articles", tags=["articles"], status_code=201, summary="Add reports (needs the token)",
               responses={200: {"description": "Every report was already stored."},
                          201: {"description": "Reports coded and stored."},
-                         **errors(400, 401, 403, 413, 415, e400="Nothing in the body could be read as a report.")},
+                         **errors(400, 401, 403, 413, 415, 422, e400="Nothing in the body could be read as a report.")},
               openapi_extra={"requestBody": {"content": {
                   "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                       "text": {"type": "string"}, "date": {"type": "string", "format": "date"},
@@ -449,13 +509,12 @@ def create_app(db: str | Path, *, token: str | None = None, tile_url: str | None
         if not token:
             return _error(403, "writes are off: start the server with a token (--token-file or "
                                "FRONTLINES_TOKEN) to add reports")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not given or not hmac.compare_digest(given.encode("utf-8", "replace"), token.encode()):
+        if not token_matches(presented_secret(authorization), token):
             return _error(401, "a valid token is required: send 'Authorization: Bearer TOKEN'")
         size = request.headers.get("content-length")
-        if size and (not size.isdigit() or int(size) > MAX_UPLOAD):
-            return _error(413, f"the body is over {MAX_UPLOAD} bytes")
-        text, origin, default_date, extra = await _read_body(request)
+        if size and (not size.isdigit() or int(size) > max_body):
+            return _error(413, f"the body is over {max_body} bytes")
+        text, origin, default_date, extra = await _read_body(request, max_body)
         import anyio
 
         return await anyio.to_thread.run_sync(lambda: _ingest(data, state, write_lock, text, origin, default_date,
@@ -472,12 +531,24 @@ def _has_table(data: ServeData, name: str) -> bool:
     return data.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
 
-async def _read_body(request: Request) -> tuple[str, str, dt.date | None, dict[str, Any]]:
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    """The request body, read a chunk at a time and refused (413) as soon as it passes ``limit``
+    bytes: a body sent without a Content-Length (chunked) cannot fill the server's memory."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(f"the body is over {limit} bytes", 413)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body                 # (Starlette reads a form from here once the stream is consumed)
+    return body
+
+
+async def _read_body(request: Request, limit: int = MAX_UPLOAD) -> tuple[str, str, dt.date | None, dict[str, Any]]:
     """(text, origin, default date, fields) of a JSON report or an uploaded file."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    if len(body) > MAX_UPLOAD:
-        raise BadRequest(f"the body is over {MAX_UPLOAD} bytes", 413)
+    body = await _bounded_body(request, limit)
     if kind == "application/json":
         try:
             doc = json.loads(body)
@@ -525,7 +596,7 @@ def _ingest(data: ServeData, state: dict[str, Any], lock: threading.Lock, text: 
             default_date: dt.date | None, extra: dict[str, Any]) -> JSONResponse:
     from frontlines.fusion import fuse_article
     from frontlines.ingest import read_text
-    from frontlines.pipeline import split_results
+    from frontlines.pipeline import CodingError, split_results
 
     if origin == "<api>":
         from frontlines.ingest import make_article_id
@@ -557,12 +628,16 @@ def _ingest(data: ServeData, state: dict[str, Any], lock: threading.Lock, text: 
             if data.store.has_article(a.article_id):
                 already.append(a.article_id)
                 continue
-            result = pipeline.code_article(a)
+            try:
+                result = pipeline.code_article(a)
+            except CodingError as exc:         # over its time budget, or the coder failed on it
+                problems.append(exc.problem())
+                continue
             data.store.add_article(result.article, result.events)
             fuse_article(data.store, a.article_id)
             stored.append({"article_id": a.article_id,
                            "events": article_events(data.db, a.article_id, lock=data.lock)})
         data.refresh_now()
-    status = 201 if stored else 200
+    status = 201 if stored else 200 if already else 422
     return JSONResponse({"stored": stored, "already_stored": already,
                          "skipped": [{"code": p.code, "message": p.message} for p in problems]}, status_code=status)

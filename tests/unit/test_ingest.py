@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from frontlines.ingest import make_article_id, read_sources
+from frontlines.ingest import make_article_id, read_sources, read_text
 from frontlines.ingest.dates import find_dateline, parse_date_value
 from frontlines.records import Article, IngestProblem
 
@@ -224,6 +224,30 @@ def test_csv(tmp_path):
     assert probs[1].origin == f"{f}:7"
 
 
+def test_csv_with_broken_quoting_loses_only_the_broken_rows(tmp_path):
+    # Regression: an unclosed quote swallowed the row after it (the reader ran on to the next quote),
+    # so that row was lost without being named.
+    f = tmp_path / "broken.csv"
+    body = BODY.replace("\n\n", " ")
+    rows = [f'"{body} row {i}",2022-09-12' for i in range(6)]
+    rows[2] = f'"unclosed {body},2022-09-12'             # never closed
+    rows[4] = f'"{body} stray" quote,2022-09-12'          # text after a closing quote
+    f.write_text("text,date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    arts, probs = run([f])
+    assert [a.text.rsplit(" ", 2)[-2:] for a in arts] == [["row", "0"], ["row", "1"], ["row", "3"], ["row", "5"]]
+    assert [a.origin for a in arts] == [f"{f}:2", f"{f}:3", f"{f}:5", f"{f}:7"]
+    assert [(p.code, p.origin) for p in probs] == [("E107", f"{f}:4"), ("E107", f"{f}:6")]
+
+
+def test_csv_keeps_quoted_text_over_several_lines(tmp_path):
+    f = tmp_path / "multi.csv"
+    f.write_text(f'text,date\n"{BODY}\n\nSecond paragraph, with a comma.",2022-09-12\n"{BODY} next",2022-09-13\n',
+                 encoding="utf-8")
+    arts, probs = run([f])
+    assert probs == [] and len(arts) == 2
+    assert arts[0].text.endswith("Second paragraph, with a comma.") and arts[1].origin == f"{f}:7"
+
+
 def test_csv_without_text_column(tmp_path):
     f = tmp_path / "a.csv"
     f.write_text("id,date,title\n1,2022-09-12,x\n")
@@ -346,7 +370,7 @@ def test_feed_with_entity_expansion_refused(tmp_path):
     f.write_text('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss><channel>'
                  "<item><title>&a;</title></item></channel></rss>")
     arts, probs = run([f])
-    assert arts == [] and codes(probs) == ["E107"]
+    assert arts == [] and codes(probs) == ["E115"]
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -488,8 +512,20 @@ def test_utf8_with_a_stray_byte_is_kept_as_utf8(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes(("date 2022-09-12 “Quoted” headline\n" + BODY + " — “yes”.").encode() + b" \x92end")
     (a,), probs = run([f])
-    assert a.title == "“Quoted” headline" and "\ufffd" in a.text
-    assert a.meta["encoding"].startswith("utf-8")
+    # the stray byte is read as cp1252 (a closing quote), not dropped for U+FFFD
+    assert a.title == "“Quoted” headline" and a.text.endswith("— “yes”. ’end") and "\ufffd" not in a.text
+    assert a.meta["encoding"] == "utf-8 (1 byte(s) read as cp1252)"
+
+
+def test_a_file_of_utf8_and_cp1252_parts_keeps_every_character(tmp_path):
+    # Regression: two UTF-8 characters and three cp1252 bytes in one file: the whole file was read
+    # as cp1252, so the UTF-8 part came out as mojibake ("CafÃ©", "Zelenskyâ€™s").
+    f = tmp_path / "mixed.txt"
+    f.write_bytes(("date 2022-09-12 Mixed\n" + BODY + " Café Zelensky’s ").encode("utf-8")
+                  + " naïve “quote”".encode("cp1252"))
+    (a,), probs = run([f])
+    assert a.text.endswith("Café Zelensky’s  naïve “quote”")
+    assert a.meta["encoding"] == "utf-8 (3 byte(s) read as cp1252)"
 
 
 def test_html_declared_charset_then_language(tmp_path):
@@ -510,3 +546,19 @@ def test_unreadable_file_E113(tmp_path):
     f.chmod(0)
     arts, probs = run([f])
     assert codes(probs) == ["E113"]
+
+
+# ------------------------------------------------------------- found by tests/unit/test_hostile_properties.py
+def test_inputs_that_yielded_nothing_at_all_now_say_why():
+    # Each of these once produced neither an article nor a problem: the input vanished unreported.
+    assert codes(read_text("\ufeff", "a.jsonl", fmt="jsonl")) == ["E101"]           # a BOM alone
+    assert codes(read_text("CONTENT\n", "a.tsv", fmt="tsv")) == ["E107"]            # a header, no rows
+    (p,) = read_text("<script>alert(1)</script>", "a.rss", fmt="feed")
+    assert p.code == "E107" and "not a feed" in p.message
+    (p,) = read_text('<rss version="2.0"><channel><title>t</title></channel></rss>', "b.rss", fmt="feed")
+    assert p.code == "E107" and "no items" in p.message
+
+
+def test_a_carriage_return_inside_a_json_string_is_a_line_break():
+    (a,) = read_text('{"text": "Shelling hit Izium.\\rTwo people died.", "date": "2022-09-12"}', "a.jsonl")
+    assert a.text == "Shelling hit Izium.\nTwo people died."

@@ -30,3 +30,19 @@ def test_line_breaks_split_lists_and_datelines():
 def test_empty_text_gives_no_sentences():
     assert split_sentences("") == []
     assert split_sentences("   \n\n  ") == []
+
+
+def test_a_page_with_no_full_stops_is_cut_into_pieces_the_parser_can_take():
+    # Regression: one 1.2-million-character "sentence" with a trigger word went to spaCy whole,
+    # which refuses texts over a million characters and so ended the whole batch's stream.
+    from frontlines.nlp import MAX_SENTENCE_CHARS
+
+    words = ("shelled " + "word " * 9 + "x" * 2500 + " ") * 400
+    text = "Intro. " + words + "End."
+    sentences = split_sentences(text)
+    assert max(len(s.text) for s in sentences) <= MAX_SENTENCE_CHARS
+    for s in sentences:
+        assert text[s.start:s.end] == s.text and s.text == s.text.strip()
+    # nothing is lost: every non-space character is in exactly one piece, in order
+    assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")
+    assert [s.index for s in sentences] == list(range(len(sentences)))

@@ -26,7 +26,7 @@ def test_articles_come_out_in_order_with_every_candidate_parsed(monkeypatch):
     p = Pipeline(nlp=nlp)
     coded = []
 
-    def fake_code(article, sentences):
+    def fake_code(article, sentences, **_budget):
         coded.append(article.article_id)
         for s in sentences:
             assert (s.doc is not None) == s.candidate
