@@ -71,6 +71,9 @@ def vagueness_reason(d: "Draft", reference=None) -> str:
                                             "time:inherited_same_kind", "time:day_of_the_reports_lead") and \
             all(_HABITUAL.search(m.sentence.text) for m in d.mentions):
         return "vague:habitual"       # "has come under missile attack almost every day"
+    if when is not None and when.reason in UNDATED_TIME_REASONS and topo.geo_precision == 3 and \
+            all(m.token.pos_ != "VERB" and m.token.lemma_.lower() in CAMPAIGN_NOUNS for m in d.mentions):
+        return "vague:campaign"       # "Ukraine's counteroffensive in Kharkiv Oblast": a campaign, no happening
     borrowed = bool(BORROWED_PLACE_REASONS.intersection(topo.reasons)) or topo.geo_precision == 3
     if borrowed and any(_aggregate_in_clause(m) for m in d.mentions):
         return "vague:aggregate"      # "damaged 400 facilities in 16 regions": a tally, not a happening
@@ -81,6 +84,10 @@ def vagueness_reason(d: "Draft", reference=None) -> str:
     return ""
 
 
+UNDATED_TIME_REASONS = frozenset({"time:article_date_default", "time:paragraph_reference",
+                                  "time:inherited_same_kind", "time:day_of_the_reports_lead"})
+CAMPAIGN_NOUNS = frozenset({"offensive", "counteroffensive", "counter-offensive", "campaign", "operation",
+                            "invasion", "war"})
 _HABITUAL = re.compile(r"\b((almost|nearly)\s+)?(every|each)\s+(day|night|week)\b|\bdaily\b|\bnightly\b|"
                        r"\bday after day\b|\bregularly\b|\brepeatedly\b|\bconstant(ly)?\b|\brelentless(ly)?\b",
                        re.IGNORECASE)

@@ -434,3 +434,9 @@ def test_a_speaker_the_parser_gave_no_entity_still_claims_the_event(pipeline, te
     events = code(text, pipeline, date="2022-09-30")
     assert events and all(who in e.claimed_by and e.claim_status == "claimed" for e in events), \
         [(e.location, e.claimed_by) for e in events]
+
+
+def test_a_campaign_in_a_province_with_no_day_is_no_event(pipeline, background_pipeline):
+    text = "Ukraine's counteroffensive in Kharkiv Oblast surprised Russian forces, according to British intelligence."
+    assert code(text, pipeline) == []
+    assert any("vague:campaign" in e.reasons for e in code(text, background_pipeline))
