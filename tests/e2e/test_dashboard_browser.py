@@ -17,6 +17,9 @@ import pytest
 import serve_fixture
 
 pytestmark = pytest.mark.e2e
+# the first control or stats query builds the server's index: on a busy CI machine that can take longer
+# than httpx's 5-second default
+SLOW_CALL = 60
 
 CHROMIUM = os.environ.get("FRONTLINES_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -163,7 +166,7 @@ def test_time_brush_filters_the_map_and_the_feed(page, server, fixture_info):
     assert fixture_info["first_day"] < since <= until < fixture_info["last_day"]
     assert page.locator("#f-since").input_value() == since
     shown = int(page.locator("body").get_attribute("data-map-total"))
-    want = httpx.get(f"{server.base}/api/stats", params={"since": since, "until": until}).json()["events"]
+    want = httpx.get(f"{server.base}/api/stats", params={"since": since, "until": until}, timeout=SLOW_CALL).json()["events"]
     assert 0 < shown == want < fixture_info["events"]
     dates = [li.split(" · ")[0].strip() for li in page.locator("#feed-list li > div:first-child").all_inner_texts()]
     assert dates and all(since <= d <= until for d in dates)
@@ -220,7 +223,7 @@ def test_the_url_reproduces_the_view(page, server, fixture_info):
     assert page.locator("#f-since").input_value() == "2022-09-05"
     total = int(page.locator("body").get_attribute("data-map-total"))
     want = httpx.get(f"{server.base}/api/stats", params={"since": "2022-09-05", "until": "2022-09-25",
-                                                         "event_type": "Battles"}).json()["events"]
+                                                         "event_type": "Battles"}, timeout=SLOW_CALL).json()["events"]
     assert total == want > 0
     state = _hash(page)
     assert state["types"] == "Battles" and state["since"] == "2022-09-05" and state["until"] == "2022-09-25"
@@ -247,11 +250,11 @@ def test_control_layer_colours_settlements_by_controller(browser, tmp_path, pipe
     with LiveServer(create_app(db)) as live:
         import httpx
 
-        api = httpx.get(f"{live.base}/api/control", params={"on": "2022-10-05"}).json()["settlements"]
+        api = httpx.get(f"{live.base}/api/control", params={"on": "2022-10-05"}, timeout=SLOW_CALL).json()["settlements"]
         assert {(s["place"], s["controller"]) for s in api} >= {("Balakliia", "Ukraine"), ("Lyman", "Ukraine")}
-        timeline = httpx.get(f"{live.base}/api/control/Balakliya").json()      # another spelling
+        timeline = httpx.get(f"{live.base}/api/control/Balakliya", timeout=SLOW_CALL).json()      # another spelling
         assert timeline["status"] == "control:place_resolved" and timeline["changes"][0]["controller"] == "Ukraine"
-        assert httpx.get(f"{live.base}/api/control/Nowhereville-on-Sea").status_code == 404
+        assert httpx.get(f"{live.base}/api/control/Nowhereville-on-Sea", timeout=SLOW_CALL).status_code == 404
         context = browser.new_context(viewport={"width": 1280, "height": 820}, bypass_csp=True)
         pg = context.new_page()
         pg.goto(f"{live.base}/#control=1&control_day=2022-10-05&view=49.2,37.3,8")
