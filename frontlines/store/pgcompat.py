@@ -11,8 +11,9 @@ on a psycopg connection and translates the few SQLite forms those stages use:
 * ``PRAGMA data_version`` -> a counter that changes when another connection commits to the
   events (LISTEN on the channel the events table's trigger notifies at commit).
 
-``rowid`` is a real column of the PostgreSQL tables that need it and ``sqlite_master`` a view,
-so the rest reads as it is.  Translations are cached per statement text.
+``rowid`` is a real column of the PostgreSQL tables that need it (left out of the rows of a
+``SELECT *`` that does not name it, as SQLite leaves its rowid out) and ``sqlite_master`` a
+view, so the rest reads as it is.  Translations are cached per statement text.
 """
 from __future__ import annotations
 
@@ -134,6 +135,28 @@ def row_factory(cursor: Any):
     return lambda values: tuple.__new__(cls, values)
 
 
+def _row_factory_without_rowid(cursor: Any):
+    desc = cursor.description
+    if desc is None:
+        return tuple
+    names = [d.name for d in desc]
+    if "rowid" not in names:
+        return row_factory(cursor)
+    keep = [i for i, n in enumerate(names) if n != "rowid"]
+    cls = _row_class(tuple(names[i] for i in keep))
+    return lambda values: tuple.__new__(cls, [values[i] for i in keep])
+
+
+_SELECT_LIST = re.compile(r"^\s*SELECT\s+(.*?)\s+FROM\s", re.IGNORECASE | re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1024)
+def hides_rowid(sql: str) -> bool:
+    """Does SQLite leave the rowid out of this query's rows (a ``*`` select list that names no rowid)?"""
+    m = _SELECT_LIST.match(sql)
+    return bool(m and "*" in m.group(1) and "rowid" not in m.group(1).lower())
+
+
 class Cursor:
     """What ``execute`` returns: sqlite3's cursor calls over a psycopg cursor (or fixed rows)."""
 
@@ -183,7 +206,7 @@ class CompatConnection:
         pragma = _PRAGMA.match(sql)
         if pragma:
             return self._pragma(pragma.group(1).lower())
-        cur = self._conn.cursor(row_factory=row_factory)
+        cur = self._conn.cursor(row_factory=_row_factory_without_rowid if hides_rowid(sql) else row_factory)
         with self._lock:
             cur.execute(translate(sql), tuple(params or ()))
         return Cursor(cur)
