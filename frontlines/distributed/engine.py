@@ -133,8 +133,10 @@ def make_client(scheduler: str | None, workers: int, *, memory_limit: str | None
 
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           memory_limit=memory_limit or "auto", silence_logs=logging.ERROR)
+    # on loopback only: the scheduler, the workers and the scheduler's HTTP endpoint (any free port)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address="127.0.0.1:0", memory_limit=memory_limit or "auto",
+                           silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
