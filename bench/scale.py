@@ -282,18 +282,24 @@ def part_fusion(n: int) -> None:
         t0 = time.perf_counter()
         groups = recluster_partitioned(parts, None, client, stats=stats)
         t1 = time.perf_counter()
-        merged = merge_partitioned(groups, client)
+        merged = merge_partitioned(groups, None)
         t2 = time.perf_counter()
+        merged_w = merge_partitioned(groups, client)
+        t3 = time.perf_counter()
+        same_w = _merged_digest(merged_w) == _merged_digest(merged)
+        del merged_w
     finally:
         client.close()
         cluster.close()
     part = {"cluster_s": round(t1 - t0, 1), "windows_s": round(stats.seconds["windows"], 1),
             "replay_s": round(stats.seconds["replay"], 1), "merge_s": round(t2 - t1, 1),
-            "total_s": round(t2 - t0, 1), "windows": stats.windows, "reused": stats.reused,
+            "total_s": round(t2 - t0, 1), "merge_on_workers_s": round(t3 - t2, 1),
+            "merge_on_workers_identical": same_w, "windows": stats.windows, "reused": stats.reused,
             "recomputed": stats.recomputed, "events_after": len(merged), "digest": _merged_digest(merged)}
     same = part["digest"] == one["digest"]
     say(f"  2 workers, {stats.windows} windows: {part['total_s']}s (windows {part['windows_s']}s, one pass over "
-        f"all parts {part['replay_s']}s, merging {part['merge_s']}s); representatives reused {stats.reused} of "
+        f"all parts {part['replay_s']}s, merging here {part['merge_s']}s; merging on the workers instead "
+        f"{part['merge_on_workers_s']}s, identical: {same_w}); representatives reused {stats.reused} of "
         f"{stats.joins}; identical output: {same}")
     RESULTS["fusion"] = {"parts": n, "one_process": one, "partitioned": part, "identical": same}
 

@@ -13,7 +13,8 @@ join, rebuilds the cluster's representative with ``merge_parts`` (the costly ste
    A representative depends only on the members and their order, so the result is
    ``recluster``'s, whatever the windows: the halo only decides how many are computed again
    (``FusionStats.recomputed``).
-3. The fused events (``merge_parts`` of each cluster) are built on the workers, in chunks.
+3. The fused events (``merge_parts`` of each cluster) are built here, or on the workers in chunks
+   (``merge_on_workers``: worth it only where merging costs more than sending the parts).
 
 ``fuse_partitioned(store, client)`` is ``frontlines.fusion.fuse_all`` with steps 1-3 in place
 of its clustering and merging; without a client it is ``fuse_all`` itself.
@@ -31,7 +32,7 @@ from frontlines.fusion.merge import Merged, Part, merge_parts
 
 log = logging.getLogger(__name__)
 
-WINDOW_DAYS = 31
+WINDOW_DAYS = 92            # a quarter: the margins add (92 + 2 * 16) / 92 of the work to the windows
 HALO_DAYS = 16              # a month-precision date spans 15 days either side
 MERGE_CHUNK = 2000          # clusters per merge task
 
@@ -160,13 +161,13 @@ def merge_partitioned(groups: list[tuple[list[Part], list[str]]], client: Any | 
 
 
 def fuse_partitioned(store: Any, client: Any | None = None, *, window_days: int = WINDOW_DAYS,
-                     halo_days: int = HALO_DAYS, stats: FusionStats | None = None) -> FusionReport:
+                     halo_days: int = HALO_DAYS, merge_on_workers: bool = False,
+                     stats: FusionStats | None = None) -> FusionReport:
     """Re-fuse a whole store as ``frontlines.fusion.fuse_all`` does, the clustering and merging
     partitioned over ``client``'s workers (no client: ``fuse_all``).  Same result."""
     from frontlines.fusion import engine
     from frontlines.fusion.links import link_consequences, link_contradictions, link_retaliation
     from frontlines.fusion.store import FusionStore
-    from frontlines.fusion.versions import find_versions
 
     if client is None:
         return engine.fuse_all(store)
@@ -175,20 +176,7 @@ def fuse_partitioned(store: Any, client: Any | None = None, *, window_days: int 
     fs = FusionStore(store)
     report = FusionReport()
     # -- parts of articles fusion has not seen, and developing stories (as fuse_all)
-    for aid in fs.articles_in_order():
-        info = fs.article(aid)
-        if fs.is_registered(aid):
-            continue
-        raw = fs.raw_events_of(aid)
-        fs.register(aid, raw)
-        if info is not None and info.superseded_by:
-            with fs.transaction() as db:
-                db.execute("UPDATE fusion_parts SET superseded_by=? WHERE article_id=?", (info.superseded_by, aid))
-            if raw:
-                fs.store.delete_events([e.event_id for e in raw])
-            continue
-        for v in find_versions(fs, aid):
-            engine._supersede(fs, v.older, v.newer, v.reason, report)
+    _register_all(fs, report)
     parts = fs.all_active_parts()
     report.events_before = len(parts)
     old_ids = {r[0] for r in fs.query("SELECT event_id FROM fusion_parts WHERE event_id IS NOT NULL")}
@@ -197,7 +185,7 @@ def fuse_partitioned(store: Any, client: Any | None = None, *, window_days: int 
     groups = recluster_partitioned(parts, _forbidden(fs), client, window_days=window_days, halo_days=halo_days,
                                    stats=stats)
     t2 = time.perf_counter()
-    merged = merge_partitioned(groups, client)
+    merged = merge_partitioned(groups, client if merge_on_workers else None)
     t3 = time.perf_counter()
     members = {m.event.event_id: ps for m, (ps, _r) in zip(merged, groups)}
     log_rows = []
@@ -231,6 +219,74 @@ def fuse_partitioned(store: Any, client: Any | None = None, *, window_days: int 
     log.info("fused the store over %d window(s): %d part(s) into %d event(s); %d of %d representatives reused",
              stats.windows, report.events_before, report.events_after, stats.reused, stats.joins)
     return report
+
+
+def _register_all(fs: Any, report: FusionReport) -> None:
+    """fuse_all's first loop (each article not yet known to fusion, in ingestion order: its events
+    become parts; versions of one story supersede older ones), with what it reads fetched in a
+    few queries instead of a few per article, and registrations written in batches."""
+    import json as _json
+
+    from frontlines.fusion import engine
+    from frontlines.fusion.store import SEQ_STRIDE, ArticleInfo, now
+    from frontlines.fusion.versions import find_versions
+
+    def known() -> tuple[set[str], set[str]]:
+        rows = fs.query("SELECT article_id, part_id, event_id FROM fusion_parts")
+        return {r[0] for r in rows}, {r[1] for r in rows} | {r[2] for r in rows if r[2] is not None}
+
+    registered, part_ids = known()
+    rows = fs.query("SELECT rowid, article_id, url, title, source, date, meta, superseded_by FROM articles"
+                    " ORDER BY rowid")
+    order = []
+    for r in rows:
+        info = ArticleInfo(r)
+        fs._articles[info.article_id] = info
+        order.append(info.article_id)
+    linked: dict[str, list[tuple[int, str]]] = {}
+    for aid, eid, rowid in fs.query("SELECT ea.article_id, e.event_id, e.rowid FROM event_articles ea"
+                                    " JOIN events e ON e.event_id = ea.event_id"):
+        linked.setdefault(aid, []).append((rowid, eid))
+    pending: list[tuple] = []
+
+    def flush() -> None:
+        if pending:
+            with fs.transaction() as db:
+                db.executemany("INSERT OR IGNORE INTO fusion_parts(part_id, article_id, event_id, seq, record,"
+                               " superseded_by, added_at) VALUES (?,?,NULL,?,?,?,?)", pending)
+            pending.clear()
+
+    for aid in order:
+        if aid in registered:
+            continue
+        info = fs.article(aid)
+        raw = []
+        for _rowid, eid in sorted(linked.get(aid, ())):
+            if eid not in part_ids:
+                ev = fs.store.get_event(eid)
+                if ev is not None:
+                    raw.append(ev)
+        base = (info.rowid if info else 0) * SEQ_STRIDE
+        stamp = now()
+        superseded = info.superseded_by if info is not None and info.superseded_by else None
+        for i, ev in enumerate(raw):
+            if ev.event_id not in part_ids:
+                pending.append((ev.event_id, aid, base + i, _json.dumps(ev.to_full_dict(), ensure_ascii=False),
+                                superseded, stamp))
+                part_ids.add(ev.event_id)
+        registered.add(aid)
+        if superseded:
+            if raw:
+                flush()
+                fs.store.delete_events([e.event_id for e in raw])
+            continue
+        versions = find_versions(fs, aid)
+        if versions:
+            flush()
+            for v in versions:
+                engine._supersede(fs, v.older, v.newer, v.reason, report)
+            registered, part_ids = known()
+    flush()
 
 
 __all__ = ["FusionStats", "cluster_parts", "fuse_partitioned", "merge_partitioned", "recluster",

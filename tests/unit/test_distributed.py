@@ -173,3 +173,66 @@ def test_merges_on_workers_equal_merges_here():
     here = [merge_parts(ps, ps[0].part_id, r).event.to_full_dict() for ps, r in groups]
     there = [m.event.to_full_dict() for m in merge_partitioned(groups, InlineClient(), chunk=7)]
     assert there == here
+
+
+# ---------------------------------------------------------------------------- the whole second pass
+def _stored_backfill(path):
+    """Articles stored as a dask run stores them (no incremental fusion): shared coder event ids,
+    a newer version of a story by URL, one by text from the same outlet, an unmerge to respect."""
+    from frontlines.store import SQLiteStore
+
+    store = SQLiteStore(path)
+    rng = random.Random(9)
+    parts = _parts(160, seed=5)
+    text = "Russian forces shelled the town overnight, officials said, and two people were wounded there."
+    for k in range(80):
+        a, b = parts[2 * k].event, parts[2 * k + 1].event
+        day = dt.date.fromisoformat(a.event_date)
+        url = "https://example.org/story-1" if k in (3, 40) else ""
+        body = text + f" Report {k}." if k in (10, 11) else f"Report {k}: " + " ".join(
+            rng.choice(("shelling", "strike", "attack", "town", "front")) for _ in range(30))
+        art = Article(article_id=f"A{k:05d}", text=body, date=day + dt.timedelta(days=1 if k == 40 else 0),
+                      url=url, source="same-outlet.example" if k in (10, 11) else f"outlet{k % 7}.example")
+        events = [a, b] if k % 9 else [a, parts[0].event]          # every ninth shares an event id with A00000
+        for e in events:
+            e.article_ids = [art.article_id]
+            e.evidence = [{"article_id": art.article_id, "sentence": body[:40], "start": 0, "end": 40,
+                           "trigger": "", "trigger_start": -1, "trigger_end": -1}]
+        store.add_article(art, events)
+    return store
+
+
+def _tables(store):
+    con = store.connection
+    return {
+        "events": [e.to_full_dict() for e in store.iter_events()],
+        "parts": [tuple(r) for r in con.execute("SELECT part_id, article_id, event_id, seq, record, superseded_by"
+                                                " FROM fusion_parts ORDER BY part_id")],
+        "merges": [tuple(r) for r in con.execute("SELECT kept_id, merged_id, action, reason FROM merges"
+                                                 " ORDER BY rowid")],
+        "claims": [tuple(r) for r in con.execute("SELECT * FROM event_claims ORDER BY event_id, part_id, claimant")],
+        "links": [tuple(r)[:6] for r in con.execute("SELECT * FROM event_links ORDER BY event_id, related_id")],
+        "fusion_events": [tuple(r)[:6] for r in con.execute("SELECT * FROM fusion_events ORDER BY event_id")],
+        "articles": [tuple(r) for r in con.execute("SELECT article_id, superseded_by FROM articles ORDER BY rowid")],
+    }
+
+
+def test_second_pass_equals_fuse_all(tmp_path):
+    from frontlines.distributed.fusion import FusionStats, fuse_partitioned
+    from frontlines.fusion import fuse_all
+
+    one = _stored_backfill(tmp_path / "one.db")
+    many = _stored_backfill(tmp_path / "many.db")
+    r1 = fuse_all(one)
+    stats = FusionStats()
+    r2 = fuse_partitioned(many, InlineClient(), window_days=10, halo_days=2, stats=stats)
+    assert r1.superseded and r1.superseded == r2.superseded
+    assert (r1.events_before, r1.events_after, r1.links) == (r2.events_before, r2.events_after, r2.links)
+    assert sorted(r1.disputed) == sorted(r2.disputed)
+    assert _tables(one) == _tables(many)
+    assert stats.windows > 3 and stats.joins > 0
+    # fusing again changes nothing, either way
+    fuse_partitioned(many, InlineClient())
+    assert _tables(one) == _tables(many)
+    one.close()
+    many.close()
