@@ -38,7 +38,6 @@ import random
 import resource
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile

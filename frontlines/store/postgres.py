@@ -33,7 +33,7 @@ from frontlines.records import Article, Event
 from .base import EventStore, user_ref
 from .migrations import LATEST, MIGRATION_LOCK, MIGRATIONS
 from .pgcompat import CompatConnection, row_factory, translate
-from .rows import _date_str, _json, absorb, event_values, evidence_rows, row_to_event, with_article
+from .rows import _date_str, _json, absorb, event_filters, event_values, evidence_rows, row_to_event, with_article
 from .schema import EVENT_COLUMNS, SCHEMA_VERSION, q
 
 log = logging.getLogger(__name__)
@@ -341,19 +341,7 @@ class PostgresStore(EventStore):
                     event_type: str | None = None, location: str | None = None,
                     limit: int | None = None) -> Iterator[Event]:
         """As SQLiteStore.iter_events (names matched without regard to case)."""
-        where, params = [], []
-        if since is not None:
-            where.append("event_date >= %s")
-            params.append(_date_str(since))
-        if until is not None:
-            where.append("event_date <= %s")
-            params.append(_date_str(until))
-        if event_type:
-            where.append("(lower(event_type) = lower(%s) OR lower(sub_event_type) = lower(%s))")
-            params += [event_type, event_type]
-        if location:
-            where.append("(lower(location) = lower(%s) OR lower(admin1) = lower(%s) OR lower(admin2) = lower(%s))")
-            params += [location] * 3
+        where, params = event_filters(since, until, event_type, location, same=_lower, mark="%s")
         yield from self._select(where, params, limit)
 
     def events_in_bbox(self, west: float, south: float, east: float, north: float, *,
@@ -361,18 +349,13 @@ class PostgresStore(EventStore):
                        limit: int | None = None) -> Iterator[Event]:
         """Events placed inside a box (degrees), by date then id: the GiST index of the PostGIS
         geometry where there is one, else the (latitude, longitude) index."""
+        where, params = event_filters(since, until, None, None, same=_lower, mark="%s")
         if self.spatial == "postgis":
-            where = ["geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"]
-            params: list[Any] = [west, south, east, north]
+            where.append("geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+            params += [west, south, east, north]
         else:
-            where = ["latitude BETWEEN %s AND %s", "longitude BETWEEN %s AND %s"]
-            params = [south, north, west, east]
-        if since is not None:
-            where.append("event_date >= %s")
-            params.append(_date_str(since))
-        if until is not None:
-            where.append("event_date <= %s")
-            params.append(_date_str(until))
+            where += ["latitude BETWEEN %s AND %s", "longitude BETWEEN %s AND %s"]
+            params += [south, north, west, east]
         yield from self._select(where, params, limit)
 
     def _select(self, where: list[str], params: list[Any], limit: int | None) -> Iterator[Event]:
@@ -417,6 +400,10 @@ class PostgresStore(EventStore):
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.path!r})"
+
+
+def _lower(column: str) -> str:
+    return f"lower({column}) = lower(%s)"
 
 
 def _delete(cur, ids: list[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Callable
 
 from frontlines.records import Event
 
@@ -106,3 +106,25 @@ def absorb(stored: Event, event: Event) -> Event:
             sources.append(s.strip())
     stored.source = "; ".join(sources)
     return stored
+
+
+def event_filters(since: str | dt.date | None, until: str | dt.date | None, event_type: str | None,
+                  location: str | None, *, same: Callable[[str], str], mark: str = "?") -> tuple[list[str], list[Any]]:
+    """The WHERE terms and parameters of ``iter_events``' filters: inclusive dates; ``event_type``
+    against event_type or sub_event_type; ``location`` against location, admin1 or admin2.
+    ``same(column)`` is the backend's case-insensitive equality of a column and one parameter."""
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        where.append(f"event_date >= {mark}")
+        params.append(_date_str(since))
+    if until is not None:
+        where.append(f"event_date <= {mark}")
+        params.append(_date_str(until))
+    if event_type:
+        where.append(f"({same('event_type')} OR {same('sub_event_type')})")
+        params += [event_type, event_type]
+    if location:
+        where.append(f"({same('location')} OR {same('admin1')} OR {same('admin2')})")
+        params += [location] * 3
+    return where, params

@@ -20,7 +20,7 @@ from frontlines.errors import StoreError
 from frontlines.records import Article, Event
 
 from .base import EventStore, user_ref
-from .rows import _date_str, _json, absorb, event_values, evidence_rows, row_to_event, with_article
+from .rows import _date_str, _json, absorb, event_filters, event_values, evidence_rows, row_to_event, with_article
 from .schema import EVENT_COLUMNS, REQUIRED_TABLES, SCHEMA, SCHEMA_VERSION, q
 
 log = logging.getLogger(__name__)
@@ -305,19 +305,7 @@ class SQLiteStore(EventStore):
         """Events ordered by date then id.  ``since``/``until`` are inclusive dates;
         ``event_type`` matches event_type or sub_event_type; ``location`` matches
         location, admin1 or admin2 (case-insensitive)."""
-        where, params = [], []
-        if since is not None:
-            where.append("event_date >= ?")
-            params.append(_date_str(since))
-        if until is not None:
-            where.append("event_date <= ?")
-            params.append(_date_str(until))
-        if event_type:
-            where.append("(event_type = ? COLLATE NOCASE OR sub_event_type = ? COLLATE NOCASE)")
-            params += [event_type, event_type]
-        if location:
-            where.append("(location = ? COLLATE NOCASE OR admin1 = ? COLLATE NOCASE OR admin2 = ? COLLATE NOCASE)")
-            params += [location] * 3
+        where, params = event_filters(since, until, event_type, location, same=_nocase)
         sql = "SELECT * FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -343,3 +331,7 @@ class SQLiteStore(EventStore):
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
+
+
+def _nocase(column: str) -> str:
+    return f"{column} = ? COLLATE NOCASE"

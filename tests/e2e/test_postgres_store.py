@@ -35,7 +35,6 @@ _query = _load("test_store_query")
 for _name, _fn in list(vars(_fusion).items()) + list(vars(_query).items()):
     if _name.startswith("test_") and callable(_fn):
         globals()[_name] = _fn
-globals().update({k: getattr(_query, k) for k in ("_art", "_ev")})
 
 
 @pytest.fixture(scope="module")
@@ -55,22 +54,7 @@ def store(pg_store):
 def db(pg_store):
     """test_store_query's fixture data, in PostgreSQL."""
     pg_server.empty(pg_store)
-    days = ["2022-09-01", "2022-09-01", "2022-09-02", "2022-09-05", "2022-09-05", "2022-09-05", "2022-09-09", ""]
-    for n, day in enumerate(days):
-        kw = {}
-        if n == 3:
-            kw = dict(event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
-                      claim_status="disputed", claimed_by="Ministry of Defence of Russia", country="Russia",
-                      admin1="Belgorod Oblast", actor2="")
-        if n == 4:
-            kw = dict(source="Outlet A; Outlet B; Outlet C")
-        lat, lon = (49.0 + n / 10, 36.0 + n / 10) if n != 5 else (None, None)
-        pg_store.add_article(_query._art(n), [_query._ev(n, day, lat, lon, **kw)])
-    pg_store.add_article(_query._art(20), [_query._ev(20, "2022-09-03", 64.7, 177.5, country="Russia",
-                                                      admin1="Chukotka")])
-    pg_store.add_article(_query._art(21), [_query._ev(21, "2022-09-03", 65.0, -170.0, country="United States",
-                                                      admin1="Alaska")])
-    return pg_store
+    return _query.fill(pg_store)
 
 
 def test_empty_index_on_postgres(pg_store):
