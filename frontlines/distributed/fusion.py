@@ -126,7 +126,8 @@ def recluster_partitioned(parts: list[Part], forbidden: dict[str, set[str]] | No
     t0 = time.perf_counter()
     wins = windows(parts, window_days, halo_days)
     stats.windows = len(wins)
-    futures = [client.submit(window_reps, w, forbidden, pure=False) for w in wins]
+    # each window's parts travel as data of their own (scattered), not inside the task graph
+    futures = [client.submit(window_reps, client.scatter([w], hash=False)[0], forbidden, pure=False) for w in wins]
     cache: dict[tuple[str, ...], tuple] = {}
     for fut in futures:
         cache.update(fut.result())
@@ -152,7 +153,8 @@ def merge_partitioned(groups: list[tuple[list[Part], list[str]]], client: Any | 
     """``merge_parts`` of every cluster (on the workers of ``client`` when given), in order."""
     if client is None:
         return merge_groups(groups)
-    futures = [client.submit(merge_groups, groups[i:i + chunk], pure=False) for i in range(0, len(groups), chunk)]
+    futures = [client.submit(merge_groups, client.scatter([groups[i:i + chunk]], hash=False)[0], pure=False)
+               for i in range(0, len(groups), chunk)]
     out: list[Merged] = []
     for fut in futures:
         out.extend(fut.result())

@@ -125,12 +125,19 @@ class InlineClient:
     def __init__(self) -> None:
         self.tasks = 0
 
-    def submit(self, fn, *args, pure=True, **kw):
-        self.tasks += 1
+    @staticmethod
+    def _done(value) -> Future:
         f: Future = Future()
-        f.set_result(fn(*args))
+        f.set_result(value)
         f.release = lambda: None
         return f
+
+    def scatter(self, data, hash=True):
+        return [self._done(x) for x in data]
+
+    def submit(self, fn, *args, pure=True, **kw):
+        self.tasks += 1
+        return self._done(fn(*(a.result() if isinstance(a, Future) else a for a in args)))
 
 
 def _dump(groups):
