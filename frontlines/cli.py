@@ -27,6 +27,25 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _db_missing(db: str) -> bool:
+    """A database file that does not exist (a server URL, ``postgresql://...``, is never missing here:
+    opening it says whether it can be reached)."""
+    from .store import is_database_url
+
+    if is_database_url(db):
+        return False
+    return not Path(db[len("sqlite:///"):] if db.startswith("sqlite:///") else db).exists()
+
+
+def _open_store(db: str):
+    from .store import open_store
+
+    try:
+        return open_store(db)
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _date_option(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -48,7 +67,8 @@ def main(verbose: int) -> None:
 # ---------------------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database to store events in.")
+@click.option("--db", default=DEFAULT_DB, show_default=True,
+              help="Database to store events in: a SQLite file, or a postgresql://user@host/dbname URL.")
 @click.option("--date", "date_", help="Publication date (YYYY-MM-DD) for reports that carry none.")
 @click.option("--max-bytes", default=5_000_000, show_default=True,
               help="Skip files larger than this (in .jsonl files, which are read a line at a time: lines).")
@@ -63,24 +83,38 @@ def main(verbose: int) -> None:
 @click.option("--article-seconds", default=30.0, show_default=True, type=click.FloatRange(min=0),
               help="Time budget for coding one report; one that takes longer is skipped (E701) and the rest go "
                    "on. 0: no budget.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this process (and a second spaCy process for large batches); dask: partitions coded on "
+                   "a Dask cluster, stored in batches, resumable, then fused in a second pass (the 'dask' extra).")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the address of a running Dask scheduler "
+              "(tcp://host:8786); without it, a LocalCluster on this machine.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="With --engine dask and no --scheduler: worker processes, one thread each (default: the cores).")
+@click.option("--partition-size", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
+              help="With --engine dask: articles per partition (a JSONL or Parquet file is cut by lines or rows).")
 def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, actors: str | None,
-        include_background: bool, rows: int, batch_size: int, out_format: str, article_seconds: float) -> None:
-    """Ingest reports (files, directories, globs or - for stdin), code events, store them, print them."""
+        include_background: bool, rows: int, batch_size: int, out_format: str, engine: str,
+        scheduler: str | None, workers: int | None, partition_size: int, article_seconds: float) -> None:
+    """Ingest reports (files, directories, globs, Parquet with --engine dask, or - for stdin), code events,
+    store them, print them."""
+    if engine == "dask":
+        _run_dask(paths, db=db, date_=date_, max_bytes=max_bytes, actors=actors, include_background=include_background,
+                  rows=rows, batch_size=batch_size, out_format=out_format, scheduler=scheduler, workers=workers,
+                  partition_size=partition_size, article_seconds=article_seconds)
+        return
+    if scheduler or workers:
+        raise click.UsageError("--scheduler and --workers go with --engine dask")
     from .events.lexicon import default_lexicon
     from .fusion import fuse_article
     from .ingest import read_sources
     from .pipeline import Pipeline, split_results
-    from .store import open_store
 
     default_date = _date_option(date_)
     articles, problems = split_results(read_sources(list(paths), default_date=default_date, max_bytes=max_bytes,
                                                     stdin=sys.stdin))
     for p in problems:
         err_console.print(f"[yellow]skipped[/] [{p.code}] {escape(p.message)}")
-    try:
-        store = open_store(db)
-    except FrontlinesError as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = _open_store(db)
     new = [a for a in articles if not store.has_article(a.article_id)]
     already = len(articles) - len(new)
     pipeline = Pipeline(lexicon=default_lexicon(actors), include_background=include_background,
@@ -120,6 +154,68 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                f"; {merged} joined events reported elsewhere; {already} already in {db}; {len(problems)} skipped")
     err_console.print(summary)
     if problems:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _run_dask(paths, *, db: str, date_: str | None, max_bytes: int, actors: str | None, include_background: bool,
+              rows: int, batch_size: int, out_format: str, scheduler: str | None, workers: int | None,
+              partition_size: int, article_seconds: float = 0.0) -> None:
+    """`run --engine dask`: see frontlines.distributed.engine."""
+    try:
+        from .distributed import make_client, run_backfill
+    except ImportError:
+        raise click.ClickException("[E605] --engine dask needs dask and distributed: "
+                                   "pip install 'frontlines[dask]'") from None
+    if scheduler and workers:
+        raise click.UsageError("--workers starts a local cluster; a --scheduler's cluster has its own workers")
+    default_date = _date_option(date_)
+    store = _open_store(db)
+    started = time.perf_counter()
+    keep = -1 if out_format in ("jsonl", "csv", "tsv") else rows
+    with store:
+        try:
+            client, cluster = make_client(scheduler, workers or os.cpu_count() or 1)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise click.ClickException(f"[E606] could not reach the Dask scheduler {scheduler}: {exc}") from None
+        try:
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err_console, transient=True) as bar:
+                tasks = {"partitions": bar.add_task("partitions", total=None),
+                         "articles": bar.add_task("articles", total=None)}
+
+                def progress(kind: str, done: int, total: int) -> None:
+                    bar.update(tasks[kind], completed=done, total=total)
+
+                report = run_backfill(list(paths), store, client=client, default_date=default_date,
+                                      max_bytes=max_bytes, actors=actors, include_background=include_background,
+                                      partition_size=partition_size, batch_size=batch_size, stdin=sys.stdin,
+                                      keep_coded=keep, progress=progress, article_seconds=article_seconds or None)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    for p in report.problems:
+        err_console.print(f"[yellow]skipped[/] [{p.code}] {escape(p.message)}")
+    coded = report.coded
+    if out_format in ("jsonl", "csv", "tsv"):
+        print_machine(coded, out_format, db)
+    elif rows and coded:
+        console.print(events_table(coded[:rows], layout=out_format))
+        if report.events > rows:
+            console.print(f"[dim]… {report.events - rows} more; see `frontlines export --db {db}`[/]")
+    fused = report.fusion
+    shown = db
+    if db.startswith(("postgresql://", "postgres://")):
+        from .store.postgres import redact
+
+        shown = redact(db)
+    err_console.print(
+        f"{report.stored} report(s) coded into {report.events} event(s) on {report.workers} Dask worker(s) in "
+        f"{time.perf_counter() - started:.1f}s; {report.partitions - report.skipped_partitions} of "
+        f"{report.partitions} partition(s) coded ({report.skipped_partitions} finished before); "
+        + (f"fused into {fused.events_after} event(s); " if fused is not None else "")
+        + f"{report.already} already in {shown}; {len(report.problems)} skipped")
+    if report.problems:
         sys.exit(EXIT_SKIPPED)
 
 
@@ -236,30 +332,45 @@ def _wide_table(events) -> Table:
 
 # ---------------------------------------------------------------------------------------
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or postgresql:// URL.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "parquet"]), default="jsonl",
               show_default=True, help="parquet needs pyarrow (the 'parquet' extra) and -o.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("-o", "--output", type=click.Path(), help="Write here instead of standard output (a folder with "
+              "--partition).")
+@click.option("--partition", type=click.Choice(["month", "year"]),
+              help="With --format parquet: a Parquet lake, one Hive-style folder per month (year=YYYY/month=MM) "
+                   "or year, in the folder -o names (replaced whole when it is an earlier lake).")
 @click.option("--since", help="Only events on or after this date.")
 @click.option("--until", help="Only events on or before this date.")
 @click.option("--type", "event_type", help="Only this ACLED event type.")
-def export(db: str, fmt: str, output: str | None, since: str | None, until: str | None, event_type: str | None) -> None:
+def export(db: str, fmt: str, output: str | None, partition: str | None, since: str | None, until: str | None,
+           event_type: str | None) -> None:
     """Export stored events as JSONL, ACLED-column CSV, GeoJSON or Parquet (each event with
     article_refs: the ids your JSONL/CSV inputs gave the articles behind it)."""
     from .export import write_events
-    from .store import open_store
 
-    if not Path(db).exists():
+    if _db_missing(db):
         raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
     if fmt == "parquet" and not output:
-        raise click.UsageError("--format parquet writes a binary file: give it with -o FILE.parquet")
-    with open_store(db) as store:
+        raise click.UsageError("--format parquet writes binary files: give -o FILE.parquet (or -o DIR with "
+                               "--partition)")
+    if partition and fmt != "parquet":
+        raise click.UsageError("--partition makes a Parquet lake: use it with --format parquet")
+    if output and not partition and Path(output).is_dir():
+        raise click.UsageError(f"{output} is a folder: give a file, or --partition month for a Parquet lake")
+    with _open_store(db) as store:
         events = store.iter_events(since=since, until=until, event_type=event_type)
         refs = store.article_refs()
         if fmt == "parquet":
-            from .export import ExportError, write_parquet
+            from .export import ExportError, write_lake, write_parquet
 
             try:
+                if partition:
+                    manifest = write_lake(events, output, partition=partition, article_refs=refs)
+                    n = manifest["rows"]
+                    err_console.print(f"wrote {n} event(s) to {output} in {len(manifest['partitions'])} "
+                                      f"partition(s) by {partition}")
+                    return
                 n = write_parquet(events, output, article_refs=refs)
             except ExportError as exc:
                 raise click.ClickException(str(exc)) from exc
@@ -275,16 +386,15 @@ def export(db: str, fmt: str, output: str | None, since: str | None, until: str 
 # ---------------------------------------------------------------------------------------
 @main.command()
 @click.argument("event_id")
-@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or postgresql:// URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 def show(event_id: str, db: str, as_json: bool) -> None:
     """Show one event: its record, its evidence with the supporting words highlighted, and its reasons."""
     from .export import article_refs_of, event_record
-    from .store import open_store
 
-    if not Path(db).exists():
+    if _db_missing(db):
         raise click.ClickException(f"{db}: no such database")
-    with open_store(db) as store:
+    with _open_store(db) as store:
         ev = store.get_event(event_id)
         if ev is None:
             raise click.ClickException(f"[E502] No event with id {event_id!r} in {db}.")
@@ -344,7 +454,8 @@ def highlight(e: dict) -> str:
 
 # ---------------------------------------------------------------------------------------
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database to serve (a path or sqlite:///PATH).")
+@click.option("--db", default=DEFAULT_DB, show_default=True,
+              help="Database to serve (a path, sqlite:///PATH, or a postgresql:// URL).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--token-file", type=click.Path(exists=True, dir_okay=False),
@@ -378,14 +489,21 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
         read_token = Path(read_token_file).read_text(encoding="utf-8").strip() or None
     if read_token is not None and len(read_token) < 16:
         raise click.ClickException("the read token is shorter than 16 characters; use a long random one")
-    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
-    if not Path(path).exists() and not token:
+    from .store import is_database_url
+
+    path = db if is_database_url(db) else db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
+    if _db_missing(db) and not token:
         raise click.ClickException(f"{path}: no such database; create one with `frontlines run PATH --db {path}` "
                                    "(or give a token to start an empty one and add reports over the API)")
     if token is not None and len(token) < 16:
         raise click.ClickException("the token is shorter than 16 characters; use a long random one")
     try:
-        err_console.print(f"serving {escape(path)} on http://{host}:{port}/  (API docs: /docs; "
+        shown = path
+        if is_database_url(path):
+            from .store.postgres import redact
+
+            shown = redact(path)
+        err_console.print(f"serving {escape(shown)} on http://{host}:{port}/  (API docs: /docs; "
                           f"writes {'need the token' if token else 'off'}; "
                           f"reads {'need a token' if read_token else 'open'})")
         run(path, host=host, port=port, token=token, tile_url=tile_url, tile_attribution=tile_attribution,
@@ -407,13 +525,12 @@ def report(since: str, until: str, region: str | None, output: str, db: str, no_
     """A situation report for a period: headline figures, a map, events and fatalities per day,
     changes of control with evidence, disputed claims side by side, and what is new."""
     from .report import write_report
-    from .store import open_store
 
     start, end = _date_option(since), _date_option(until)
-    if not Path(db).exists():
+    if _db_missing(db):
         raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
     try:
-        with open_store(db) as store:
+        with _open_store(db) as store:
             path = write_report(store, start, end, output, region=region, control=not no_control)
     except FrontlinesError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -5,6 +5,8 @@ Public API::
     write_events(events, fmt, out, *, article_refs=None) -> int   # fmt: "jsonl", "csv", "geojson"; rows written
     write_parquet(events, out, *, article_refs=None) -> int        # a path or binary file; needs pyarrow
     parquet_bytes(events, *, article_refs=None) -> bytes
+    write_lake(events, directory, *, partition="month", article_refs=None) -> dict   # a Parquet lake
+    read_lake(directory, *, since=None, until=None) -> Iterator[Event]              # and back
     event_record(event, article_refs=None) -> dict                 # one JSONL record (RECORD_FIELDS)
     FORMATS, ACLED_COLUMNS, EXTRA_COLUMNS, CSV_COLUMNS, RECORD_FIELDS
 
@@ -20,7 +22,7 @@ import json
 import logging
 import math
 import time
-from typing import Any, Callable, Iterable, Mapping, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
 
 from frontlines.errors import FrontlinesError
 from frontlines.records import EVENT_FIELDS, Event
@@ -55,10 +57,14 @@ Refs = Mapping[str, str]
 
 
 class ExportError(FrontlinesError):
-    """E601 unknown format; E602 parquet without pyarrow (its message is kept here)."""
+    """E601 unknown format; E602 parquet without pyarrow; E603 a lake's folder that is something
+    else; E604 a folder that is no lake (their messages are kept here)."""
 
     MESSAGES = {"E602": ("Parquet export needs pyarrow, which is not installed; install the extra: "
-                         "pip install 'frontlines[parquet]'.")}
+                         "pip install 'frontlines[parquet]'."),
+                "E603": ("{path} exists and is not a frontlines Parquet lake (no {marker}); give a new or empty "
+                         "folder, or the folder of an earlier lake to replace it."),
+                "E604": "{path} is not a frontlines Parquet lake (no {marker} in it)."}
 
     def __init__(self, code: str, **kwargs: object) -> None:
         if code in self.MESSAGES:
@@ -333,3 +339,160 @@ def parquet_bytes(events: Iterable[Event], *, article_refs: Refs | None = None) 
     buf = io.BytesIO()
     write_parquet(events, buf, article_refs=article_refs)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------- the Parquet lake
+#: The file at the top of a lake that says what it is (readers that scan ``**/*.parquet`` skip it,
+#: and Spark skips files whose names begin with ``_``).
+LAKE_MARKER = "_frontlines_lake.json"
+LAKE_VERSION = 1
+PARTITIONS = ("month", "year")
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"      # Hive's (and Spark's) name for a missing value
+
+
+def _lake_keys(event_date: str, partition: str) -> tuple[str, ...]:
+    """The partition folder names of an event: ``year=2022/month=09`` (Hive style)."""
+    day = str(event_date or "")[:10]
+    ok = len(day) == 10 and day[:4].isdigit() and day[5:7].isdigit()
+    year = f"year={day[:4]}" if ok else f"year={NULL_PARTITION}"
+    if partition == "year":
+        return (year,)
+    return (year, f"month={day[5:7]}" if ok else f"month={NULL_PARTITION}")
+
+
+def write_lake(events: Iterable[Event], directory: Any, *, partition: str = "month",
+               article_refs: Refs | None = None, batch_size: int = 50_000) -> dict[str, Any]:
+    """Write ``events`` as a Parquet lake: Hive-style folders ``year=YYYY/month=MM/`` (or
+    ``year=`` only), one ``part-0.parquet`` each with ``write_parquet``'s columns (the partition
+    keys are in the folder names only, as Hive, Spark, DuckDB and Polars expect), and
+    ``_frontlines_lake.json`` at the top (version, partitioning, schema, rows per partition).
+
+    Events may come in any order (``iter_events`` gives them by date, so a month is written
+    whole before the next).  The lake is built in a new folder beside ``directory`` and put in its
+    place when complete: a reader never sees half a lake, and exporting again replaces it.
+    Returns the manifest.  E603 when ``directory`` holds something that is not a lake."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    _require_pyarrow()
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if partition not in PARTITIONS:
+        raise ValueError(f"partition must be one of {', '.join(PARTITIONS)}")
+    target = Path(directory)
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / LAKE_MARKER).exists())):
+        raise ExportError("E603", path=str(target), marker=LAKE_MARKER)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    schema = _parquet_schema()
+    names = schema.names
+    writers: dict[tuple[str, ...], Any] = {}
+    batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    rows: dict[str, int] = {}
+
+    def flush(key: tuple[str, ...]) -> None:
+        batch = batches.pop(key, [])
+        if not batch:
+            return
+        if key not in writers:
+            folder = build.joinpath(*key)
+            folder.mkdir(parents=True, exist_ok=True)
+            writers[key] = pq.ParquetWriter(folder / "part-0.parquet", schema, compression="zstd")
+        writers[key].write_table(pa.Table.from_pydict({n: [r[n] for r in batch] for n in names}, schema=schema))
+
+    try:
+        last: tuple[str, ...] | None = None
+        for event in events:
+            key = _lake_keys(event.event_date, partition)
+            if last is not None and key != last and len(writers) + len(batches) > 64:
+                flush(last)                                   # events by date: the previous month is done
+                writers.pop(last).close()
+            rec = event_record(event, article_refs)
+            for extra in PARQUET_EXTRA:
+                rec[extra] = getattr(event, extra)
+            batches.setdefault(key, []).append({n: _parquet_value(n, rec.get(n)) for n in names})
+            rows["/".join(key)] = rows.get("/".join(key), 0) + 1
+            if len(batches[key]) >= batch_size:
+                flush(key)
+            last = key
+        for key in list(batches):
+            flush(key)
+        for w in writers.values():
+            w.close()
+        writers.clear()
+        manifest = {"format": "frontlines-parquet-lake", "version": LAKE_VERSION, "partitioning": "hive",
+                    "partition_by": ["year"] if partition == "year" else ["year", "month"],
+                    "null_partition": NULL_PARTITION, "rows": sum(rows.values()), "partitions": rows,
+                    "columns": [{"name": f.name, "type": str(f.type)} for f in schema]}
+        (build / LAKE_MARKER).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            target.rename(old)
+        build.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return manifest
+    except BaseException:
+        for w in writers.values():
+            w.close()
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+
+
+def read_lake(directory: Any, *, since: str | None = None, until: str | None = None) -> Iterator[Event]:
+    """The events of a Parquet lake (``write_lake``), by date then id; ``since``/``until``
+    (inclusive ISO dates) prune whole partitions before reading.  E604 for a folder that is no lake."""
+    from pathlib import Path
+
+    _require_pyarrow()
+    import pyarrow.dataset as ds
+
+    root = Path(directory)
+    if not (root / LAKE_MARKER).is_file():
+        raise ExportError("E604", path=str(root), marker=LAKE_MARKER)
+    manifest = json.loads((root / LAKE_MARKER).read_text(encoding="utf-8"))
+    files = sorted(str(p) for p in root.rglob("*.parquet"))
+    if not files:
+        return
+    import pyarrow as pa
+
+    keys = manifest.get("partition_by", ["year", "month"])
+    part_schema = pa.schema([(k, pa.string()) for k in keys])
+    data = ds.dataset(files, schema=_parquet_schema(), format="parquet",
+                      partitioning=ds.partitioning(part_schema, flavor="hive"), partition_base_dir=str(root))
+    flt = None
+    if since:
+        flt = ds.field("event_date") >= dt.date.fromisoformat(since[:10])
+    if until:
+        f2 = ds.field("event_date") <= dt.date.fromisoformat(until[:10])
+        flt = f2 if flt is None else flt & f2
+    records = []
+    for batch in data.to_batches(filter=flt, columns=list(_parquet_schema().names)):
+        records.extend(batch.to_pylist())
+    records.sort(key=lambda r: (r["event_date"].isoformat() if r["event_date"] else "", r["event_id"] or ""))
+    for r in records:
+        yield _event_of_record(r)
+
+
+def _event_of_record(r: dict[str, Any]) -> Event:
+    """An Event from one lake row (the inverse of ``event_record`` + ``_parquet_value``)."""
+    data = {k: v for k, v in r.items() if k != "article_refs"}
+    for k in ("event_date", "date_end"):
+        data[k] = data[k].isoformat() if data.get(k) else ""
+    if data.get("confidence") is not None:
+        data["confidence"] = round(float(data["confidence"]), 6)       # stored as float32
+    data["quantities"] = list(data.get("quantities") or [])
+    for k, v in list(data.items()):
+        if v is None and k in _STRING_FIELDS:
+            data[k] = ""
+    return Event.from_dict(data)
+
+
+_STRING_FIELDS = frozenset(f for f in RECORD_FIELDS + PARQUET_EXTRA if f not in (
+    "event_date", "date_end", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision",
+    "fatalities", "geonameid", "latitude", "longitude", "confidence", "article_ids", "article_refs", "reasons",
+    "quantities", "evidence"))

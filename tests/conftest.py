@@ -34,3 +34,20 @@ def background_pipeline(pipeline):
 
     return Pipeline(lexicon=pipeline.lexicon, gazetteer=pipeline._gazetteer, include_background=True,
                     nlp=pipeline.nlp)
+
+
+# ---------------------------------------------------------------------- PostgreSQL (e2e)
+@pytest.fixture(scope="session")
+def pg_url():
+    """A database on a throwaway PostgreSQL server started for the session (see tests/pg_server.py)."""
+    import pg_server
+
+    yield pg_server.new_database()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+
+    mod = sys.modules.get("pg_server")
+    if mod is not None:
+        mod.stop()

@@ -23,11 +23,16 @@ err_console = Console(stderr=True)
 
 
 def _open(db: str):
-    from frontlines.store import open_store
+    """The store at ``db``: a SQLite file that must exist, or a postgresql:// URL."""
+    from frontlines.errors import FrontlinesError
+    from frontlines.store import is_database_url, open_store
 
-    if not Path(db).exists():
+    if not is_database_url(db) and not Path(db).exists():
         raise click.ClickException(f"{db}: no such database; create one with `frontlines run PATH --db {db}`")
-    return open_store(db)
+    try:
+        return open_store(db)
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _day(value: str) -> str:
@@ -38,7 +43,7 @@ def _day(value: str) -> str:
 
 
 @click.command(name="fuse")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite database to re-fuse.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database to re-fuse (SQLite file or postgresql:// URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def fuse(db: str, as_json: bool) -> None:
     """Re-fuse every stored report: one event per happening, across sources."""

@@ -1,8 +1,9 @@
-"""FusionStore: the fusion tables beside a SQLiteStore's own.
+"""FusionStore: the fusion tables beside the store's own.
 
 Events are written through the store's public API (``replace_events``,
-``delete_events``, ``mark_superseded``); the fusion tables through the store's SQLite
-connection, in their own transactions.
+``delete_events``, ``mark_superseded``); the fusion tables through the store's
+``connection`` (SQLite's, or the PostgreSQL store's, which takes the same SQL), in their own
+transactions.
 """
 from __future__ import annotations
 
@@ -55,13 +56,14 @@ class ArticleInfo:
 
 
 class FusionStore:
-    """Wraps an open SQLiteStore (anything with ``connection``, ``lock`` and ``replace_events``)."""
+    """Wraps an open store that has ``connection``, ``lock`` and ``transaction()`` besides the
+    EventStore methods (SQLiteStore, PostgresStore)."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
         db = getattr(store, "connection", None)
-        if not isinstance(db, sqlite3.Connection):
-            raise TypeError("fusion needs a SQLite-backed store")
+        if db is None or not callable(getattr(db, "execute", None)) or not hasattr(store, "transaction"):
+            raise TypeError("fusion needs a store with an SQL connection (SQLite or PostgreSQL)")
         self.db = db
         self.lock = getattr(store, "lock", None) or threading.RLock()
         with self.transaction():

@@ -38,6 +38,23 @@ class EventStore(abc.ABC):
         """Store the article and its events in one transaction.  False (and no change)
         when the article is already there."""
 
+    def add_articles(self, items: Sequence[tuple[Article, Sequence[Event]]]) -> list[bool]:
+        """Store several articles with their events, in one transaction where the backend can
+        (each article still all or nothing).  Per item: True if it was new."""
+        return [self.add_article(article, events) for article, events in items]
+
+    # -- backfills: a record of finished input partitions, written with the partition's articles
+    def finished_partitions(self, run_key: str) -> dict[str, dict[str, Any]]:
+        """Partition id -> what was recorded when it was stored, for the backfill ``run_key``."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no backfill record")
+
+    def add_partition(self, run_key: str, partition_id: str, items: Sequence[tuple[Article, Sequence[Event]]],
+                      info: Mapping[str, Any] | None = None) -> list[bool]:
+        """``add_articles(items)`` and the record that partition ``partition_id`` of backfill
+        ``run_key`` is done, in one transaction: a backfill killed at any moment resumes from
+        the partitions recorded, without losing or duplicating anything."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no backfill record")
+
     @abc.abstractmethod
     def get_article(self, article_id: str) -> Article | None: ...
 
@@ -62,6 +79,15 @@ class EventStore(abc.ABC):
                     limit: int | None = None) -> Iterator[Event]: ...
 
     @abc.abstractmethod
+    def query_events(self, where: str, params: Sequence[Any] = ()) -> list[Event]:
+        """Events matching an SQL condition on the events table, written in SQLite's dialect with
+        ``?`` parameters (other backends translate it); for stages such as fusion."""
+
+    @abc.abstractmethod
+    def mark_superseded(self, article_id: str, by: str) -> None:
+        """Record that ``article_id`` is a copy or older version of article ``by``."""
+
+    @abc.abstractmethod
     def count_events(self) -> int: ...
 
     @abc.abstractmethod
@@ -81,6 +107,10 @@ class EventStore(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    # Backends whose tables other stages read and write directly (fusion, control, the server's
+    # index) also offer ``connection`` (an object with sqlite3's execute/executemany/fetch
+    # methods, taking SQLite-dialect SQL), ``lock`` and ``transaction()``.
 
     def __enter__(self) -> "EventStore":
         return self

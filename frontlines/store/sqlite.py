@@ -7,7 +7,6 @@ article stored later.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -21,7 +20,8 @@ from frontlines.errors import StoreError
 from frontlines.records import Article, Event
 
 from .base import EventStore, user_ref
-from .schema import EVENT_COLUMNS, JSON_COLUMNS, REQUIRED_TABLES, SCHEMA, SCHEMA_VERSION, q
+from .rows import _date_str, _json, absorb, event_filters, event_values, evidence_rows, row_to_event, with_article
+from .schema import EVENT_COLUMNS, REQUIRED_TABLES, SCHEMA, SCHEMA_VERSION, q
 
 log = logging.getLogger(__name__)
 
@@ -29,37 +29,18 @@ _EVENT_INSERT_COLS = EVENT_COLUMNS + ("updated_at",)
 _SQL_VARS = 500          # ids per IN (...) query, well under SQLite's variable limit
 
 
+#: Finished partitions of backfills (``frontlines run --engine dask``); created when first needed.
+PARTITIONS_TABLE = """CREATE TABLE IF NOT EXISTS backfill_partitions (
+  run_key TEXT NOT NULL,
+  partition_id TEXT NOT NULL,
+  info TEXT,
+  finished_at TEXT,
+  PRIMARY KEY (run_key, partition_id)
+)"""
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return getattr(value, "to_dict", lambda: dataclasses.asdict(value))()
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (set, tuple)):
-        return list(value)
-    return str(value)
-
-
-def _evidence_dicts(event: Event) -> list[dict[str, Any]]:
-    out = []
-    for ev in event.evidence or []:
-        if dataclasses.is_dataclass(ev) and not isinstance(ev, type):
-            ev = ev.to_dict() if hasattr(ev, "to_dict") else dataclasses.asdict(ev)
-        out.append(dict(ev))
-    return out
-
-
-def _date_str(value: str | dt.date | None) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 class SQLiteStore(EventStore):
@@ -153,14 +134,48 @@ class SQLiteStore(EventStore):
     def add_article(self, article: Article, events: Sequence[Event] = ()) -> bool:
         try:
             with self.transaction() as db:
-                if db.execute("SELECT 1 FROM articles WHERE article_id=?", (article.article_id,)).fetchone():
-                    return False
-                self._insert_article(db, article)
-                for event in events:
-                    self._merge_event(db, event, article.article_id)
-                return True
+                return self._add(db, article, events)
         except sqlite3.Error as exc:
             raise StoreError("E505", path=self.path, detail=str(exc), article_id=article.article_id) from exc
+
+    def _add(self, db: sqlite3.Connection, article: Article, events: Sequence[Event]) -> bool:
+        if db.execute("SELECT 1 FROM articles WHERE article_id=?", (article.article_id,)).fetchone():
+            return False
+        self._insert_article(db, article)
+        for event in events:
+            self._merge_event(db, event, article.article_id)
+        return True
+
+    def add_articles(self, items: Sequence[tuple[Article, Sequence[Event]]]) -> list[bool]:
+        """Several articles in one transaction (faster than one each; a failure stores none)."""
+        return self.add_partition("", "", items)
+
+    def finished_partitions(self, run_key: str) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            if not self._has_partitions_table():
+                return {}
+            rows = self._db.execute("SELECT partition_id, info FROM backfill_partitions WHERE run_key=?",
+                                    (run_key,)).fetchall()
+        return {r[0]: json.loads(r[1] or "{}") for r in rows}
+
+    def add_partition(self, run_key: str, partition_id: str, items: Sequence[tuple[Article, Sequence[Event]]],
+                      info: Any = None) -> list[bool]:
+        first = items[0][0].article_id if items else ""
+        try:
+            with self.transaction() as db:
+                out = [self._add(db, article, events) for article, events in items]
+                if partition_id:
+                    if not self._has_partitions_table():
+                        db.execute(PARTITIONS_TABLE)
+                    db.execute("INSERT OR REPLACE INTO backfill_partitions(run_key, partition_id, info, finished_at)"
+                               " VALUES (?,?,?,?)", (run_key, partition_id, _json(dict(info or {})), _now()))
+                return out
+        except sqlite3.Error as exc:
+            raise StoreError("E505", path=self.path, detail=str(exc), article_id=first) from exc
+
+    def _has_partitions_table(self) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='backfill_partitions'"
+                                ).fetchone() is not None
 
     def _insert_article(self, db: sqlite3.Connection, a: Article) -> None:
         db.execute(
@@ -223,35 +238,14 @@ class SQLiteStore(EventStore):
         """Insert an event coded from ``article_id``; if its id is already stored (the
         same event reported by another article), keep the stored fields and add this
         article's id, evidence and source to it."""
-        event = dataclasses.replace(event, article_ids=list(event.article_ids),
-                                    evidence=_evidence_dicts(event))
-        if article_id and article_id not in event.article_ids:
-            event.article_ids.append(article_id)
+        event = with_article(event, article_id)
         row = db.execute("SELECT * FROM events WHERE event_id=?", (event.event_id,)).fetchone()
         if row is not None:
-            stored = self._row_to_event(row)
-            for aid in event.article_ids:
-                if aid not in stored.article_ids:
-                    stored.article_ids.append(aid)
-            keys = {_evidence_key(e) for e in stored.evidence}
-            stored.evidence.extend(e for e in event.evidence if _evidence_key(e) not in keys)
-            sources = [s.strip() for s in stored.source.split(";") if s.strip()]
-            for s in event.source.split(";"):
-                if s.strip() and s.strip() not in sources:
-                    sources.append(s.strip())
-            stored.source = "; ".join(sources)
-            event = stored
+            event = absorb(self._row_to_event(row), event)
         self._write_event(db, event)
 
     def _write_event(self, db: sqlite3.Connection, event: Event) -> None:
-        if not event.event_id:
-            raise ValueError("an event needs an event_id before it is stored")
-        values = []
-        for col in EVENT_COLUMNS:
-            v = getattr(event, col)
-            if col == "evidence":
-                v = _evidence_dicts(event)
-            values.append(_json(v) if col in JSON_COLUMNS else v)
+        values = event_values(event)
         values.append(_now())
         cols = ", ".join(q(c) for c in _EVENT_INSERT_COLS)
         marks = ", ".join("?" for _ in _EVENT_INSERT_COLS)
@@ -261,10 +255,7 @@ class SQLiteStore(EventStore):
         db.execute("DELETE FROM evidence WHERE event_id=?", (event.event_id,))
         db.executemany(
             'INSERT OR IGNORE INTO evidence(event_id, article_id, sentence, "start", "end", "trigger",'
-            " trigger_start, trigger_end) VALUES (?,?,?,?,?,?,?,?)",
-            [(event.event_id, e.get("article_id", ""), e.get("sentence", ""), e.get("start"), e.get("end"),
-              e.get("trigger", ""), e.get("trigger_start", -1), e.get("trigger_end", -1))
-             for e in _evidence_dicts(event)])
+            " trigger_start, trigger_end) VALUES (?,?,?,?,?,?,?,?)", evidence_rows(event))
         db.execute("DELETE FROM event_articles WHERE event_id=?", (event.event_id,))
         db.executemany("INSERT OR IGNORE INTO event_articles(event_id, article_id) VALUES (?, ?)",
                        [(event.event_id, aid) for aid in event.article_ids])
@@ -294,18 +285,7 @@ class SQLiteStore(EventStore):
 
     @staticmethod
     def _row_to_event(row: sqlite3.Row) -> Event:
-        data: dict[str, Any] = {}
-        keys = row.keys()
-        for col in EVENT_COLUMNS:
-            if col not in keys:
-                continue
-            v = row[col]
-            if col in JSON_COLUMNS:
-                v = json.loads(v) if v else []
-            elif v is None and col in _TEXT_DEFAULTS:
-                v = _TEXT_DEFAULTS[col]
-            data[col] = v
-        return Event(**data)
+        return row_to_event(row)
 
     def get_event(self, event_id: str) -> Event | None:
         with self._lock:
@@ -325,19 +305,7 @@ class SQLiteStore(EventStore):
         """Events ordered by date then id.  ``since``/``until`` are inclusive dates;
         ``event_type`` matches event_type or sub_event_type; ``location`` matches
         location, admin1 or admin2 (case-insensitive)."""
-        where, params = [], []
-        if since is not None:
-            where.append("event_date >= ?")
-            params.append(_date_str(since))
-        if until is not None:
-            where.append("event_date <= ?")
-            params.append(_date_str(until))
-        if event_type:
-            where.append("(event_type = ? COLLATE NOCASE OR sub_event_type = ? COLLATE NOCASE)")
-            params += [event_type, event_type]
-        if location:
-            where.append("(location = ? COLLATE NOCASE OR admin1 = ? COLLATE NOCASE OR admin2 = ? COLLATE NOCASE)")
-            params += [location] * 3
+        where, params = event_filters(since, until, event_type, location, same=_nocase)
         sql = "SELECT * FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -365,9 +333,5 @@ class SQLiteStore(EventStore):
         return f"SQLiteStore({self.path!r})"
 
 
-def _evidence_key(e: dict[str, Any]) -> tuple[Any, ...]:
-    return (e.get("article_id"), e.get("start"), e.get("end"), e.get("trigger_start"), e.get("trigger_end"))
-
-
-_TEXT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Event)
-                  if isinstance(f.default, str)}
+def _nocase(column: str) -> str:
+    return f"{column} = ? COLLATE NOCASE"

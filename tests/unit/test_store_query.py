@@ -28,9 +28,9 @@ def _ev(n: int, day: str, lat: float | None, lon: float | None, **kw) -> Event:
     return Event(**base)
 
 
-@pytest.fixture
-def db(tmp_path):
-    store = open_store(tmp_path / "q.db")
+def fill(store):
+    """The fixture's events: eight days (one undated, one without coordinates), a disputed claim,
+    three sources, and two events either side of the antimeridian."""
     days = ["2022-09-01", "2022-09-01", "2022-09-02", "2022-09-05", "2022-09-05", "2022-09-05", "2022-09-09", ""]
     for n, day in enumerate(days):
         kw = {}
@@ -45,6 +45,12 @@ def db(tmp_path):
     # across the antimeridian
     store.add_article(_art(20), [_ev(20, "2022-09-03", 64.7, 177.5, country="Russia", admin1="Chukotka")])
     store.add_article(_art(21), [_ev(21, "2022-09-03", 65.0, -170.0, country="United States", admin1="Alaska")])
+    return store
+
+
+@pytest.fixture
+def db(tmp_path):
+    store = fill(open_store(tmp_path / "q.db"))
     yield store
     store.close()
 
