@@ -914,13 +914,31 @@ def _pick_time(tok, sent: Sentence, times: list[TimeExpression]) -> tuple[TimeEx
     for t in times:
         head = _time_head(tok.doc, sent, t)
         if head is None:
-            ranked.append(((99, abs((t.start + t.end) / 2 - pos)), t))
+            ranked.append(((0, 99, abs((t.start + t.end) / 2 - pos)), t))
         elif not _aside(head, own):
-            ranked.append(((_tree_distance(tok, head), abs((t.start + t.end) / 2 - pos)), t))
+            ranked.append(((int(_dates_telling(tok, head)), _tree_distance(tok, head),
+                            abs((t.start + t.end) / 2 - pos)), t))
     if not ranked:
         return None, ""
-    best = min(ranked, key=lambda r: r[0])[1]
+    key, best = min(ranked, key=lambda r: r[0])
+    if key[0] == 0 and any(k[0] for k, _t in ranked):
+        return best, "time:event_not_telling"
     return best, best.reason or "time:in_sentence"
+
+
+def _dates_telling(tok, head) -> bool:
+    """The date hangs on a reporting verb that governs the trigger, outside the trigger's own
+    subtree: "rockets hit a building in the early hours of New Year's Day, the ministry said on
+    Monday" -- "on Monday" dates the statement, not the strike, whenever the sentence has another
+    date for the strike."""
+    from .mentions import REPORT_VERBS
+
+    if head.i in {t.i for t in tok.subtree}:
+        return False
+    for anc in head.ancestors:
+        if anc.i in {a.i for a in tok.ancestors}:
+            return anc.pos_ in ("VERB", "AUX") and anc.lemma_.lower() in REPORT_VERBS
+    return False
 
 
 def _time_head(doc, sent: Sentence, t: TimeExpression):

@@ -440,3 +440,10 @@ def test_a_campaign_in_a_province_with_no_day_is_no_event(pipeline, background_p
     text = "Ukraine's counteroffensive in Kharkiv Oblast surprised Russian forces, according to British intelligence."
     assert code(text, pipeline) == []
     assert any("vague:campaign" in e.reasons for e in code(text, background_pipeline))
+
+
+def test_the_day_a_statement_was_made_does_not_date_the_strike_it_reports(pipeline):
+    # 2022-10-05 is a Wednesday: the strike was on Monday, the statement on Tuesday
+    [ev] = code("A Russian missile hit a cafe in the village of Hroza in the Kharkiv region during a wake on the "
+                "morning of Monday, killing 52 people, the regional governor said on Tuesday.", pipeline)
+    assert ev.event_date == "2022-10-03" and "time:event_not_telling" in ev.reasons, (ev.event_date, ev.reasons)
