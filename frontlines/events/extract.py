@@ -154,7 +154,7 @@ class EventExtractor:
             self._attach_consequences(sent, drafts, times)
         drafts = self._merge_article(drafts)
         self._date_undated(drafts, sentences, times_by_sentence, base)
-        self._place_placeless(drafts, toponyms)
+        self._place_placeless(drafts, toponyms, article.text)
         self._type_generic(drafts)
         drafts = self._merge_units(drafts)
         drafts = self._decide(drafts, main_country, ref)
@@ -521,7 +521,9 @@ class EventExtractor:
                                     reason="time:article_date_default")
             d.time_reason = "time:article_date_default"
 
-    def _place_placeless(self, drafts: list[Draft], toponyms: Sequence[Toponym]) -> None:
+    def _place_placeless(self, drafts: list[Draft], toponyms: Sequence[Toponym], text: str = "") -> None:
+        # a town the story only measures from ("100 km north of Lviv") is no scene it can stand for
+        toponyms = [t for t in toponyms if not (text and is_reference_point(text, t.start))]
         focus = _focus_region(toponyms)
         taken = {place_key(d.toponym.place) for d in drafts if d.toponym is not None and d.toponym.place is not None
                  and d.toponym.geo_precision < 3}
@@ -1116,6 +1118,21 @@ _REFERENCE_POINT = re.compile(r"\b(?:(?:north|south|east|west|north-?east|north-
                               r"towards?|to|via|across|beyond|than|like)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# "100 kilometres to the north of Lviv", "five miles from Kherson", "close to the border with Ukraine":
+# a reference point the text measures from, not where anything happened
+_REFERENCE_BEFORE = re.compile(r"(?:\b\d[\d,.]*\s*|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|"
+                               r"twenty|thirty|forty|fifty|a\s+few|several|some|dozens\s+of|hundreds\s+of)\s+)"
+                               r"(?:kilomet(?:re|er)s?|km|miles?)\s+(?:\(\S+\s+miles?\)\s+)?"
+                               r"(?:(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+)?"
+                               r"(?:of|from)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$"
+                               r"|\bborders?\s+(?:with|of)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def is_reference_point(text: str, start: int) -> bool:
+    """The place name at ``start`` of ``text`` is what a distance or a border is measured from."""
+    return bool(_REFERENCE_BEFORE.search(text[max(0, start - 80): start]))
+
+
 _GOAL_BEFORE = re.compile(r"\b(toward|towards|in the direction of|on the road to|heading for|marching on|"
                           r"bound for|pushing on to|drive on|advance on)\s+(the\s+)?(city of\s+|town of\s+)?$",
                           re.IGNORECASE)
@@ -1124,6 +1141,8 @@ _GOAL_BEFORE = re.compile(r"\b(toward|towards|in the direction of|on the road to
 def _not_the_scene(sent: Sentence, t: Toponym, cls: str, tok=None) -> bool:
     after = sent.text[t.end - sent.start: t.end - sent.start + 30]
     if _BANK_AFTER.match(after):
+        return True
+    if is_reference_point(sent.text, t.start - sent.start):
         return True
     before = sent.text[max(0, t.start - sent.start - 40): t.start - sent.start]
     if _GOAL_BEFORE.search(before) or (_GOAL_BEFORE.search(before.rsplit(",", 1)[0] + " ") is None and re.search(

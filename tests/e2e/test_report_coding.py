@@ -447,3 +447,21 @@ def test_the_day_a_statement_was_made_does_not_date_the_strike_it_reports(pipeli
     [ev] = code("A Russian missile hit a cafe in the village of Hroza in the Kharkiv region during a wake on the "
                 "morning of Monday, killing 52 people, the regional governor said on Tuesday.", pipeline)
     assert ev.event_date == "2022-10-03" and "time:event_not_telling" in ev.reasons, (ev.event_date, ev.reasons)
+
+
+def test_a_town_the_story_only_measures_from_is_not_where_it_happened(pipeline):
+    [ev] = code("Two stray missiles struck a farm in a Polish village near the border with Ukraine on Tuesday, "
+                "killing two men, police said. The blast happened near a grain store in the village of "
+                "Dołhobyczów, which lies about 120 kilometres north of Lviv.", pipeline)
+    assert ev.location == "Dołhobyczów", (ev.location, ev.reasons)
+
+
+@pytest.mark.parametrize("before", ["120 kilometres north of ", "five miles from ", "30 km to the south-east of the ",
+                                    "close to the border with ", "20 km (12 miles) from the town of "])
+def test_distance_and_border_phrases_mark_a_reference_point(before):
+    from frontlines.events.extract import is_reference_point
+
+    text = f"The village lies {before}Lviv."
+    assert is_reference_point(text, text.index("Lviv"))
+    plain = "The shells fell on Lviv."
+    assert not is_reference_point(plain, plain.index("Lviv"))
