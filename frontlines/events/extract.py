@@ -1047,6 +1047,12 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     usable_here = [t for t in usable if not _not_the_scene(sent, t, cls, tok)]
     chosen = _learned_place(sent, tok, topos, usable_here)
     if chosen is not None:
+        town = _one_settlement_inside(chosen, usable_here)
+        if town is not None:
+            # "a strike on Rykove, in the Henichesk district": the village, not the district around it
+            town = Toponym(town.text, town.start, town.end, town.place, town.geo_precision, town.score,
+                           town.qualifier, [*town.reasons, "geo:settlement_inside_chosen_region"])
+            return _conjuncts(sent, town, usable)
         return _conjuncts(sent, chosen, usable)
     inside = [t for t in inside if t in usable_here]
     pool = inside if inside else ([] if cls in ("WITHDRAW", "CAPTURE") else usable_here)
@@ -1136,6 +1142,18 @@ def is_reference_point(text: str, start: int) -> bool:
 _GOAL_BEFORE = re.compile(r"\b(toward|towards|in the direction of|on the road to|heading for|marching on|"
                           r"bound for|pushing on to|drive on|advance on)\s+(the\s+)?(city of\s+|town of\s+)?$",
                           re.IGNORECASE)
+
+
+def _one_settlement_inside(region: Toponym, usable: list[Toponym]) -> Toponym | None:
+    """The one settlement of the sentence inside ``region`` when ``region`` is a district (a province is
+    often the scene itself: "shelled the Donetsk region, and Kramatorsk" names two)."""
+    r = region.place
+    if r is None or r.feature != "admin2":
+        return None
+    inside = {place_key(t.place): t for t in usable
+              if t.place is not None and t.place.feature in ("settlement", "capital") and t.place.iso2 == r.iso2
+              and t.place.admin1 == r.admin1 and (r.feature == "admin1" or t.place.admin2 == r.admin2)}
+    return next(iter(inside.values())) if len(inside) == 1 else None
 
 
 def _not_the_scene(sent: Sentence, t: Toponym, cls: str, tok=None) -> bool:

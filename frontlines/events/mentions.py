@@ -27,7 +27,7 @@ SUPPORT_VERBS = {
     "launch", "carry", "conduct", "mount", "begin", "start", "stage", "unleash", "intensify", "resume",
     "continue", "repel", "repulse", "step", "wage", "make", "force", "push", "perform", "commit",
     "execute", "suffer", "come", "face", "report", "confirm", "record", "hold", "organise", "organize",
-    "endure", "withstand", "fend", "beat", "fight", "survive",
+    "endure", "withstand", "fend", "beat", "fight", "survive", "deliver",
 }
 # Nouns that count a series of happenings: "a string of attacks", "a wave of strikes".
 _OPERATION_NOUNS = {"operation", "operations", "action", "actions", "push", "drive", "effort", "efforts"}

@@ -358,6 +358,7 @@ class Geoparser:
         gaz = self._match(text, toks, context, counted)
         gaz.extend(_place_noun_mentions(text, ner, gaz))
         mentions = _merge(ner, gaz, blocked, text, self._prominent)
+        mentions += _same_name_elsewhere(text, mentions, blocked)
         # "the west bank of the Dnipro": a river's bank, not the West Bank
         mentions = [m for m in mentions if not (_RIVER_BANK.match(m.name) and _OF_AFTER.match(text[m.end:m.end + 5]))]
         surnames = _surnames(text, blocked)
@@ -1505,6 +1506,29 @@ def _span_of_places(span: tuple[int, int, str], gaz: Sequence[Mention], text: st
     if last < e and _LIST_SPAN_TAIL.fullmatch(text, last, e) is None:
         return []
     return inside
+
+
+SAME_NAME_AS_PLACE_REASON = "geo:named_as_place_elsewhere_in_story"
+
+
+def _same_name_elsewhere(text: str, mentions: list[Mention], blocked: list[tuple[int, int, str]]) -> list[Mention]:
+    """One name, one sense in a story: "the depot in the village of Rykove ... a strike on Rykove",
+    the second labelled an organisation, is the same village.  Other occurrences of a name the
+    story clearly uses as a place (a gazetteer match after a locative cue, or a prominent one)
+    count too, unless an entity longer than the name holds it ("the Kyiv Independent")."""
+    sure = {m.name for m in mentions if m.strong and m.source == "gaz" and m.name[:1].isupper()}
+    out: list[Mention] = []
+    for name in sure:
+        for mt in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", text):
+            s, e = mt.span()
+            if any(m.start < e and s < m.end for m in mentions + out):
+                continue
+            clash = [(a, b, l) for a, b, l in blocked if a < e and s < b]
+            if any(a != s or b != e or l not in _SOFT_BLOCK for a, b, l in clash):
+                continue
+            out.append(Mention(s, e, name, "gaz", reasons=["geo:gazetteer_match", SAME_NAME_AS_PLACE_REASON],
+                               strong=True))
+    return out
 
 
 def _merge(ner: list[Mention], gaz: list[Mention], blocked: list[tuple[int, int, str]],

@@ -465,3 +465,9 @@ def test_distance_and_border_phrases_mark_a_reference_point(before):
     assert is_reference_point(text, text.index("Lviv"))
     plain = "The shells fell on Lviv."
     assert not is_reference_point(plain, plain.index("Lviv"))
+
+
+def test_delivering_a_strike_makes_the_subject_the_attacker(pipeline):
+    [ev] = code("Ukraine's armed forces delivered a powerful strike on a Russian ammunition depot in Nova Kakhovka "
+                "on Tuesday, a spokesman said.", pipeline)
+    assert ev.actor1.startswith("Military Forces of Ukraine") and "actor1:subject" in ev.reasons, ev.reasons

@@ -715,3 +715,36 @@ def test_an_id_too_big_for_sqlite_is_no_place():
     gaz_sql = open_gazetteer()
     assert isinstance(gaz_sql, SQLiteGazetteer)
     assert gaz_sql.get(10 ** 20) is None and gaz_sql.get(-(10 ** 20)) is None
+
+
+def test_a_name_the_story_uses_as_a_place_is_that_place_where_the_model_calls_it_an_organisation(gp):
+    text = "The depot in the village of Hrakove was destroyed. Hrakove was quiet again by Sunday."
+    second = text.rindex("Hrakove")
+    tops = gp.parse(text, [(second, second + 7, "ORG")])
+    found = by_text(tops, "Hrakove")
+    assert len(found) == 2 and all(t.place is not None for t in found), [(t.start, t.reasons) for t in found]
+
+
+def test_a_longer_organisation_holding_the_name_still_blocks_it(gp):
+    text = "Shelling hit the village of Hrakove. The Hrakove Grain Company said its silo burned."
+    s = text.index("Hrakove Grain")
+    tops = gp.parse(text, [(s, s + len("Hrakove Grain Company"), "ORG")])
+    assert [t.start for t in by_text(tops, "Hrakove")] == [text.index("Hrakove")]
+
+
+def test_a_settlement_inside_the_chosen_district_is_the_scene():
+    from frontlines.events.extract import _one_settlement_inside
+    from frontlines.records import Toponym
+
+    district = Place(None, "Henicheskyi", 46.17, 34.81, "admin2", "Ukraine", "UA", 804, admin1="Kherson",
+                     admin2="Henicheskyi")
+    village = Place(697957, "Rykove", 46.33, 34.75, "settlement", "Ukraine", "UA", 804, admin1="Kherson",
+                    admin2="Henicheskyi")
+    elsewhere = Place(1, "Kakhovka", 46.8, 33.5, "settlement", "Ukraine", "UA", 804, admin1="Kherson",
+                      admin2="Kakhovskyi")
+    d, v, e = Toponym("Henichesk district", 30, 48, district), Toponym("Rykove", 10, 16, village), \
+        Toponym("Kakhovka", 60, 68, elsewhere)
+    assert _one_settlement_inside(d, [d, v, e]) is v
+    assert _one_settlement_inside(d, [d, e]) is None
+    province = Place(None, "Kherson", 46.6, 33.4, "admin1", "Ukraine", "UA", 804, admin1="Kherson")
+    assert _one_settlement_inside(Toponym("Kherson region", 0, 14, province), [v]) is None
