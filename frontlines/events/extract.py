@@ -1478,6 +1478,23 @@ def _generic_of_specific(d: Draft, home: Draft) -> bool:
     return home.family in VIOLENT and not _is_generic(home) and _unit_key(home)[1:] == _unit_key(d)[1:]
 
 
+#: How far from a town "near X" can reach: a place named near a town is in its surroundings.
+NEAR_KM = 35.0
+
+
+def _told_near(d: Draft) -> bool:
+    return d.toponym is not None and d.toponym.place is not None and (
+        d.toponym.qualifier in ("near", "outskirts") or "geo:qualifier_near" in d.toponym.reasons)
+
+
+def _near_report_of_nearby_event(d: Draft, home: Draft) -> bool:
+    """"blew up a depot close to Henichesk ... the strike on Rykove" (a village 20 km away): the same
+    happening, told once near a town and once at the settlement itself, which is the more specific place."""
+    h, p = home.toponym.place, d.toponym.place
+    # (fighting near one town and at another is two battles: a front runs past many towns)
+    return home.family == d.family and d.family != tx.BATTLES and not _told_near(home) and not _is_region_level(home) and         h.feature in ("settlement", "capital", "facility") and place_key(h) != place_key(p) and         (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _km(h, p) <= NEAR_KM
+
+
 # (which drafts a rule folds, which kept draft takes it, the reason code, whether the kept draft takes
 # the folded one's details: a vaguer summary of several happenings lends none of its claims or numbers)
 _FOLDS = (
@@ -1488,6 +1505,7 @@ _FOLDS = (
     (lambda d: _is_region_level(d), _region_front_of_town_fighting, "merge:region_front_of_settlement_fighting",
      False),
     (lambda d: _is_generic(d), _generic_of_specific, "merge:same_unit_in_report", True),
+    (_told_near, _near_report_of_nearby_event, "merge:near_town_report_of_nearby_event", True),
 )
 
 

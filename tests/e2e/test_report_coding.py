@@ -471,3 +471,17 @@ def test_delivering_a_strike_makes_the_subject_the_attacker(pipeline):
     [ev] = code("Ukraine's armed forces delivered a powerful strike on a Russian ammunition depot in Nova Kakhovka "
                 "on Tuesday, a spokesman said.", pipeline)
     assert ev.actor1.startswith("Military Forces of Ukraine") and "actor1:subject" in ev.reasons, ev.reasons
+
+
+def test_a_strike_told_near_a_town_and_at_a_village_beside_it_is_one_event(pipeline):
+    events = code("Ukrainian forces blew up an ammunition depot close to Henichesk on Tuesday, officials said. "
+                  "The strike hit the village of Rykove on Tuesday morning, a spokesman said.", pipeline)
+    remote = [e for e in events if e.event_type in ("Explosions/Remote violence",)]
+    assert [e.location for e in remote] == ["Rykove"], [(e.location, e.reasons) for e in remote]
+    assert "merge:near_town_report_of_nearby_event" in remote[0].reasons
+
+
+def test_fighting_near_two_towns_stays_two_battles(pipeline):
+    events = code("Russian troops fought Ukrainian forces near Marinka on Tuesday. Ukrainian troops also fought Russian forces in "
+                  "Avdiivka on Tuesday.", pipeline)
+    assert sorted(e.location for e in events if e.event_type == "Battles") == ["Avdiivka", "Marinka"]
