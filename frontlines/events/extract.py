@@ -1375,7 +1375,16 @@ def _same_weapons(strike: Draft, interception: Draft) -> bool:
         return True          # "Two were shot down, but four struck the building": one salvo
     told = " ".join(m.sentence.text for m in strike.mentions)
     downed = " ".join(m.sentence.text for m in interception.mentions)
+    if not _NAMED_WEAPON.search(told) and interception.time_reason in UNDATED_REASONS:
+        # "the headquarters was struck ... the ministry said it had downed a missile and two drones":
+        # a strike told with no weapon, an interception with no day of its own: the same attack
+        return True
     return any(rx.search(told) and rx.search(downed) for rx in _INTERCEPTABLE.values())
+
+
+_NAMED_WEAPON = re.compile(r"\b(missiles?|rockets?|kalibrs?|iskanders?|kh-\d+|s-300s?|drones?|uavs?|shaheds?|"
+                           r"kamikaze|shell(?:s|ing|ed)?|artillery|mortars?|bombs?|bombing|air ?strikes?|"
+                           r"himars|grads?|howitzers?|glide)\b", re.I)
 
 
 def _lends_its_day(e: Draft) -> bool:

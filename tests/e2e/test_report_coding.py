@@ -485,3 +485,12 @@ def test_fighting_near_two_towns_stays_two_battles(pipeline):
     events = code("Russian troops fought Ukrainian forces near Marinka on Tuesday. Ukrainian troops also fought Russian forces in "
                   "Avdiivka on Tuesday.", pipeline)
     assert sorted(e.location for e in events if e.event_type == "Battles") == ["Avdiivka", "Marinka"]
+
+
+def test_an_undated_interception_joins_a_strike_told_without_its_weapon(pipeline):
+    events = code("Ukraine struck the fleet headquarters in Sevastopol on Tuesday, setting off a fire. "
+                  "Russia's defence ministry said it had downed a missile and two drones.", pipeline)
+    assert [e.sub_event_type for e in events if e.location == "Sevastopol"] != [] and \
+        not [e for e in events if e.sub_event_type == "Disrupted weapons use"], \
+        [(e.sub_event_type, e.location, e.event_date, e.reasons) for e in events]
+    assert any("merge:interception_during_strike" in e.reasons for e in events)
