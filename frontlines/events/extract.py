@@ -1670,7 +1670,8 @@ _LATER = re.compile(r"\b(later|since then|afterwards|subsequently|thereafter)\b"
 CONTINUATION_SENTENCES = 3
 _COUNTRYWIDE = re.compile(r"\b(across the (country|nation|front|region|south|east|north|west)|nationwide|countrywide|"
                          r"throughout the (country|region)|all over the country|in total|in all|a total of|"
-                         r"all along the front)\b", re.IGNORECASE)
+                         r"all along the front|(?:over|in|across|on)\s+other\s+(?:parts|areas|regions|cities|towns)"
+                         r"\s+of\s+the\s+country|elsewhere\s+in\s+the\s+country)\b", re.IGNORECASE)
 TOLL_SENTENCES = 4             # how far after an event a toll sentence is still that event's
 _TOLL_UPDATE = re.compile(r"\b(toll|rose|risen|climb\w*|brings?|bringing|increas\w+|now|revised|updated|so far|"
                           r"to date)\b", re.IGNORECASE)

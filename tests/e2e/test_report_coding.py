@@ -494,3 +494,23 @@ def test_an_undated_interception_joins_a_strike_told_without_its_weapon(pipeline
         not [e for e in events if e.sub_event_type == "Disrupted weapons use"], \
         [(e.sub_event_type, e.location, e.event_date, e.reasons) for e in events]
     assert any("merge:interception_during_strike" in e.reasons for e in events)
+
+
+def test_interceptions_over_other_parts_of_the_country_are_not_the_storys_town(pipeline, shared_dir):
+    import json
+
+    # a real report (the dev corpus): "... although it brought down eight drones overnight over other
+    # parts of the country" once became an interception at the only town the story names
+    report = next(json.loads(line) for line in (shared_dir / "corpus" / "war_news_dev.jsonl").open()
+                  if '"dev-2af7217c72fa"' in line)
+    events = code(report["text"], pipeline, date=report["date"])
+    assert not [e for e in events if e.sub_event_type == "Disrupted weapons use"], \
+        [(e.sub_event_type, e.location, e.reasons) for e in events]
+
+
+@pytest.mark.parametrize("text", ["drones were downed over other parts of the country",
+                                  "strikes hit targets elsewhere in the country"])
+def test_elsewhere_in_the_country_is_no_place_of_the_story(text):
+    from frontlines.events.extract import _COUNTRYWIDE
+
+    assert _COUNTRYWIDE.search(text)
