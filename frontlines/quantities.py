@@ -487,7 +487,9 @@ _PERSON = (
     r"|employees|workers?|staff|rescuers?|firefighters?|medics?|doctors?|journalists?|volunteers?"
     r"|individuals|pensioners?|teenagers?|infants?|babies|baby|students?|passengers?|drivers?"
     r"|family\s+members|members|others|adults|victims|inhabitants|locals|villagers|mercenaries"
-    r"|paratroopers|marines|conscripts|personnel|crew(?:\s+members)?|Ukrainians|Russians)"
+    r"|paratroopers|marines|conscripts|personnel|crew(?:\s+members)?|Ukrainians|Russians"
+    r"|guards?|farmers?|fisherm[ae]n|sailors?|pilots?|nurses?|teachers?|miners?|engineers?|electricians?"
+    r"|priests?|shoppers|customers|patients|guests|neighbou?rs|motorists|pedestrians|elderly)"
 )
 # up to three modifier words that are not verbs/conjunctions
 _MODS = (

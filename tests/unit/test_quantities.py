@@ -351,3 +351,12 @@ def test_a_toll_spread_over_towns_gives_each_its_share():
 
 def test_killed_or_wounded_counts_no_deaths():
     assert find_fatalities("Ukraine claims dozens of officers were killed or wounded.") is None
+
+
+@pytest.mark.parametrize("text,n", [
+    ("The missile hit the port overnight, killing a security guard.", 1),
+    ("Shelling killed two farmers in the field.", 2),
+    ("Three fishermen were killed when the boat hit a mine.", 3),
+])
+def test_fatalities_of_people_named_by_their_work(text, n):
+    assert find_fatalities(text)[0] == n
