@@ -1046,6 +1046,13 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     # withdrawing force took up, "the Bakhmut direction": not where the action happened
     usable_here = [t for t in usable if not _not_the_scene(sent, t, cls, tok)]
     chosen = _learned_place(sent, tok, topos, usable_here)
+    if chosen is not None and (chosen.start - sent.start) not in own:
+        across = [t for t in usable if (t.start - sent.start) in own and t.place.feature == "country"
+                  and _ACROSS_BEFORE.search(sent.text[max(0, t.start - sent.start - 25): t.start - sent.start])]
+        if across:
+            # "strikes hit energy facilities across Ukraine, while air defences downed missiles over
+            # Kyiv": the strikes' own clause says countrywide; the city is the other clause's scene
+            return [across[0]]
     if chosen is not None:
         town = _one_settlement_inside(chosen, usable_here)
         if town is not None:
@@ -1083,10 +1090,17 @@ def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], cho
         return []
     taken = {place_key(t.place) for t in chosen if t.place is not None}
     countries = {t.place.country for t in chosen if t.place is not None} or {main_country}
+    # "strikes hit facilities across Ukraine, while missiles were downed over Kyiv": a countrywide
+    # telling lends no other clause's town
+    countrywide = any(t.place is not None and t.place.feature == "country" and _ACROSS_BEFORE.search(
+        sent.text[max(0, t.start - sent.start - 25): t.start - sent.start]) for t in chosen)
+    own = _clause_chars(tok) if countrywide else None
     out, seen = [], set()
     for t in topos:
         p = t.place
         if p is None or p.feature in REGION_FEATURES or p.feature in ("demonym", "continent"):
+            continue
+        if own is not None and (t.start - sent.start) not in own:
             continue
         if p.country not in countries:
             continue
@@ -1139,6 +1153,7 @@ def is_reference_point(text: str, start: int) -> bool:
     return bool(_REFERENCE_BEFORE.search(text[max(0, start - 80): start]))
 
 
+_ACROSS_BEFORE = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?$", re.IGNORECASE)
 _GOAL_BEFORE = re.compile(r"\b(toward|towards|in the direction of|on the road to|heading for|marching on|"
                           r"bound for|pushing on to|drive on|advance on)\s+(the\s+)?(city of\s+|town of\s+)?$",
                           re.IGNORECASE)

@@ -514,3 +514,10 @@ def test_elsewhere_in_the_country_is_no_place_of_the_story(text):
     from frontlines.events.extract import _COUNTRYWIDE
 
     assert _COUNTRYWIDE.search(text)
+
+
+def test_a_countrywide_clause_lends_no_town_from_another_clause(pipeline):
+    events = code("A fresh round of Russian strikes hit energy facilities across Ukraine on Tuesday, while air "
+                  "defences brought down several missiles over Kyiv, according to officials.", pipeline)
+    assert not [e for e in events if e.location == "Kyiv" and e.sub_event_type != "Disrupted weapons use"], \
+        [(e.sub_event_type, e.location, e.reasons) for e in events]
