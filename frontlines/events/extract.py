@@ -538,7 +538,10 @@ class EventExtractor:
                                     ["geo:river_in_story_region"])
                 d.reasons.append("geo:river_in_story_region")
                 continue
-            if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3:
+            across = d.toponym is not None and text and d.toponym.start >= 0 and \
+                _ACROSS_BEFORE.search(text[max(0, d.toponym.start - 25): d.toponym.start])
+            if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3 and not across:
+                # ("strikes across Ukraine" is countrywide: not the one town the story names)
                 town = _only_settlement_inside(d.toponym.place, toponyms)
                 if town is not None and place_key(town.place) not in taken:
                     # "killed in eastern Ukraine ... in Horlivka": the story names one town in that area
