@@ -1522,6 +1522,13 @@ def _near_report_of_nearby_event(d: Draft, home: Draft) -> bool:
     return home.family == d.family and d.family != tx.BATTLES and not _told_near(home) and not _is_region_level(home) and         h.feature in ("settlement", "capital", "facility") and place_key(h) != place_key(p) and         (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _km(h, p) <= NEAR_KM
 
 
+def _sea_report_of_placed_event(d: Draft, home: Draft) -> bool:
+    """"The warship was struck off Snake Island ... the Moskva was hit in the Black Sea": a happening at
+    sea told once with the place it was near; the sea is the vaguer telling."""
+    return home.family == d.family and home.toponym.place.feature not in ("sea", "water", "country") and \
+        not _is_region_level(home) and (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS)
+
+
 # (which drafts a rule folds, which kept draft takes it, the reason code, whether the kept draft takes
 # the folded one's details: a vaguer summary of several happenings lends none of its claims or numbers)
 _FOLDS = (
@@ -1533,6 +1540,8 @@ _FOLDS = (
      False),
     (lambda d: _is_generic(d), _generic_of_specific, "merge:same_unit_in_report", True),
     (_told_near, _near_report_of_nearby_event, "merge:near_town_report_of_nearby_event", True),
+    (lambda d: d.toponym.place.feature in ("sea", "water"), _sea_report_of_placed_event,
+     "merge:sea_report_of_placed_event", True),
 )
 
 

@@ -521,3 +521,10 @@ def test_a_countrywide_clause_lends_no_town_from_another_clause(pipeline):
                   "defences brought down several missiles over Kyiv, according to officials.", pipeline)
     assert not [e for e in events if e.location == "Kyiv" and e.sub_event_type != "Disrupted weapons use"], \
         [(e.sub_event_type, e.location, e.reasons) for e in events]
+
+
+def test_a_strike_told_at_sea_and_off_an_island_is_one_event(pipeline):
+    events = code("Ukrainian missiles struck a Russian cruiser off Snake Island on Tuesday, officials said. The ship "
+                  "was hit in the Black Sea on Tuesday by two missiles.", pipeline)
+    remote = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert [e.location for e in remote] == ["Snake Island"], [(e.location, e.reasons) for e in remote]
