@@ -550,7 +550,8 @@ class EventExtractor:
                     d.reasons.append("geo:only_town_of_region_in_story")
                     continue
             if d.toponym is None and d.family != "territory" and not all(m.cls == "LOSSES" for m in d.mentions) \
-                    and not any(_COUNTRYWIDE.search(m.sentence.text) for m in d.mentions):
+                    and not any(_COUNTRYWIDE.search(m.sentence.text) or _MANY_TOWNS.search(m.sentence.text)
+                                for m in d.mentions):
                 # (a change of control is only coded where the text names the place; a tally of
                 # losses is a claim about the report's events, see _decide)
                 town = _antecedent_town(d, toponyms)
@@ -1699,6 +1700,8 @@ _COUNTRYWIDE = re.compile(r"\b(across the (country|nation|front|region|south|eas
                          r"throughout the (country|region)|all over the country|in total|in all|a total of|"
                          r"all along the front|(?:over|in|across|on)\s+other\s+(?:parts|areas|regions|cities|towns)"
                          r"\s+of\s+the\s+country|elsewhere\s+in\s+the\s+country)\b", re.IGNORECASE)
+# "a missile attack struck Ukrainian cities": many unnamed towns of a country, no one scene
+_MANY_TOWNS = re.compile(r"\b[A-Z][a-z]+(?:ian|ese|ish)\s+(?:cities|towns|villages|regions|settlements)\b")
 TOLL_SENTENCES = 4             # how far after an event a toll sentence is still that event's
 _TOLL_UPDATE = re.compile(r"\b(toll|rose|risen|climb\w*|brings?|bringing|increas\w+|now|revised|updated|so far|"
                           r"to date)\b", re.IGNORECASE)

@@ -528,3 +528,11 @@ def test_a_strike_told_at_sea_and_off_an_island_is_one_event(pipeline):
                   "was hit in the Black Sea on Tuesday by two missiles.", pipeline)
     remote = [e for e in events if e.event_type == "Explosions/Remote violence"]
     assert [e.location for e in remote] == ["Snake Island"], [(e.location, e.reasons) for e in remote]
+
+
+def test_a_strike_on_a_countrys_cities_is_not_the_storys_one_town(pipeline):
+    events = code("A Russian missile flattened an apartment block in Dnipro on Saturday, killing 40 people. The "
+                  "president said another Russian missile attack had struck Ukrainian cities on Tuesday.", pipeline)
+    assert [(e.location, e.event_date) for e in events if e.event_type == "Explosions/Remote violence"] == \
+        [("Dnipro", "2022-10-01")], [(e.location, e.event_date, e.reasons) for e in events]
+
