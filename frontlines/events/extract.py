@@ -1019,9 +1019,7 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
               and not sent.text[t.end - sent.start: t.end - sent.start + 1] in ("-", "‑")]  # "US-made", "Russian-held"
     if not usable:
         return []
-    own = _clause_chars(tok)
-    if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
-        own |= _clause_chars(tok.head.head if tok.dep_ == "pobj" else tok.head)
+    own = _own_clause(tok)
     inside = [t for t in usable if (t.start - sent.start) in own]
     if cls in ("CAPTURE", "WITHDRAW"):
         # "Robotyne was recaptured", "abandoned Lyman": the place taken or left is the object itself
@@ -1099,12 +1097,17 @@ def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], cho
     countrywide = any(t.place is not None and t.place.feature == "country" and _ACROSS_BEFORE.search(
         sent.text[max(0, t.start - sent.start - 25): t.start - sent.start]) for t in chosen)
     own = _clause_chars(tok) if countrywide else None
+    # "an airstrike hit the overpass near Barvinkove, leaving trains stuck in Sloviansk": a clause of
+    # its own (what followed) names no scene of the strike
+    clause = _own_clause(tok) if sent.doc is not None else None
     out, seen = [], set()
     for t in topos:
         p = t.place
         if p is None or p.feature in REGION_FEATURES or p.feature in ("demonym", "continent"):
             continue
         if own is not None and (t.start - sent.start) not in own:
+            continue
+        if clause is not None and (t.start - sent.start) not in clause and _in_consequence_clause(sent, t, tok):
             continue
         if p.country not in countries:
             continue
@@ -1120,6 +1123,21 @@ def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], cho
         seen.add(k)
         out.append(t)
     return out
+
+
+def _in_consequence_clause(sent: Sentence, t: Toponym, tok) -> bool:
+    """The toponym sits in a participle or adverbial clause of the trigger's verb ("..., leaving trains
+    stuck in Sloviansk", "..., forcing residents to flee to Kharkiv")."""
+    span = tok.doc.char_span(t.start - sent.start, t.end - sent.start, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    for anc in span.root.ancestors:
+        if anc.i == verb.i:
+            return False
+        if anc.dep_ in ("advcl", "xcomp") and anc.head.i == verb.i and anc.tag_ == "VBG":
+            return True
+    return False
 
 
 def _in_speaker(sent: Sentence, t: Toponym) -> bool:
@@ -1241,6 +1259,14 @@ _POSSESSIVE_FORCES = re.compile(r"^(its|his|their|our|her)\s+(own\s+)?(forces|tr
 _BANK_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:(?:right|left|east|west|eastern|western|southern|northern|far)\s+)?bank\b",
                          re.IGNORECASE)
 _OTHER_CLAUSES = {"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "csubj"}
+
+
+def _own_clause(tok) -> set[int]:
+    """The trigger's clause (see _clause_chars); a noun trigger's is that of the verb it is an argument of."""
+    own = _clause_chars(tok)
+    if tok.pos_ in ("NOUN", "PROPN") and tok.head is not tok and tok.dep_ in ("dobj", "obj", "pobj", "nsubj"):
+        own |= _clause_chars(tok.head.head if tok.dep_ == "pobj" else tok.head)
+    return own
 
 
 def _clause_chars(tok) -> set[int]:

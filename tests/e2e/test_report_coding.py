@@ -536,3 +536,10 @@ def test_a_strike_on_a_countrys_cities_is_not_the_storys_one_town(pipeline):
     assert [(e.location, e.event_date) for e in events if e.event_type == "Explosions/Remote violence"] == \
         [("Dnipro", "2022-10-01")], [(e.location, e.event_date, e.reasons) for e in events]
 
+
+
+def test_towns_in_a_clause_of_what_followed_are_no_scenes_of_the_strike(pipeline):
+    events = code("On Tuesday an enemy airstrike hit the overpass close to Barvinkove station, leaving three "
+                  "evacuation trains stuck in Sloviansk and Kramatorsk.", pipeline)
+    assert not [e for e in events if e.location in ("Sloviansk", "Kramatorsk")], \
+        [(e.location, e.reasons) for e in events]
