@@ -499,7 +499,8 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
         return "Armed clash", reasons
     if cls == "CAPTURE":
         lemma = tok.lemma_.lower()
-        objs = " ".join(span_text(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+        # the object itself, not a clause about it ("a doctor who had been ordered to operate a tank")
+        objs = " ".join(_phrase_core(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
         if objs and _SEIZED_GOODS.search(objs) and not re.search(r"\b(city|town|village|territory|area)\b", objs, re.I):
             reasons.append("type:seized_weapons")
             return "Disrupted weapons use", reasons
@@ -568,6 +569,12 @@ def classify(tok, trig: Trigger, sent_text: str, actor1: ActorRef | None, victim
 # --------------------------------------------------------------------------------------
 # arguments
 # --------------------------------------------------------------------------------------
+
+def _phrase_core(tok) -> str:
+    """A noun phrase without its relative and participle clauses."""
+    drop = {t.i for c in tok.children if c.dep_ in ("relcl", "acl", "advcl") for t in c.subtree}
+    return " ".join(t.text for t in tok.subtree if t.i not in drop)
+
 
 def span_text(tok) -> str:
     sub = list(tok.subtree)

@@ -543,3 +543,12 @@ def test_towns_in_a_clause_of_what_followed_are_no_scenes_of_the_strike(pipeline
                   "evacuation trains stuck in Sloviansk and Kramatorsk.", pipeline)
     assert not [e for e in events if e.location in ("Sloviansk", "Kramatorsk")], \
         [(e.location, e.reasons) for e in events]
+
+
+def test_capturing_a_person_described_by_a_clause_about_a_tank_is_no_seized_weapon(pipeline):
+    events = code("Ukrainian servicemen said on Tuesday they had captured a doctor near Vuhledar who had been "
+                  "ordered to operate a tank.", pipeline)
+    assert not [e for e in events if e.sub_event_type == "Disrupted weapons use"], \
+        [(e.sub_event_type, e.reasons) for e in events]
+    seized = code("Ukrainian troops captured two Russian tanks near Vuhledar on Tuesday.", pipeline)
+    assert [e.sub_event_type for e in seized] == ["Disrupted weapons use"]
