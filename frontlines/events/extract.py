@@ -570,6 +570,14 @@ class EventExtractor:
                     d.reasons.append("geo:continues_previous_event")
                     continue
                 town = _only_settlement_in_story(toponyms) if d.tense == "past" else None
+                if town is not None and any(
+                        o is not d and o.toponym is not None and o.toponym.place is not None and
+                        place_key(o.toponym.place) == place_key(town.place) and o.time is not None and
+                        d.time is not None and o.time_reason not in UNDATED_REASONS and o.time.date != d.time.date
+                        for o in drafts):
+                    # "... destroyed a depot, the ministry said. On August 21st, missiles wiped out an Odesa
+                    # depot": the one town is another day's scene, not this event's
+                    town = None
                 if town is not None:
                     d.toponym = Toponym(town.text, town.start, town.end, town.place, 2, town.score, "",
                                         ["geo:only_settlement_in_story"])

@@ -552,3 +552,11 @@ def test_capturing_a_person_described_by_a_clause_about_a_tank_is_no_seized_weap
         [(e.sub_event_type, e.reasons) for e in events]
     seized = code("Ukrainian troops captured two Russian tanks near Vuhledar on Tuesday.", pipeline)
     assert [e.sub_event_type for e in seized] == ["Disrupted weapons use"]
+
+
+def test_the_storys_one_town_is_not_lent_to_an_event_of_another_day(pipeline):
+    events = code("A strike with precision weapons destroyed a big depot holding ammunition for HIMARS launchers, "
+                  "the Russian defence ministry said on Tuesday. On August 21st, the ministry said Kalibr missiles "
+                  "had destroyed an ammunition depot in Odesa.", pipeline, date="2022-08-27")
+    assert [(e.location, e.event_date) for e in events] == [("Odesa", "2022-08-21")], \
+        [(e.location, e.event_date, e.reasons) for e in events]
