@@ -392,6 +392,10 @@ class Geoparser:
                 # in Côte d'Ivoire or Spain; the name stays a toponym, with no place
                 m = dataclasses.replace(m, reasons=[*m.reasons, UNSUPPORTED_NAMESAKE_REASON])
                 best = None
+            if best is not None and _named_vessel(text, m, why):
+                # "the Moskva was hit": a ship named after a city, by the city's other name
+                m = dataclasses.replace(m, reasons=[*m.reasons, NAMED_VESSEL_REASON])
+                best = None
             out.append(self._toponym(text, m, best, score, why, len(rounds.cands[key])))
         mark_non_scenes(text, out)
         return out
@@ -1509,6 +1513,20 @@ def _span_of_places(span: tuple[int, int, str], gaz: Sequence[Mention], text: st
 
 
 SAME_NAME_AS_PLACE_REASON = "geo:named_as_place_elsewhere_in_story"
+NAMED_VESSEL_REASON = "geo:the_before_a_city_by_another_name"
+_THE_BEFORE = re.compile(r"(?:^|[^\w])[Tt]he\s+$")
+_VESSEL_WORDS = re.compile(r"\b(?:ship|warship|flagship|cruiser|frigate|corvette|destroyer|vessel|submarine|"
+                           r"sank|sunk|sinking|tanker|landing craft|crew)\b", re.IGNORECASE)
+_ENDS_PHRASE_AFTER = re.compile(r"^(?:\s*[,.;:)]|\s+(?:was|is|had|has|sank|went|and|which|that)\b)")
+
+
+def _named_vessel(text: str, m: "Mention", why: Sequence[str]) -> bool:
+    """A name after "the", known only as another name of a city, ending its phrase, among words about
+    ships ("the Moskva, the flagship", "the Moskva was hit ... the cruiser"): a city is written without
+    "the" ("the Kiev regime" goes on)."""
+    return "geo:alternate_name" in why and bool(_THE_BEFORE.search(text[max(0, m.start - 5):m.start])) and \
+        bool(_ENDS_PHRASE_AFTER.match(text[m.end:m.end + 8])) and \
+        bool(_VESSEL_WORDS.search(text[max(0, m.start - 150):m.end + 150]))
 
 
 def _same_name_elsewhere(text: str, mentions: list[Mention], blocked: list[tuple[int, int, str]]) -> list[Mention]:

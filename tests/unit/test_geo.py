@@ -748,3 +748,18 @@ def test_a_settlement_inside_the_chosen_district_is_the_scene():
     assert _one_settlement_inside(d, [d, e]) is None
     province = Place(None, "Kherson", 46.6, 33.4, "admin1", "Ukraine", "UA", 804, admin1="Kherson")
     assert _one_settlement_inside(Toponym("Kherson region", 0, 14, province), [v]) is None
+
+
+def test_a_ship_named_after_a_city_by_its_other_name_is_no_place(gp):
+    text = "Officials said the Kharkov was hit by two missiles and sank."
+    [t] = by_text(gp.parse(text, []), "Kharkov")
+    assert t.place is None and "geo:the_before_a_city_by_another_name" in t.reasons
+    text = "Officials said the Kharkov was hit by two missiles on Monday."   # no ship in sight: the city
+    [t] = by_text(gp.parse(text, []), "Kharkov")
+    assert t.place is not None
+    text = "The warship, the Kharkov, was hit by two missiles."
+    [t] = by_text(gp.parse(text, []), "Kharkov")
+    assert t.place is None and "geo:the_before_a_city_by_another_name" in t.reasons
+    text = "Officials said the Kharkov authorities were evacuating residents."
+    [t] = by_text(gp.parse(text, []), "Kharkov")
+    assert t.place is not None and t.place.name == "Kharkiv"
