@@ -184,7 +184,8 @@ class FusionStore:
               log_rows: Sequence[tuple[str, str, str, str]] = ()) -> None:
         """Store fused events (replacing ``remove``), point their parts at them, and keep the
         fusion tables in step.  ``members``: fused event id -> its parts."""
-        remove = [r for r in dict.fromkeys(remove) if r not in {m.event.event_id for m in merged}]
+        kept = {m.event.event_id for m in merged}           # (once: per removed id it was quadratic)
+        remove = [r for r in dict.fromkeys(remove) if r not in kept]
         self.store.replace_events([m.event for m in merged], remove=remove)
         stamp = now()
         with self.transaction() as db:
