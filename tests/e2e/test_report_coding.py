@@ -560,3 +560,12 @@ def test_the_storys_one_town_is_not_lent_to_an_event_of_another_day(pipeline):
                   "had destroyed an ammunition depot in Odesa.", pipeline, date="2022-08-27")
     assert [(e.location, e.event_date) for e in events] == [("Odesa", "2022-08-21")], \
         [(e.location, e.event_date, e.reasons) for e in events]
+
+
+def test_a_capture_in_a_since_clause_is_what_came_before(pipeline, background_pipeline):
+    text = ("Russian missiles struck a depot near Kramatorsk on Tuesday. The area has become the main target of "
+            "Russian troops since they captured Lysychansk on Sunday.")
+    events = code(text, pipeline)
+    assert not [e for e in events if e.event_type == "Strategic developments" or "territory" in e.sub_event_type], \
+        [(e.sub_event_type, e.location, e.reasons) for e in events]
+    assert any("mode:since_clause_background" in e.reasons for e in code(text, background_pipeline))
