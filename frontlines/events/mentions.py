@@ -110,8 +110,8 @@ def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
         m = pattern.search(text)
         if m:
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if span is not None:
-                yield span[0], trig
+            if span is not None and _guard(span[0], trig, trig.pos, lex, trig.lemma):
+                yield span[0], trig       # (the guards hold for phrases too: "poured into the streets to celebrate")
     for tok in doc:
         if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ") and not _mistagged_noun(tok):
             continue
@@ -120,7 +120,8 @@ def find_triggers(doc, lex: Lexicon) -> Iterator[tuple[object, Trigger]]:
         trig = None
         if lemma == "take" and any(c.dep_ == "prep" and c.lower_ == "to" and any(
                 g.lower_ in ("streets", "street") for g in c.children) for c in tok.children):
-            yield tok, _TAKE_TO_STREETS
+            if _guard(tok, _TAKE_TO_STREETS, "VERB", lex, _TAKE_TO_STREETS.lemma):
+                yield tok, _TAKE_TO_STREETS
             continue
         if pos == "VERB" and lemma in lex.particles:
             for child in tok.children:

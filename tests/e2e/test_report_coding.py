@@ -569,3 +569,12 @@ def test_a_capture_in_a_since_clause_is_what_came_before(pipeline, background_pi
     assert not [e for e in events if e.event_type == "Strategic developments" or "territory" in e.sub_event_type], \
         [(e.sub_event_type, e.location, e.reasons) for e in events]
     assert any("mode:since_clause_background" in e.reasons for e in code(text, background_pipeline))
+
+
+def test_pouring_into_the_streets_to_celebrate_is_no_protest(pipeline):
+    events = code("Once the troops were gone, residents of Kherson poured into the streets on Tuesday to celebrate "
+                  "their freedom.", pipeline)
+    assert not [e for e in events if e.event_type == "Protests"], [(e.sub_event_type, e.reasons) for e in events]
+    protest = code("Residents of Kherson poured into the streets on Tuesday to protest against the occupation.",
+                   pipeline)
+    assert [e.event_type for e in protest] == ["Protests"]
