@@ -743,6 +743,11 @@ def background_clause(tok, sent_text: str, times_in_clause: bool) -> str:
         head = head.head
     if head.dep_ in ("relcl", "acl") and not times_in_clause and not _depicted(head):
         return "mode:relative_clause_background"
+    if head.dep_ == "advcl" and tok.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "mark" and c.lower_ == "since" for c in head.children):
+        # "the area has become the main target since they captured Luhansk": the capture dates the
+        # state of things the sentence tells; the report tells it as what came before
+        return "mode:since_clause_background"
     window = sent_text[max(0, tok.idx - 80): tok.idx + 120]
     if BACKGROUND_PHRASES.search(window):
         return "mode:background_phrase"
