@@ -168,21 +168,48 @@ class PostgresStore(EventStore):
 
     @contextmanager
     def transaction(self) -> Iterator[CompatConnection]:
-        """One transaction (COMMIT, or ROLLBACK on any error) under the store's lock."""
+        """One transaction (COMMIT, or ROLLBACK on any error) under the store's lock; inside another,
+        a savepoint of it (psycopg nests them), committed with the outer one."""
         with self._lock, self._raw.transaction():
             yield self._db
+
+    def _nested(self) -> bool:
+        import psycopg
+
+        return self._raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def atomic(self, work):
+        """``work()`` in one transaction, again (whole) after a deadlock or a serialization failure."""
+        import psycopg
+
+        if self._nested():
+            with self.transaction():
+                return work()
+        for attempt in range(RETRIES):
+            try:
+                with self.transaction():
+                    return work()
+            except Exception as exc:
+                cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+                if cause is not None and _retryable(cause) and attempt < RETRIES - 1:
+                    log.info("%s: %s; the transaction runs again", self.path, str(cause).strip().splitlines()[0])
+                    time.sleep(0.01 * (2 ** attempt))
+                    continue
+                raise
+        raise AssertionError("unreachable")
 
     def _retry(self, work, *, article_id: str = ""):
         """Run ``work(cursor)`` in a transaction, again (whole) after a deadlock or a serialization
         failure; any other database error is StoreError E505."""
         import psycopg
 
+        nested = self._nested()       # inside atomic(): the outer transaction is what runs again
         for attempt in range(RETRIES):
             try:
                 with self._lock, self._raw.transaction(), self._raw.cursor(row_factory=row_factory) as cur:
                     return work(cur)
             except psycopg.Error as exc:
-                if _retryable(exc) and attempt < RETRIES - 1:
+                if _retryable(exc) and not nested and attempt < RETRIES - 1:
                     time.sleep(0.01 * (2 ** attempt))
                     continue
                 raise StoreError("E505", path=self.path, detail=str(exc).strip().splitlines()[0],

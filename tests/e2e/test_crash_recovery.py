@@ -67,3 +67,29 @@ def test_a_run_stopped_between_storing_an_article_and_fusing_it_loses_nothing(sm
     assert after.integrity == "ok"
     assert sum(after.duplicates.values()) == 0, after.duplicates
     assert after.same_as(clean) == []
+
+
+def test_run_fuses_articles_an_older_run_stored_without_fusing(small_corpus, tmp_path, pipeline):
+    """A database left by a run that stored and fused in two transactions and died between them
+    (the article is there, its events never fused): the next run fuses it, in storing order, and
+    ends as a clean run does."""
+    from frontlines.fusion import store_and_fuse
+    from frontlines.ingest import read_sources
+    from frontlines.pipeline import split_results
+    from frontlines.store import open_store
+
+    corpus, clean = small_corpus
+    articles, _problems = split_results(read_sources([str(corpus)]))
+    results = list(pipeline.process(articles[:10]))
+    assert results[9].events, "the test needs an article with events"
+    db = str(tmp_path / "old.db")
+    with open_store(db) as store:
+        for r in results[:9]:
+            store_and_fuse(store, r.article, r.events)
+        assert store.add_article(results[9].article, results[9].events)   # then the old run died
+    assert ch.check_invariants(db)[1] > 0
+    again = _invoke(str(corpus), "--db", db)
+    assert again.exit_code == 0, again.output
+    after = ch.state(db)
+    assert after.unfused == 0
+    assert after.same_as(clean) == []
