@@ -93,3 +93,78 @@ def test_run_fuses_articles_an_older_run_stored_without_fusing(small_corpus, tmp
     after = ch.state(db)
     assert after.unfused == 0
     assert after.same_as(clean) == []
+
+
+# ------------------------------------------------------------------------------------ SIGKILL campaigns
+SHORT_N, SHORT_KILLS = 300, 4
+FULL_N, FULL_KILLS = 5000, 20
+
+
+def _clean(tmp_path_factory, n: int, db_for) -> tuple:
+    d = tmp_path_factory.mktemp(f"crash-{n}")
+    corpus = ch.write_corpus(d / f"corpus-{n}.jsonl", n, seed=n)
+    db = db_for(d, "clean")
+    done = ch.run_cli(corpus, db)
+    assert done.returncode == 0, done.stderr[-3000:]
+    clean = ch.state(db)
+    assert clean.integrity in ("ok", "n/a") and clean.unfused == 0
+    assert sum(clean.duplicates.values()) == 0, clean.duplicates
+    assert clean.counts["merges"] > 0, "the corpus should give fusion some work"
+    return d, corpus, clean
+
+
+def _sqlite_db(d, name: str) -> str:
+    return str(d / f"{name}.db")
+
+
+def _pg_db(d, name: str) -> str:
+    import pg_server
+
+    return pg_server.new_database()
+
+
+def _campaign(d, corpus, clean, db: str, n: int, kills: int, name: str):
+    seed = _seed(name)
+    camp = ch.crash_campaign(corpus, db, n=n, kills=kills, seed=seed, workdir=d, say=print)
+    print(camp.table())
+    where = f"seed {seed} (FRONTLINES_CRASH_SEED={seed} reproduces)\n{camp.table()}"
+    bad = [k for k in camp.kills if k.integrity not in ("ok", "n/a") or k.duplicates or k.unfused]
+    assert not bad, f"a kill left the database broken or half-written: {bad}; {where}"
+    final = camp.final
+    assert final.integrity in ("ok", "n/a"), where
+    assert sum(final.duplicates.values()) == 0, f"{final.duplicates}; {where}"
+    assert final.same_as(clean) == [], f"{final.same_as(clean)}; {where}"
+    return camp
+
+
+@pytest.fixture(scope="module")
+def short_sqlite(tmp_path_factory):
+    return _clean(tmp_path_factory, SHORT_N, _sqlite_db)
+
+
+def test_sigkilled_runs_on_sqlite_resume_to_the_clean_result(short_sqlite):
+    d, corpus, clean = short_sqlite
+    _campaign(d, corpus, clean, _sqlite_db(d, "crashed"), SHORT_N, SHORT_KILLS, "sqlite-short")
+
+
+@pytest.mark.slow
+def test_sigkilled_runs_on_sqlite_resume_to_the_clean_result_full(tmp_path_factory):
+    d, corpus, clean = _clean(tmp_path_factory, FULL_N, _sqlite_db)
+    _campaign(d, corpus, clean, _sqlite_db(d, "crashed"), FULL_N, FULL_KILLS, "sqlite-full")
+
+
+@pytest.fixture(scope="module")
+def short_postgres(tmp_path_factory):
+    return _clean(tmp_path_factory, SHORT_N, _pg_db)
+
+
+def test_sigkilled_runs_on_postgres_resume_to_the_clean_result(short_postgres, short_sqlite):
+    d, corpus, clean = short_postgres
+    _campaign(d, corpus, clean, _pg_db(d, "crashed"), SHORT_N, SHORT_KILLS, "postgres-short")
+    assert clean.export == short_sqlite[2].export, "PostgreSQL and SQLite should store the same events"
+
+
+@pytest.mark.slow
+def test_sigkilled_runs_on_postgres_resume_to_the_clean_result_full(tmp_path_factory):
+    d, corpus, clean = _clean(tmp_path_factory, FULL_N, _pg_db)
+    _campaign(d, corpus, clean, _pg_db(d, "crashed"), FULL_N, FULL_KILLS, "postgres-full")
