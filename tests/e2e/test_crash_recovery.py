@@ -95,6 +95,57 @@ def test_run_fuses_articles_an_older_run_stored_without_fusing(small_corpus, tmp
     assert after.same_as(clean) == []
 
 
+def _register_fails(monkeypatch):
+    from frontlines.fusion import store as fusion_store
+
+    def fails(self, article_id, events):
+        raise RuntimeError("fusion failed")
+
+    monkeypatch.setattr(fusion_store.FusionStore, "register", fails)
+    return lambda: monkeypatch.setattr(fusion_store.FusionStore, "register", fusion_store.FusionStore.register)
+
+
+REPORT = ("Russian forces shelled Kupiansk in Kharkiv Oblast on Monday, killing two civilians and wounding five,"
+          " the regional governor said.")
+
+
+def test_the_python_api_stores_and_fuses_a_report_in_one_transaction(tmp_path, monkeypatch, pipeline):
+    from frontlines.api import Database
+    from frontlines.fusion import store as fusion_store
+
+    register = fusion_store.FusionStore.register
+    _register_fails(monkeypatch)
+    with Database(tmp_path / "api.db") as db:
+        with pytest.raises(RuntimeError):
+            db.add_text(REPORT, "2023-03-06", pipeline=pipeline)
+        assert db.store.count_articles() == 0 and db.store.count_events() == 0
+        monkeypatch.setattr(fusion_store.FusionStore, "register", register)
+        assert db.add_text(REPORT, "2023-03-06", pipeline=pipeline)
+    assert ch.check_invariants(str(tmp_path / "api.db")) == ({k: 0 for k, _ in ch.DUPLICATE_CHECKS}, 0)
+
+
+def test_the_server_stores_and_fuses_a_posted_report_in_one_transaction(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from frontlines.fusion import store as fusion_store
+    from frontlines.serve import create_app
+
+    token = "t0ken-for-the-crash-tests-0123456789"
+    register = fusion_store.FusionStore.register
+    path = tmp_path / "served.db"
+    _register_fails(monkeypatch)
+    body = {"text": REPORT, "date": "2023-03-06", "id": "r1"}
+    with TestClient(create_app(str(path), token=token), raise_server_exceptions=False) as client:
+        auth = {"Authorization": f"Bearer {token}"}
+        assert client.post("/api/articles", json=body, headers=auth).status_code == 500
+        reader = ch.Reader(str(path))
+        assert reader.count("articles") == 0
+        reader.close()
+        monkeypatch.setattr(fusion_store.FusionStore, "register", register)
+        assert client.post("/api/articles", json=body, headers=auth).status_code == 201
+    assert ch.check_invariants(str(path)) == ({k: 0 for k, _ in ch.DUPLICATE_CHECKS}, 0)
+
+
 # ------------------------------------------------------------------------------------ SIGKILL campaigns
 SHORT_N, SHORT_KILLS = 300, 4
 FULL_N, FULL_KILLS = 5000, 20
