@@ -19,7 +19,7 @@ from frontlines.records import Event
 
 from .match import FAMILY_TYPES, F_D0, F_D1, F_FAM, F_LAT, F_LEVEL, F_LON, signature
 from .merge import Merged, Part
-from .schema import ensure_schema
+from .schema import ensure_schema, schema_ready
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,11 @@ class FusionStore:
             raise TypeError("fusion needs a store with an SQL connection (SQLite or PostgreSQL)")
         self.db = db
         self.lock = getattr(store, "lock", None) or threading.RLock()
-        with self.transaction():
-            ensure_schema(self.db)
+        with self.lock:
+            ready = schema_ready(self.db)
+        if not ready:       # only then the write lock: readers (the server's control and explain) never wait for it
+            with self.transaction():
+                ensure_schema(self.db)
         self._articles: dict[str, ArticleInfo] = {}
 
     def transaction(self):

@@ -98,3 +98,25 @@ def test_a_write_gives_up_on_a_lock_held_past_busy_seconds(tmp_path):
         holder.execute("ROLLBACK")
         holder.close()
         store.close()
+
+
+def test_reading_fusion_tables_needs_no_write_lock(tmp_path):
+    """The server's explain and control read fusion's tables; another process writing (holding the
+    write lock) must not make them wait."""
+    from frontlines.fusion import explain, fuse_article
+
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as store:
+        store.add_article(*_article(1))
+        fuse_article(store, "a1")
+    reader = SQLiteStore(path, timeout=0.2, busy_seconds=0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        assert explain(reader, "E1")["found"]
+        assert time.monotonic() - started < 0.2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        reader.close()
