@@ -105,6 +105,21 @@ def start_run(corpus: Path | str, db: str, *extra: str, log: Path | None = None)
                             start_new_session=True)
 
 
+def start_serve(db: str, port: int, token: str) -> subprocess.Popen:
+    """`frontlines serve` (with a write token, so it may start before the database exists)."""
+    env = {**_env(), "FRONTLINES_TOKEN": token}
+    return subprocess.Popen([FRONTLINES, "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env, start_new_session=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def run_cli(corpus: Path | str, db: str, *extra: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     return subprocess.run([FRONTLINES, "run", str(corpus), "--db", db, *RUN_FLAGS, *extra], capture_output=True,
                           text=True, env=_env(), timeout=timeout)
@@ -238,13 +253,14 @@ def check_invariants(db: str) -> tuple[dict[str, int], int]:
         r.close()
 
 
-def state(db: str) -> State:
+def state(db: str, skip: dict[str, set[str]] | None = None) -> State:
+    """The database's counts and digests; ``skip``: columns to leave out of a table's digest."""
     r = Reader(db)
     try:
         counts = {t: r.count(t) for t in TABLES}
         tables = {}
         for t in TABLES:
-            cols = r.columns(t)
+            cols = [c for c in r.columns(t) if c not in (skip or {}).get(t, ())]
             if not cols:
                 continue
             rows = r.rows("SELECT " + ", ".join(f'"{c}"' for c in cols) + f" FROM {t}")

@@ -3,8 +3,10 @@ have left without the crash (issue 13 B).  See tests/crash_harness.py for the co
 ``-m slow`` runs the full campaigns (5,000 articles, twenty SIGKILLs)."""
 from __future__ import annotations
 
+import json
 import os
 import random
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -219,3 +221,99 @@ def test_sigkilled_runs_on_postgres_resume_to_the_clean_result(short_postgres, s
 def test_sigkilled_runs_on_postgres_resume_to_the_clean_result_full(tmp_path_factory):
     d, corpus, clean = _clean(tmp_path_factory, FULL_N, _pg_db)
     _campaign(d, corpus, clean, _pg_db(d, "crashed"), FULL_N, FULL_KILLS, "postgres-full")
+
+
+# ------------------------------------------------------------------------------------ concurrency
+def _read_while(alive, base: str, seen: list, stop) -> None:
+    """GET /api/events (a page, and a filtered count) until ``stop`` is set; every answer kept."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=120) as client:
+        while not stop.is_set():
+            for params in ({"limit": 200}, {"limit": 1, "event_type": "Battles"}):
+                try:
+                    r = client.get("/api/events", params=params)
+                    seen.append((r.status_code, r.json().get("total") if r.status_code == 200 else r.text[:300]))
+                except httpx.TransportError as exc:
+                    if alive():
+                        seen.append((0, repr(exc)))
+            stop.wait(0.1)
+
+
+def test_two_runs_and_a_server_share_one_sqlite_database(short_sqlite, tmp_path):
+    """Two `frontlines run` on one new SQLite file (half their reports the same) while `frontlines
+    serve` answers /api/events: no "database is locked" anywhere, every answer a 200, nothing lost,
+    nothing twice; and the database is the one a single run makes of the reports in the order the
+    two runs committed them (so the runs serialised, as one)."""
+    import threading
+
+    import httpx
+
+    _d, corpus, _clean = short_sqlite
+    records = [line for line in corpus.read_text(encoding="utf-8").splitlines(keepends=True)][:150]
+    a, b, both = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "both.jsonl"
+    a.write_text("".join(records[:100]), encoding="utf-8")
+    b.write_text("".join(records[50:]), encoding="utf-8")
+    both.write_text("".join(records), encoding="utf-8")
+    db = str(tmp_path / "shared.db")
+    port = ch.free_port()
+    server = ch.start_serve(db, port, "t0ken-for-the-crash-tests-0123456789")
+    base = f"http://127.0.0.1:{port}"
+    runs = []
+    try:
+        runs = [ch.start_run(a, db), ch.start_run(b, db)]
+        started = time.monotonic()
+        while True:
+            try:
+                if httpx.get(base + "/api/config", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stderr.read().decode()[-3000:]
+            assert time.monotonic() - started < 300, "the server did not start"
+            time.sleep(0.1)
+        seen: list = []
+        stop = threading.Event()
+        reader = threading.Thread(target=_read_while, args=(lambda: server.poll() is None, base, seen, stop))
+        reader.start()
+        errs = [p.communicate(timeout=900)[1].decode() for p in runs]
+        time.sleep(1.0)                          # a last answer after both runs ended
+        stop.set()
+        reader.join()
+    finally:
+        for p in runs:
+            if p.poll() is None:
+                ch.kill_group(p)
+        server.terminate()
+        server_err = server.communicate(timeout=30)[1].decode()
+    for p, err in zip(runs, errs):
+        assert p.returncode == 0, err[-3000:]
+        assert "locked" not in err.lower(), err[-3000:]
+    assert "locked" not in server_err.lower(), server_err[-3000:]
+    assert seen and all(code == 200 for code, _ in seen), [s for s in seen if s[0] != 200][:5]
+    assert any(total for _code, total in seen), "the reader never saw an event"
+    got = ch.state(db)
+    assert got.integrity == "ok" and got.unfused == 0
+    assert sum(got.duplicates.values()) == 0, got.duplicates
+    # nothing lost: the articles and the events coded from them are those of one run over both inputs
+    one = tmp_path / "one.db"
+    assert ch.run_cli(both, str(one)).returncode == 0
+    single = ch.state(str(one))
+    r1, r2 = ch.Reader(db), ch.Reader(str(one))
+    try:
+        for sql in ("SELECT article_id FROM articles", "SELECT part_id FROM fusion_parts"):
+            assert sorted(r1.rows(sql)) == sorted(r2.rows(sql)), sql
+        stored = [json.loads(m[0]).get("id") for m in r1.rows("SELECT meta FROM articles ORDER BY rowid")]
+    finally:
+        r1.close()
+        r2.close()
+    assert got.counts["articles"] == single.counts["articles"]
+    # serialisable: a single run over the reports in commit order makes the same database
+    by_id = {json.loads(line)["id"]: line for line in records}
+    order = tmp_path / "commit-order.jsonl"
+    order.write_text("".join(by_id[i] for i in stored), encoding="utf-8")
+    serial = tmp_path / "serial.db"
+    assert ch.run_cli(order, str(serial)).returncode == 0
+    skip = {"articles": {"origin"}}
+    assert ch.state(db, skip).same_as(ch.state(str(serial), skip)) == []
+    print(f"two runs + server: {len(seen)} answers, all 200; {got.counts}; single run: {single.counts}")
