@@ -181,6 +181,7 @@ def _campaign(d, corpus, clean, db: str, n: int, kills: int, name: str):
     camp = ch.crash_campaign(corpus, db, n=n, kills=kills, seed=seed, workdir=d, say=print)
     print(camp.table())
     where = f"seed {seed} (FRONTLINES_CRASH_SEED={seed} reproduces)\n{camp.table()}"
+    assert camp.kills, f"no kill landed; {where}"
     bad = [k for k in camp.kills if k.integrity not in ("ok", "n/a") or k.duplicates or k.unfused]
     assert not bad, f"a kill left the database broken or half-written: {bad}; {where}"
     final = camp.final
