@@ -2,8 +2,9 @@
 
 Events are written through the store's public API (``replace_events``,
 ``delete_events``, ``mark_superseded``); the fusion tables through the store's
-``connection`` (SQLite's, or the PostgreSQL store's, which takes the same SQL), in their own
-transactions.
+``connection`` (SQLite's, or the PostgreSQL store's, which takes the same SQL). A fused event and
+its rows in fusion's tables are written in one transaction; callers make a whole article's (or a
+whole re-fusion's) writes one with ``store.atomic`` (the store's transactions nest).
 """
 from __future__ import annotations
 
@@ -188,6 +189,11 @@ class FusionStore:
         """Store fused events (replacing ``remove``), point their parts at them, and keep the
         fusion tables in step.  ``members``: fused event id -> its parts."""
         remove = [r for r in dict.fromkeys(remove) if r not in {m.event.event_id for m in merged}]
+        with self.transaction():          # the events and fusion's tables change together
+            self._write(merged, members, remove, log_rows)
+
+    def _write(self, merged: Sequence[Merged], members: dict[str, list[Part]], remove: list[str],
+               log_rows: Sequence[tuple[str, str, str, str]]) -> None:
         self.store.replace_events([m.event for m in merged], remove=remove)
         stamp = now()
         with self.transaction() as db:
@@ -219,8 +225,8 @@ class FusionStore:
                            [(*row, stamp) for row in rows])
 
     def drop_event(self, event_id: str) -> None:
-        self.store.delete_events([event_id])
         with self.transaction() as db:
+            self.store.delete_events([event_id])
             for table in ("fusion_events", "event_claims"):
                 db.execute(f"DELETE FROM {table} WHERE event_id=?", (event_id,))
             db.execute("DELETE FROM event_links WHERE event_id=? OR related_id=?", (event_id, event_id))

@@ -318,3 +318,23 @@ def test_two_runs_and_a_server_share_one_sqlite_database(short_sqlite, tmp_path)
     skip = {"articles": {"origin"}}
     assert ch.state(db, skip).same_as(ch.state(str(serial), skip)) == []
     print(f"two runs + server: {len(seen)} answers, all 200; {got.counts}; single run: {single.counts}")
+
+
+def test_a_refusion_that_fails_midway_leaves_the_database_as_it_was(small_corpus, tmp_path, monkeypatch):
+    """`frontlines fuse` re-fuses the whole store in one transaction: stopped after fusion and before
+    the control timeline is saved, nothing of it stays."""
+    from frontlines import control
+    from frontlines.cli import main
+
+    corpus, clean = small_corpus
+    db = tmp_path / "refuse.db"
+    assert _invoke(str(corpus), "--db", str(db)).exit_code == 0
+    before = ch.state(str(db))
+
+    def fails(store):
+        raise SystemExit(137)
+
+    monkeypatch.setattr(control, "save_control", fails)
+    assert CliRunner().invoke(main, ["fuse", "--db", str(db)]).exit_code == 137
+    after = ch.state(str(db))
+    assert after.same_as(before) == [] and after.integrity == "ok"
