@@ -10,7 +10,8 @@
   merged into the stored one, as SQLite's store does.
 * Several processes may write at once: a batch locks the event rows it merges into (in id
   order, so two batches never wait on each other in a circle) and is retried whole on a
-  deadlock or serialization failure.
+  deadlock or serialization failure.  ``atomic()`` (an article stored and fused, as `run` does)
+  holds a transaction-level advisory lock, so those run one at a time across processes.
 * With PostGIS, events carry a point geometry with a GiST index (``events_in_bbox`` uses it);
   without, a B-tree on (latitude, longitude).
 * ``connection`` speaks SQLite's dialect (``pgcompat``) so fusion, control and the server's
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 RETRIES = 6
+ATOMIC_LOCK = 0x66726F6E746C6961      # pg_advisory_xact_lock key of atomic() (the migrations' is ...696E)
 _COLS = EVENT_COLUMNS + ("updated_at",)
 _UPSERT_EVENT = (f"INSERT INTO events ({', '.join(q(c) for c in _COLS)}) VALUES ({', '.join('%s' for _ in _COLS)}) "
                  f"ON CONFLICT (event_id) DO UPDATE SET "
@@ -188,6 +190,9 @@ class PostgresStore(EventStore):
         for attempt in range(RETRIES):
             try:
                 with self.transaction():
+                    # one atomic() at a time across processes, as SQLite's write lock makes it: fusion
+                    # reads the fused events it then changes, and two at once would each miss the other's
+                    self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (ATOMIC_LOCK,))
                     return work()
             except Exception as exc:
                 cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
