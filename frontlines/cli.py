@@ -133,7 +133,8 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
     with store:
         # stored by an earlier run that died before fusing them (runs before this one stored and fused
         # in two transactions): fused now, in the order they were stored, before anything new
-        for article_id in unfused_articles(store, {a.article_id for a in articles} - {a.article_id for a in new}):
+        stored = {a.article_id for a in articles} - {a.article_id for a in new}
+        for article_id in unfused_articles(store, stored) if stored else ():
             log.warning("%s: fusing article %s, stored unfused by an interrupted run", db, article_id)
             merged += len(store.atomic(lambda aid=article_id: fuse_article(store, aid)).merged)
         if new:
