@@ -207,20 +207,16 @@ def test_sigkilled_runs_on_sqlite_resume_to_the_clean_result_full(tmp_path_facto
     _campaign(d, corpus, clean, _sqlite_db(d, "crashed"), FULL_N, FULL_KILLS, "sqlite-full")
 
 
-@pytest.fixture(scope="module")
-def short_postgres(tmp_path_factory):
-    return _clean(tmp_path_factory, SHORT_N, _pg_db)
-
-
-def test_sigkilled_runs_on_postgres_resume_to_the_clean_result(short_postgres, short_sqlite):
-    d, corpus, clean = short_postgres
+def test_sigkilled_runs_on_postgres_resume_to_the_clean_result(short_sqlite):
+    """The same campaign on PostgreSQL, compared with the clean run on SQLite: the two stores hold
+    the same rows (timestamps aside), so one clean run serves both."""
+    d, corpus, clean = short_sqlite
     _campaign(d, corpus, clean, _pg_db(d, "crashed"), SHORT_N, SHORT_KILLS, "postgres-short")
-    assert clean.export == short_sqlite[2].export, "PostgreSQL and SQLite should store the same events"
 
 
 @pytest.mark.slow
 def test_sigkilled_runs_on_postgres_resume_to_the_clean_result_full(tmp_path_factory):
-    d, corpus, clean = _clean(tmp_path_factory, FULL_N, _pg_db)
+    d, corpus, clean = _clean(tmp_path_factory, FULL_N, _sqlite_db)
     _campaign(d, corpus, clean, _pg_db(d, "crashed"), FULL_N, FULL_KILLS, "postgres-full")
 
 
@@ -251,11 +247,11 @@ def test_two_runs_and_a_server_share_one_database(short_sqlite, tmp_path, backen
 
     import httpx
 
-    _d, corpus, _clean = short_sqlite
-    records = [line for line in corpus.read_text(encoding="utf-8").splitlines(keepends=True)][:150]
+    d, corpus, _clean_state = short_sqlite
+    records = [line for line in corpus.read_text(encoding="utf-8").splitlines(keepends=True)][:100]
     a, b, both = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "both.jsonl"
-    a.write_text("".join(records[:100]), encoding="utf-8")
-    b.write_text("".join(records[50:]), encoding="utf-8")
+    a.write_text("".join(records[:70]), encoding="utf-8")
+    b.write_text("".join(records[30:]), encoding="utf-8")
     both.write_text("".join(records), encoding="utf-8")
     new_db = (lambda name: str(tmp_path / f"{name}.db")) if backend == "sqlite" else (lambda name: _pg_db(None, name))
     db = new_db("shared")
@@ -298,19 +294,21 @@ def test_two_runs_and_a_server_share_one_database(short_sqlite, tmp_path, backen
     got = ch.state(db)
     assert got.integrity in ("ok", "n/a") and got.unfused == 0
     assert sum(got.duplicates.values()) == 0, got.duplicates
-    # nothing lost: the articles and the events coded from them are those of one run over both inputs
-    one = new_db("one")
-    assert ch.run_cli(both, one).returncode == 0
-    single = ch.state(one)
-    r1, r2 = ch.Reader(db), ch.Reader(one)
+    # nothing lost: the articles of both inputs, and every event coded from them (fusion's parts, as
+    # the clean run over the whole corpus coded them)
+    from frontlines.ingest import read_sources
+    from frontlines.pipeline import split_results
+
+    want = {x.article_id for x in split_results(read_sources([str(both)]))[0]}
+    r1, r2 = ch.Reader(db), ch.Reader(_sqlite_db(d, "clean"))
     try:
-        for sql in ("SELECT article_id FROM articles", "SELECT part_id FROM fusion_parts"):
-            assert sorted(r1.rows(sql)) == sorted(r2.rows(sql)), sql
+        assert {r[0] for r in r1.rows("SELECT article_id FROM articles")} == want
+        parts = "SELECT part_id, article_id FROM fusion_parts"
+        assert sorted(r1.rows(parts)) == sorted(r for r in r2.rows(parts) if r[1] in want)
         stored = [json.loads(m[0]).get("id") for m in r1.rows("SELECT meta FROM articles ORDER BY rowid")]
     finally:
         r1.close()
         r2.close()
-    assert got.counts["articles"] == single.counts["articles"]
     # serialisable: a single run over the reports in commit order makes the same database
     by_id = {json.loads(line)["id"]: line for line in records}
     order = tmp_path / "commit-order.jsonl"
@@ -319,7 +317,7 @@ def test_two_runs_and_a_server_share_one_database(short_sqlite, tmp_path, backen
     assert ch.run_cli(order, serial).returncode == 0
     skip = {"articles": {"origin"}}
     assert ch.state(db, skip).same_as(ch.state(serial, skip)) == []
-    print(f"{backend}: two runs + server: {len(seen)} answers, all 200; {got.counts}; single run: {single.counts}")
+    print(f"{backend}: two runs + server: {len(seen)} answers, all 200; {got.counts}")
 
 
 def test_a_refusion_that_fails_midway_leaves_the_database_as_it_was(small_corpus, tmp_path, monkeypatch):
