@@ -7,10 +7,10 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from frontlines.records import Article, Event
 
-#: Keys of an input record (a JSONL/CSV field, a feed item's guid) that carry the user's own id
-#: for the article; ingest keeps them in ``articles.meta``.  The first present wins.
 T = TypeVar("T")
 
+#: Keys of an input record (a JSONL/CSV field, a feed item's guid) that carry the user's own id
+#: for the article; ingest keeps them in ``articles.meta``.  The first present wins.
 USER_ID_KEYS: tuple[str, ...] = ("id", "doc_id", "document_id", "article_id", "uid", "guid")
 
 

@@ -184,23 +184,25 @@ class PostgresStore(EventStore):
         """``work()`` in one transaction, again (whole) after a deadlock or a serialization failure."""
         import psycopg
 
-        if self._nested():
-            with self.transaction():
-                return work()
-        for attempt in range(RETRIES):
-            try:
+        with self._lock:                  # (a thread of the server may be in a transaction of its own)
+            if self._nested():
                 with self.transaction():
-                    # one atomic() at a time across processes, as SQLite's write lock makes it: fusion
-                    # reads the fused events it then changes, and two at once would each miss the other's
-                    self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (ATOMIC_LOCK,))
                     return work()
-            except Exception as exc:
-                cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
-                if cause is not None and _retryable(cause) and attempt < RETRIES - 1:
-                    log.info("%s: %s; the transaction runs again", self.path, str(cause).strip().splitlines()[0])
-                    time.sleep(0.01 * (2 ** attempt))
-                    continue
-                raise
+            for attempt in range(RETRIES):
+                try:
+                    with self.transaction():
+                        # one atomic() at a time across processes, as SQLite's write lock makes it: fusion
+                        # reads the fused events it then changes, and two at once would each miss the other's
+                        self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (ATOMIC_LOCK,))
+                        return work()
+                except Exception as exc:
+                    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+                    if cause is not None and _retryable(cause) and attempt < RETRIES - 1:
+                        log.info("%s: %s; the transaction runs again", self.path,
+                                 str(cause).strip().splitlines()[0])
+                        time.sleep(0.01 * (2 ** attempt))
+                        continue
+                    raise
         raise AssertionError("unreachable")
 
     def _retry(self, work, *, article_id: str = ""):
@@ -208,7 +210,8 @@ class PostgresStore(EventStore):
         failure; any other database error is StoreError E505."""
         import psycopg
 
-        nested = self._nested()       # inside atomic(): the outer transaction is what runs again
+        with self._lock:
+            nested = self._nested()   # inside atomic(): the outer transaction is what runs again
         for attempt in range(RETRIES):
             try:
                 with self._lock, self._raw.transaction(), self._raw.cursor(row_factory=row_factory) as cur:

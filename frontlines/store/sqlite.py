@@ -12,10 +12,10 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-import time
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from frontlines.errors import StoreError
 from frontlines.records import Article, Event
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 _EVENT_INSERT_COLS = EVENT_COLUMNS + ("updated_at",)
 _SQL_VARS = 500          # ids per IN (...) query, well under SQLite's variable limit
 BUSY_SECONDS = 600.0     # how long a write waits for another process's write lock before it gives up
-T = TypeVar("T")
 
 
 def _busy(exc: BaseException) -> bool:
@@ -170,12 +169,11 @@ class SQLiteStore(EventStore):
             self._depth = 1
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
                 if self._db.in_transaction:      # (SQLite may have rolled back already, as on SQLITE_FULL)
                     self._db.execute("ROLLBACK")
                 raise
-            else:
-                self._db.execute("COMMIT")
             finally:
                 self._depth = 0
 
@@ -184,10 +182,6 @@ class SQLiteStore(EventStore):
         busy timeout covers one wait, and another process may hold the lock for longer (a long
         fusion, a checkpoint, a second run storing a large batch)."""
         _busy_retry(lambda: self._db.execute("BEGIN IMMEDIATE"), self.busy_seconds, self.path)
-
-    def atomic(self, work: Callable[[], T]) -> T:
-        with self.transaction():
-            return work()
 
     # ------------------------------------------------------------------ articles
     def has_article(self, article_id: str) -> bool:
