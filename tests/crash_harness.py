@@ -206,6 +206,14 @@ DUPLICATE_CHECKS = (
     ("sources", "SELECT s.source, s.article_count, COUNT(a.article_id) FROM sources s LEFT JOIN articles a"
                 " ON a.source = s.source GROUP BY s.source, s.article_count"
                 " HAVING s.article_count != COUNT(a.article_id)"),
+    # rows that point at nothing (the foreign keys are declared, not enforced)
+    ("orphan evidence", "SELECT event_id FROM evidence WHERE event_id NOT IN (SELECT event_id FROM events)"),
+    ("orphan event_articles", "SELECT event_id FROM event_articles WHERE event_id NOT IN (SELECT event_id FROM events)"
+                              " OR article_id NOT IN (SELECT article_id FROM articles)"),
+    ("orphan fusion_parts", "SELECT part_id FROM fusion_parts WHERE article_id NOT IN (SELECT article_id FROM articles)"
+                            " OR (event_id IS NOT NULL AND event_id NOT IN (SELECT event_id FROM events))"),
+    ("orphan fusion_events", "SELECT event_id FROM fusion_events WHERE event_id NOT IN (SELECT event_id FROM events)"),
+    ("unfused events", "SELECT event_id FROM events WHERE event_id NOT IN (SELECT event_id FROM fusion_events)"),
 )
 
 #: Events stored from an article that fusion never saw: an article written without its fusion.
