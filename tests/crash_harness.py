@@ -284,6 +284,24 @@ def state(db: str, skip: dict[str, set[str]] | None = None) -> State:
     return State(counts, _digest(export_lines(db)), tables, dups, unfused, integrity(db))
 
 
+def diff_rows(db_a: str, db_b: str, tables, skip: dict[str, set[str]] | None = None, n: int = 3) -> str:
+    """A few rows each of two databases holds and the other does not, per table (for failure messages)."""
+    out = []
+    ra, rb = Reader(db_a), Reader(db_b)
+    try:
+        for t in tables:
+            cols = [c for c in ra.columns(t) if c not in (skip or {}).get(t, ()) and c not in ("seq", "record")]
+            sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f" FROM {t}"
+            a = {json.dumps(list(r), default=str) for r in ra.rows(sql)}
+            b = {json.dumps(list(r), default=str) for r in rb.rows(sql)}
+            if a != b:
+                out.append(f"{t} {cols}: only in the first {sorted(a - b)[:n]}; only in the second {sorted(b - a)[:n]}")
+    finally:
+        ra.close()
+        rb.close()
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------------------------------------- crashes
 @dataclass
 class Kill:

@@ -316,7 +316,8 @@ def test_two_runs_and_a_server_share_one_database(short_sqlite, tmp_path, backen
     serial = new_db("serial")
     assert ch.run_cli(order, serial).returncode == 0
     skip = {"articles": {"origin"}}
-    assert ch.state(db, skip).same_as(ch.state(serial, skip)) == []
+    differs = ch.state(db, skip).same_as(ch.state(serial, skip))
+    assert differs == [], f"{differs}\n{ch.diff_rows(db, serial, ch.TABLES, skip)}"
     print(f"{backend}: two runs + server: {len(seen)} answers, all 200; {got.counts}")
 
 
