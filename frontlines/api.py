@@ -66,11 +66,11 @@ class Database:
                           url=url, source=source, origin="<api>", date_reason="date:api")
         if self.store.has_article(article.article_id):
             return []
-        from .fusion import fuse_article
+        from .fusion import store_and_fuse
 
         events = (pipeline or default_pipeline()).code_article(article).events
-        self.store.add_article(article, events)
-        fuse_article(self.store, article.article_id)     # as `frontlines run` does
+        if store_and_fuse(self.store, article, events) is None:     # one transaction, as `frontlines run`
+            return []                                                # stored meanwhile by another writer
         return events
 
     def close(self) -> None:

@@ -23,6 +23,8 @@ DEFAULT_DB = "frontlines.db"
 EXIT_SKIPPED = 1
 PARALLEL_MIN_ARTICLES = 64     # below this, a second spaCy process costs more than it saves
 
+log = logging.getLogger(__name__)
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -105,7 +107,7 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
     if scheduler or workers:
         raise click.UsageError("--scheduler and --workers go with --engine dask")
     from .events.lexicon import default_lexicon
-    from .fusion import fuse_article
+    from .fusion import fuse_article, store_and_fuse, unfused_articles
     from .ingest import read_sources
     from .pipeline import Pipeline, split_results
 
@@ -129,6 +131,12 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
     merged = 0
     reports = 0
     with store:
+        # stored by an earlier run that died before fusing them (runs before this one stored and fused
+        # in two transactions): fused now, in the order they were stored, before anything new
+        stored = {a.article_id for a in articles} - {a.article_id for a in new}
+        for article_id in unfused_articles(store, stored) if stored else ():
+            log.warning("%s: fusing article %s, stored unfused by an interrupted run", db, article_id)
+            merged += len(store.atomic(lambda aid=article_id: fuse_article(store, aid)).merged)
         if new:
             with Progress(TextColumn("[bold]coding reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err_console, transient=True, disable=len(new) < 3) as bar:
@@ -137,10 +145,11 @@ def run(paths: tuple[str, ...], db: str, date_: str | None, max_bytes: int, acto
                 pipeline.warm_up()
                 n_process = 2 if len(new) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) > 1 else 1
                 for result in pipeline.process(new, batch_size=batch_size, n_process=n_process, on_skip=skipped):
-                    store.add_article(result.article, result.events)
+                    # stored and fused in one transaction: killed at any moment, a re-run finds the
+                    # article either done or not there (and codes it again)
+                    fused = store_and_fuse(store, result.article, result.events)
                     reports += 1
-                    fused = fuse_article(store, result.article.article_id)
-                    merged += len(fused.merged)
+                    merged += len(fused.merged) if fused is not None else 0
                     coded.extend(result.events)
                     bar.advance(task)
     elapsed = time.perf_counter() - started

@@ -211,7 +211,9 @@ def run_backfill(paths: Sequence[str], store: Any, *, client: Any, default_date:
 
         t2 = time.perf_counter()
         report.fusion_stats = FusionStats()
-        report.fusion = fuse_partitioned(store, client, stats=report.fusion_stats)
+        # one transaction: a backfill killed while it fuses keeps its stored partitions, and the next
+        # run (which finds them all done) fuses from the same state again
+        report.fusion = store.atomic(lambda: fuse_partitioned(store, client, stats=report.fusion_stats))
         report.seconds["fuse"] = time.perf_counter() - t2
     report.seconds["total"] = time.perf_counter() - t0
     return report

@@ -51,8 +51,8 @@ def fuse(db: str, as_json: bool) -> None:
     from frontlines.fusion import fuse_all
 
     with _open(db) as store:
-        report = fuse_all(store)
-        n_control = save_control(store)
+        # one transaction: a re-fusion stopped midway leaves the previous fusion as it was
+        report, n_control = store.atomic(lambda: (fuse_all(store), save_control(store)))
     if as_json:
         click.echo(json.dumps({"events_before": report.events_before, "events_after": report.events_after,
                                "merged_parts": len(report.merged), "superseded": report.superseded,
@@ -205,7 +205,7 @@ def unmerge_cmd(event_id: str, part_id: str, db: str) -> None:
 
     with _open(db) as store:
         try:
-            report = unmerge(store, event_id, part_id)
+            report = store.atomic(lambda: unmerge(store, event_id, part_id))
         except KeyError as exc:
             raise click.ClickException(str(exc.args[0])) from None
     err_console.print(f"{part_id} is now its own event; splits: {report.splits}")

@@ -161,6 +161,34 @@ def fuse_article(store: Any, article_id: str) -> FusionReport:
     return report
 
 
+def store_and_fuse(store: Any, article: Any, events: Any) -> FusionReport | None:
+    """Store an article with its events and fuse them, in one transaction: a process killed at any
+    moment leaves the article either stored and fused, or not stored at all (to be coded again).
+    None when the article was stored already (by an earlier or a concurrent run): nothing changes."""
+
+    def work() -> FusionReport | None:
+        if not store.add_article(article, events):
+            return None
+        return fuse_article(store, article.article_id)
+
+    return store.atomic(work)
+
+
+def unfused_articles(store: Any, article_ids: Any = None) -> list[str]:
+    """Stored articles with events fusion has not seen (left so by a run killed between storing
+    an article and fusing it, before the two were one transaction), in the order they were
+    stored; only those among ``article_ids`` when given."""
+    fs = FusionStore(store)
+    rows = fs.query("SELECT DISTINCT a.article_id, a.rowid FROM event_articles ea"
+                    " JOIN articles a ON a.article_id = ea.article_id"
+                    " WHERE ea.event_id NOT IN (SELECT part_id FROM fusion_parts)"
+                    " AND ea.event_id NOT IN (SELECT event_id FROM fusion_parts WHERE event_id IS NOT NULL)"
+                    " AND a.article_id NOT IN (SELECT article_id FROM fusion_parts)"
+                    " ORDER BY a.rowid")
+    wanted = None if article_ids is None else set(article_ids)
+    return [r[0] for r in rows if wanted is None or r[0] in wanted]
+
+
 def _fuse_part(fs: FusionStore, part: Part, report: FusionReport) -> Event:
     sig = signature(part.event, part.article_id)
     best, best_score, best_reasons, best_seq = None, 0, [], 1 << 62

@@ -93,10 +93,15 @@ FUSION_SCHEMA: tuple[str, ...] = (
 FUSION_TABLES = ("fusion_parts", "fusion_events", "merges", "event_claims", "event_links", "control_changes")
 
 
+def schema_ready(db: sqlite3.Connection) -> bool:
+    """Are the fusion tables and indexes there (a read: no write lock needed to ask)?"""
+    have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+    return all(t in have for t in FUSION_TABLES) and "idx_events_fusion_block" in have
+
+
 def ensure_schema(db: sqlite3.Connection) -> None:
     """Create the fusion tables and indexes if they are missing (safe to call every time)."""
-    have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
-    if all(t in have for t in FUSION_TABLES) and "idx_events_fusion_block" in have:
+    if schema_ready(db):
         return
     for stmt in FUSION_SCHEMA:
         db.execute(stmt)

@@ -2,8 +2,9 @@
 
 Events are written through the store's public API (``replace_events``,
 ``delete_events``, ``mark_superseded``); the fusion tables through the store's
-``connection`` (SQLite's, or the PostgreSQL store's, which takes the same SQL), in their own
-transactions.
+``connection`` (SQLite's, or the PostgreSQL store's, which takes the same SQL). A fused event and
+its rows in fusion's tables are written in one transaction; callers make a whole article's (or a
+whole re-fusion's) writes one with ``store.atomic`` (the store's transactions nest).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from frontlines.records import Event
 
 from .match import FAMILY_TYPES, F_D0, F_D1, F_FAM, F_LAT, F_LEVEL, F_LON, signature
 from .merge import Merged, Part
-from .schema import ensure_schema
+from .schema import ensure_schema, schema_ready
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,11 @@ class FusionStore:
             raise TypeError("fusion needs a store with an SQL connection (SQLite or PostgreSQL)")
         self.db = db
         self.lock = getattr(store, "lock", None) or threading.RLock()
-        with self.transaction():
-            ensure_schema(self.db)
+        with self.lock:
+            ready = schema_ready(self.db)
+        if not ready:       # only then the write lock: readers (the server's control and explain) never wait for it
+            with self.transaction():
+                ensure_schema(self.db)
         self._articles: dict[str, ArticleInfo] = {}
 
     def transaction(self):
@@ -186,6 +190,11 @@ class FusionStore:
         fusion tables in step.  ``members``: fused event id -> its parts."""
         kept = {m.event.event_id for m in merged}           # (once: per removed id it was quadratic)
         remove = [r for r in dict.fromkeys(remove) if r not in kept]
+        with self.transaction():          # the events and fusion's tables change together
+            self._write(merged, members, remove, log_rows)
+
+    def _write(self, merged: Sequence[Merged], members: dict[str, list[Part]], remove: list[str],
+               log_rows: Sequence[tuple[str, str, str, str]]) -> None:
         self.store.replace_events([m.event for m in merged], remove=remove)
         stamp = now()
         with self.transaction() as db:
@@ -217,8 +226,8 @@ class FusionStore:
                            [(*row, stamp) for row in rows])
 
     def drop_event(self, event_id: str) -> None:
-        self.store.delete_events([event_id])
         with self.transaction() as db:
+            self.store.delete_events([event_id])
             for table in ("fusion_events", "event_claims"):
                 db.execute(f"DELETE FROM {table} WHERE event_id=?", (event_id,))
             db.execute("DELETE FROM event_links WHERE event_id=? OR related_id=?", (event_id, event_id))

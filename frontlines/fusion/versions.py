@@ -63,7 +63,10 @@ def find_versions(fs: FusionStore, article_id: str) -> list[Version]:
         return []
     found: dict[str, str] = {}
     if a.url:
-        for r in fs.query("SELECT article_id FROM articles WHERE url=? AND article_id<>?", (a.url, article_id)):
+        # (ordered as SQLite's plans read them, so PostgreSQL, whose unordered rows follow the heap,
+        # finds the versions in the same order: the first newer one is the one superseding)
+        for r in fs.query("SELECT article_id FROM articles WHERE url=? AND article_id<>? ORDER BY rowid",
+                          (a.url, article_id)):
             found[r[0]] = "version:same_url"
     if a.outlet and a.date:
         try:
@@ -73,8 +76,8 @@ def find_versions(fs: FusionStore, article_id: str) -> list[Version]:
         if day is not None:
             lo = (day - dt.timedelta(days=STORY_DAYS)).isoformat()
             hi = (day + dt.timedelta(days=STORY_DAYS)).isoformat() + "~"
-            rows = fs.query("SELECT article_id FROM articles WHERE date BETWEEN ? AND ? AND article_id<>?",
-                            (lo, hi, article_id))
+            rows = fs.query("SELECT article_id FROM articles WHERE date BETWEEN ? AND ? AND article_id<>?"
+                            " ORDER BY date, rowid", (lo, hi, article_id))
             others = [fs.article(r[0]) for r in rows if r[0] not in found]
             others = [o for o in others if o is not None and o.outlet == a.outlet]
             if others:

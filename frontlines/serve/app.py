@@ -594,7 +594,7 @@ def _body_date(value: Any) -> dt.date | None:
 
 def _ingest(data: ServeData, state: dict[str, Any], lock: threading.Lock, text: str, origin: str,
             default_date: dt.date | None, extra: dict[str, Any]) -> JSONResponse:
-    from frontlines.fusion import fuse_article
+    from frontlines.fusion import store_and_fuse
     from frontlines.ingest import read_text
     from frontlines.pipeline import CodingError, split_results
 
@@ -633,8 +633,11 @@ def _ingest(data: ServeData, state: dict[str, Any], lock: threading.Lock, text: 
             except CodingError as exc:         # over its time budget, or the coder failed on it
                 problems.append(exc.problem())
                 continue
-            data.store.add_article(result.article, result.events)
-            fuse_article(data.store, a.article_id)
+            # stored and fused in one transaction (as `frontlines run` does): a server killed midway
+            # leaves the report stored and fused, or not stored
+            if store_and_fuse(data.store, result.article, result.events) is None:
+                already.append(a.article_id)       # stored meanwhile by another writer
+                continue
             stored.append({"article_id": a.article_id,
                            "events": article_events(data.db, a.article_id, lock=data.lock)})
         data.refresh_now()

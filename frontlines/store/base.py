@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from frontlines.records import Article, Event
+
+T = TypeVar("T")
 
 #: Keys of an input record (a JSONL/CSV field, a feed item's guid) that carry the user's own id
 #: for the article; ingest keeps them in ``articles.meta``.  The first present wins.
@@ -107,6 +109,13 @@ class EventStore(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        """``work()`` in one transaction of this store: whatever it writes through the store (its
+        methods, and ``transaction()``, which nests) commits together, or nothing of it does.
+        Backends retry the whole of it where the database asks for that (a deadlock)."""
+        with self.transaction():          # type: ignore[attr-defined]
+            return work()
 
     # Backends whose tables other stages read and write directly (fusion, control, the server's
     # index) also offer ``connection`` (an object with sqlite3's execute/executemany/fetch

@@ -10,7 +10,8 @@
   merged into the stored one, as SQLite's store does.
 * Several processes may write at once: a batch locks the event rows it merges into (in id
   order, so two batches never wait on each other in a circle) and is retried whole on a
-  deadlock or serialization failure.
+  deadlock or serialization failure.  ``atomic()`` (an article stored and fused, as `run` does)
+  holds a transaction-level advisory lock, so those run one at a time across processes.
 * With PostGIS, events carry a point geometry with a GiST index (``events_in_bbox`` uses it);
   without, a B-tree on (latitude, longitude).
 * ``connection`` speaks SQLite's dialect (``pgcompat``) so fusion, control and the server's
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 RETRIES = 6
+ATOMIC_LOCK = 0x66726F6E746C6961      # pg_advisory_xact_lock key of atomic() (the migrations' is ...696E)
 _COLS = EVENT_COLUMNS + ("updated_at",)
 _UPSERT_EVENT = (f"INSERT INTO events ({', '.join(q(c) for c in _COLS)}) VALUES ({', '.join('%s' for _ in _COLS)}) "
                  f"ON CONFLICT (event_id) DO UPDATE SET "
@@ -168,21 +170,54 @@ class PostgresStore(EventStore):
 
     @contextmanager
     def transaction(self) -> Iterator[CompatConnection]:
-        """One transaction (COMMIT, or ROLLBACK on any error) under the store's lock."""
+        """One transaction (COMMIT, or ROLLBACK on any error) under the store's lock; inside another,
+        a savepoint of it (psycopg nests them), committed with the outer one."""
         with self._lock, self._raw.transaction():
             yield self._db
+
+    def _nested(self) -> bool:
+        import psycopg
+
+        return self._raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def atomic(self, work):
+        """``work()`` in one transaction, again (whole) after a deadlock or a serialization failure."""
+        import psycopg
+
+        with self._lock:                  # (a thread of the server may be in a transaction of its own)
+            if self._nested():
+                with self.transaction():
+                    return work()
+            for attempt in range(RETRIES):
+                try:
+                    with self.transaction():
+                        # one atomic() at a time across processes, as SQLite's write lock makes it: fusion
+                        # reads the fused events it then changes, and two at once would each miss the other's
+                        self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (ATOMIC_LOCK,))
+                        return work()
+                except Exception as exc:
+                    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+                    if cause is not None and _retryable(cause) and attempt < RETRIES - 1:
+                        log.info("%s: %s; the transaction runs again", self.path,
+                                 str(cause).strip().splitlines()[0])
+                        time.sleep(0.01 * (2 ** attempt))
+                        continue
+                    raise
+        raise AssertionError("unreachable")
 
     def _retry(self, work, *, article_id: str = ""):
         """Run ``work(cursor)`` in a transaction, again (whole) after a deadlock or a serialization
         failure; any other database error is StoreError E505."""
         import psycopg
 
+        with self._lock:
+            nested = self._nested()   # inside atomic(): the outer transaction is what runs again
         for attempt in range(RETRIES):
             try:
                 with self._lock, self._raw.transaction(), self._raw.cursor(row_factory=row_factory) as cur:
                     return work(cur)
             except psycopg.Error as exc:
-                if _retryable(exc) and attempt < RETRIES - 1:
+                if _retryable(exc) and not nested and attempt < RETRIES - 1:
                     time.sleep(0.01 * (2 ** attempt))
                     continue
                 raise StoreError("E505", path=self.path, detail=str(exc).strip().splitlines()[0],

@@ -12,9 +12,10 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from frontlines.errors import StoreError
 from frontlines.records import Article, Event
@@ -27,6 +28,26 @@ log = logging.getLogger(__name__)
 
 _EVENT_INSERT_COLS = EVENT_COLUMNS + ("updated_at",)
 _SQL_VARS = 500          # ids per IN (...) query, well under SQLite's variable limit
+BUSY_SECONDS = 600.0     # how long a write waits for another process's write lock before it gives up
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+def _busy_retry(step: Callable[[], Any], seconds: float, path: str) -> Any:
+    """``step()``, repeated while SQLite answers "database is locked" (SQLITE_BUSY), for up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    pause = 0.05
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() + pause > deadline:
+                raise
+            log.info("%s: %s; trying again in %.2fs", path, exc, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 #: Finished partitions of backfills (``frontlines run --engine dask``); created when first needed.
@@ -46,9 +67,12 @@ def _now() -> str:
 class SQLiteStore(EventStore):
     """``SQLiteStore(path)``; ``":memory:"`` works for tests.  Use as a context manager."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, busy_seconds: float = BUSY_SECONDS) -> None:
         self.path = str(path)
+        self.busy_seconds = busy_seconds
+        self.timeout = timeout
         self._lock = threading.RLock()
+        self._depth = 0                  # nesting of transaction(): 0 outside one
         memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         if not memory:
             p = Path(self.path)
@@ -63,7 +87,9 @@ class SQLiteStore(EventStore):
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
                                        check_same_thread=False)
             self._db.row_factory = sqlite3.Row
-            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = _busy_retry(lambda: {r[0] for r in self._db.execute("SELECT name FROM sqlite_master"
+                                                                         " WHERE type='table'")},
+                                 busy_seconds, self.path)
         except sqlite3.DatabaseError as exc:
             if getattr(self, "_db", None) is not None:
                 self._db.close()
@@ -88,11 +114,12 @@ class SQLiteStore(EventStore):
                 raise StoreError("E504", path=self.path, found=found, expected=SCHEMA_VERSION)
             # (no older versions exist yet; migrations go here)
         if self.path != ":memory:":
-            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            mode = _busy_retry(lambda: self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0], self.busy_seconds,
+                               self.path)
             if str(mode).lower() != "wal":
                 log.debug("%s: journal mode %s (WAL not available)", self.path, mode)
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
         if not tables:
             with self.transaction():
                 for stmt in SCHEMA:
@@ -115,16 +142,46 @@ class SQLiteStore(EventStore):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error) under the store's lock."""
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error) under the store's lock.
+
+        Nested calls (fusion's writes inside ``atomic``) are savepoints of the outer transaction:
+        their writes commit with it or not at all.  ``BEGIN IMMEDIATE`` takes the write lock at
+        once, so a transaction never has to upgrade a read lock (which SQLite refuses at once with
+        SQLITE_BUSY when another connection writes); waiting for that lock is the busy timeout's job,
+        and beyond it ``_begin`` keeps trying."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            if self._depth:
+                name = f"nested_{self._depth}"
+                self._db.execute(f"SAVEPOINT {name}")
+                self._depth += 1
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute(f"ROLLBACK TO {name}")
+                    self._db.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    self._db.execute(f"RELEASE {name}")
+                finally:
+                    self._depth -= 1
+                return
+            self._begin()
+            self._depth = 1
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
                 self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:      # (SQLite may have rolled back already, as on SQLITE_FULL)
+                    self._db.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, again after "database is locked" until ``busy_seconds`` have passed: the
+        busy timeout covers one wait, and another process may hold the lock for longer (a long
+        fusion, a checkpoint, a second run storing a large batch)."""
+        _busy_retry(lambda: self._db.execute("BEGIN IMMEDIATE"), self.busy_seconds, self.path)
 
     # ------------------------------------------------------------------ articles
     def has_article(self, article_id: str) -> bool:
