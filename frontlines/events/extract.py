@@ -1553,8 +1553,9 @@ def _near_report_of_nearby_event(d: Draft, home: Draft) -> bool:
     """"blew up a depot close to Henichesk ... the strike on Rykove" (a village 20 km away): the same
     happening, told once near a town and once at the settlement itself, which is the more specific place."""
     h, p = home.toponym.place, d.toponym.place
-    # (fighting near one town and at another is two battles: a front runs past many towns)
-    return home.family == d.family and d.family != tx.BATTLES and not _told_near(home) and not _is_region_level(home) and         h.feature in ("settlement", "capital", "facility") and place_key(h) != place_key(p) and         (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _km(h, p) <= NEAR_KM
+    # (strikes only: fighting near one town and at another is two battles, a front runs past many towns;
+    # troops regrouped near one town and pulled back from another are two moves)
+    return home.family == d.family == tx.REMOTE and not _told_near(home) and not _is_region_level(home) and         h.feature in ("settlement", "capital", "facility") and place_key(h) != place_key(p) and         (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _km(h, p) <= NEAR_KM
 
 
 def _sea_report_of_placed_event(d: Draft, home: Draft) -> bool:

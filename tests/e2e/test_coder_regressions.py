@@ -156,8 +156,9 @@ def test_pronoun_subject_of_a_reported_withdrawal_is_the_speaker(background_pipe
 
 
 def test_pronoun_antecedent_in_the_same_sentence(pipeline):
-    events = code("The US sent more rockets. Donetsk has become the main target of Russian troops since they "
-                  "captured Lysychansk on Sunday.", pipeline)
+    # (not in a 'since' clause: "the main target since they captured X" tells what came before)
+    events = code("The US sent more rockets. Russian troops massed near Donetsk, and on Sunday they "
+                  "captured Lysychansk.", pipeline)
     captures = [e for e in events if "territory" in e.sub_event_type]
     assert captures and captures[0].actor1 == "Military Forces of Russia (2000-)"
 
