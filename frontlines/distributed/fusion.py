@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from frontlines.fusion.engine import FusionReport, _forbidden, _join_reason, recluster
+from frontlines.fusion.engine import FusionReport, _forbidden, _join_reason, recluster, store_refusion
 from frontlines.fusion.match import F_D0, F_D1, Fuser, signature
 from frontlines.fusion.merge import Merged, Part, merge_parts
 
@@ -189,34 +189,7 @@ def fuse_partitioned(store: Any, client: Any | None = None, *, window_days: int 
     t2 = time.perf_counter()
     merged = merge_partitioned(groups, client if merge_on_workers else None)
     t3 = time.perf_counter()
-    members = {m.event.event_id: ps for m, (ps, _r) in zip(merged, groups)}
-    log_rows = []
-    for ps, reasons in groups:
-        eid = ps[0].part_id
-        for p in ps[1:]:
-            codes = next((r.split(":", 3)[3] for r in reasons if r.startswith(f"fuse:joined:{p.part_id}:")), "")
-            log_rows.append((eid, p.part_id, "merge", codes))
-            report.merged.append((p.part_id, eid, []))
-    with fs.transaction() as db:
-        db.execute("DELETE FROM merges WHERE action IN ('merge', 'split', 'drop')")
-        db.execute("DELETE FROM event_links")
-        db.execute("DELETE FROM fusion_events")
-        db.execute("DELETE FROM event_claims")
-        db.execute("UPDATE fusion_parts SET event_id=NULL")
-    fs.write(merged, members, remove=old_ids, log_rows=log_rows)
-    report.events_after = len(merged)
-    report.new_events = [m.event.event_id for m in merged]
-    for m in merged:
-        ev = fs.store.get_event(m.event.event_id)
-        if ev is None:
-            continue
-        report.links += link_consequences(fs, ev)
-        for aid in ev.article_ids:
-            report.links += link_retaliation(fs, ev, aid)
-        report.disputed.extend(link_contradictions(fs, ev))
-        if ev.claim_status == "disputed":
-            report.disputed.append(ev.event_id)
-    report.disputed = list(dict.fromkeys(report.disputed))
+    store_refusion(fs, groups, merged, old_ids, report)
     stats.seconds.update(register=t1 - t0, cluster=t2 - t1, merge=t3 - t2, write_and_link=time.perf_counter() - t3)
     log.info("fused the store over %d window(s): %d part(s) into %d event(s); %d of %d representatives reused",
              stats.windows, report.events_before, report.events_after, stats.reused, stats.joins)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from frontlines.records import Event
 
@@ -291,13 +291,22 @@ def fuse_all(store: Any) -> FusionReport:
     old_ids = {r[0] for r in fs.query("SELECT event_id FROM fusion_parts WHERE event_id IS NOT NULL")}
     old_ids |= {p.part_id for p in parts}
     groups = recluster(parts, _forbidden(fs))
-    merged: list[Merged] = []
+    merged = [merge_parts(ps, ps[0].part_id, reasons) for ps, reasons in groups]
+    store_refusion(fs, groups, merged, old_ids, report)
+    log.info("fused the store: %d part(s) into %d event(s)", report.events_before, report.events_after)
+    return report
+
+
+def store_refusion(fs: FusionStore, groups: Sequence[tuple[list[Part], list[str]]], merged: Sequence[Merged],
+                   old_ids: Iterable[str], report: FusionReport) -> None:
+    """Replace every fused event of the store by ``merged`` (one per group of parts, in order), log the
+    joins, and link consequences, retaliations and contradictions anew (``fuse_all`` and the
+    partitioned pass of :mod:`frontlines.distributed.fusion` share it)."""
     members: dict[str, list[Part]] = {}
     log_rows = []
-    for ps, reasons in groups:
+    for m, (ps, reasons) in zip(merged, groups):
         eid = ps[0].part_id
-        merged.append(merge_parts(ps, eid, reasons))
-        members[eid] = ps
+        members[m.event.event_id] = ps
         for p in ps[1:]:
             codes = next((r.split(":", 3)[3] for r in reasons if r.startswith(f"fuse:joined:{p.part_id}:")), "")
             log_rows.append((eid, p.part_id, "merge", codes))
@@ -322,8 +331,6 @@ def fuse_all(store: Any) -> FusionReport:
         if ev.claim_status == "disputed":
             report.disputed.append(ev.event_id)
     report.disputed = list(dict.fromkeys(report.disputed))
-    log.info("fused the store: %d part(s) into %d event(s)", report.events_before, report.events_after)
-    return report
 
 
 # ---------------------------------------------------------------------------- explanations
