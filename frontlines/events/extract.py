@@ -539,7 +539,7 @@ class EventExtractor:
                 d.reasons.append("geo:river_in_story_region")
                 continue
             across = d.toponym is not None and text and d.toponym.start >= 0 and \
-                _ACROSS_BEFORE.search(text[max(0, d.toponym.start - 25): d.toponym.start])
+                _told_across(text, d.toponym.start)
             if d.toponym is not None and d.toponym.place is not None and d.toponym.geo_precision == 3 and not across:
                 # ("strikes across Ukraine" is countrywide: not the one town the story names)
                 town = _only_settlement_inside(d.toponym.place, toponyms)
@@ -949,8 +949,9 @@ def _dates_telling(tok, head) -> bool:
 
     if head.i in {t.i for t in tok.subtree}:
         return False
+    above = {a.i for a in tok.ancestors}
     for anc in head.ancestors:
-        if anc.i in {a.i for a in tok.ancestors}:
+        if anc.i in above:
             return anc.pos_ in ("VERB", "AUX") and anc.lemma_.lower() in REPORT_VERBS
     return False
 
@@ -1058,7 +1059,7 @@ def _event_places(sent: Sentence, tok, cls: str, topos: list[Toponym]) -> list[T
     chosen = _learned_place(sent, tok, topos, usable_here)
     if chosen is not None and (chosen.start - sent.start) not in own:
         across = [t for t in usable if (t.start - sent.start) in own and t.place.feature == "country"
-                  and _ACROSS_BEFORE.search(sent.text[max(0, t.start - sent.start - 25): t.start - sent.start])]
+                  and _told_across(sent.text, t.start - sent.start)]
         if across:
             # "strikes hit energy facilities across Ukraine, while air defences downed missiles over
             # Kyiv": the strikes' own clause says countrywide; the city is the other clause's scene
@@ -1102,8 +1103,8 @@ def _alternative_places(sent: Sentence, tok, cls: str, topos: list[Toponym], cho
     countries = {t.place.country for t in chosen if t.place is not None} or {main_country}
     # "strikes hit facilities across Ukraine, while missiles were downed over Kyiv": a countrywide
     # telling lends no other clause's town
-    countrywide = any(t.place is not None and t.place.feature == "country" and _ACROSS_BEFORE.search(
-        sent.text[max(0, t.start - sent.start - 25): t.start - sent.start]) for t in chosen)
+    countrywide = any(t.place is not None and t.place.feature == "country" and
+                      _told_across(sent.text, t.start - sent.start) for t in chosen)
     own = _clause_chars(tok) if countrywide else None
     # "an airstrike hit the overpass near Barvinkove, leaving trains stuck in Sloviansk": a clause of
     # its own (what followed) names no scene of the strike
@@ -1184,6 +1185,11 @@ def is_reference_point(text: str, start: int) -> bool:
 
 
 _ACROSS_BEFORE = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _told_across(text: str, start: int) -> bool:
+    """The place name at ``start`` follows "across", "throughout" or "all over" ("strikes across Ukraine")."""
+    return bool(_ACROSS_BEFORE.search(text[max(0, start - 25): start]))
 _GOAL_BEFORE = re.compile(r"\b(toward|towards|in the direction of|on the road to|heading for|marching on|"
                           r"bound for|pushing on to|drive on|advance on)\s+(the\s+)?(city of\s+|town of\s+)?$",
                           re.IGNORECASE)
@@ -1504,6 +1510,11 @@ def _inside_region(town: Draft, region: Draft) -> bool:
     return r.feature == "region" and _km(t, r) < REGION_RADIUS_KM
 
 
+def _same_day_or_undated(d: Draft, home: Draft) -> bool:
+    """The folded draft falls on the kept one's day, or has no day of its own."""
+    return home.time.date == d.time.date or d.time_reason in UNDATED_REASONS
+
+
 def _undated_telling(d: Draft, home: Draft) -> bool:
     """"Russian shelling of Kherson on Saturday ... the shelling of the city": told once with its day,
     once without; the undated telling is the dated one's."""
@@ -1516,14 +1527,14 @@ def _interception_during_strike(d: Draft, home: Draft) -> bool:
     """"Air defences downed four more missiles over the area": interceptions where a strike hit are
     part of that strike (ACLED codes an interception apart only where nothing hit)."""
     return home.family == tx.REMOTE and not home.alternative and (
-        home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _same_weapons(home, d) and (
+        _same_day_or_undated(d, home)) and _same_weapons(home, d) and (
         _unit_key(home)[1] == _unit_key(d)[1] or (_is_region_level(d) and _inside_region(home, d)))
 
 
 def _region_report_of_town_event(d: Draft, home: Draft) -> bool:
     """"Shelling of the Belgorod region ... Belgorod was hit": the settlement is the more specific place."""
     return not _is_region_level(home) and home.family == d.family and (
-        home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _inside_region(home, d)
+        _same_day_or_undated(d, home)) and _inside_region(home, d)
 
 
 def _region_front_of_town_fighting(d: Draft, home: Draft) -> bool:
@@ -1555,14 +1566,16 @@ def _near_report_of_nearby_event(d: Draft, home: Draft) -> bool:
     h, p = home.toponym.place, d.toponym.place
     # (strikes only: fighting near one town and at another is two battles, a front runs past many towns;
     # troops regrouped near one town and pulled back from another are two moves)
-    return home.family == d.family == tx.REMOTE and not _told_near(home) and not _is_region_level(home) and         h.feature in ("settlement", "capital", "facility") and place_key(h) != place_key(p) and         (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS) and _km(h, p) <= NEAR_KM
+    return home.family == d.family == tx.REMOTE and not _told_near(home) and not _is_region_level(home) and \
+        h.feature in ("settlement", "capital", "facility") and place_key(h) != place_key(p) and \
+        _same_day_or_undated(d, home) and _km(h, p) <= NEAR_KM
 
 
 def _sea_report_of_placed_event(d: Draft, home: Draft) -> bool:
     """"The warship was struck off Snake Island ... the Moskva was hit in the Black Sea": a happening at
     sea told once with the place it was near; the sea is the vaguer telling."""
     return home.family == d.family and home.toponym.place.feature not in ("sea", "water", "country") and \
-        not _is_region_level(home) and (home.time.date == d.time.date or d.time_reason in UNDATED_REASONS)
+        not _is_region_level(home) and _same_day_or_undated(d, home)
 
 
 # (which drafts a rule folds, which kept draft takes it, the reason code, whether the kept draft takes
